@@ -1,0 +1,358 @@
+"""The one name resolver: scopes, what binds each name, and what a name or expression refers to.
+
+The walk records bindings as it meets them; nothing is resolved until the whole file has been walked,
+so an import placed after the function that uses it still counts, and a name assigned anywhere in a
+function is local to all of it, as Python has it. Resolution is order-insensitive and conservative: a
+name is an import (or a tracked object) only when every binding of it in its scope agrees.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Union
+
+from flake8_executor import catalog
+from flake8_executor.findings import ImportOrigin
+
+
+class ClassInstance:
+    """The type of ``self`` inside a method: attributes resolve through the class's ``self.x = ...``."""
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClassInstance) and other.scope is self.scope
+
+    def __hash__(self) -> int:
+        return id(self.scope)
+
+
+ObjectType = Union[str, ClassInstance]
+
+
+class Binding:
+    """One place that binds a name. ``value`` is the expression bound, when there is one."""
+
+    __slots__ = (
+        "annotation",
+        "import_name",
+        "kind",
+        "node",
+        "origin",
+        "owner_class",
+        "scope",
+        "value",
+    )
+
+    IMPORT = "import"
+    VALUE = "value"  # assignment, ``with ... as``, annotated name
+    PARAM = "param"
+    DEF = "def"
+    CLASS = "class"
+    OPAQUE = "opaque"  # for targets, except ... as, del, match captures, augmented assignment
+
+    def __init__(
+        self,
+        kind: str,
+        scope: Scope,
+        *,
+        import_name: str | None = None,
+        value: ast.expr | None = None,
+        annotation: ast.expr | None = None,
+        node: ast.AST | None = None,
+        owner_class: Scope | None = None,
+        origin: ImportOrigin | None = None,
+    ) -> None:
+        self.origin = origin  # for an import: the statement's parts, for the fixer
+        self.kind = kind
+        self.owner_class = owner_class  # for a method's ``self``: the class whose instance it is
+        self.scope = scope
+        self.import_name = import_name
+        self.value = value
+        self.annotation = annotation
+        self.node = node
+
+
+class Scope:
+    """A module, class, function, lambda or comprehension scope."""
+
+    __slots__ = (
+        "bindings",
+        "declared_global",
+        "is_async",
+        "kind",
+        "node",
+        "parent",
+        "self_attributes",
+        "self_name",
+    )
+
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+    def __init__(
+        self, kind: str, node: ast.AST | None, parent: Scope | None, is_async: bool = False
+    ) -> None:
+        self.kind = kind
+        self.node = node
+        self.parent = parent
+        self.is_async = is_async
+        self.bindings: dict[str, list[Binding]] = {}
+        self.declared_global: set[str] = set()
+        # For a class: ``self.<name>`` -> values assigned in its methods.
+        self.self_attributes: dict[str, list[Binding]] = {}
+        # For a method: the name of its first parameter, the instance.
+        self.self_name: str | None = None
+
+    def bind(self, name: str, binding: Binding) -> None:
+        target = self
+        if name in self.declared_global:
+            target = self.module
+        target.bindings.setdefault(name, []).append(binding)
+
+    @property
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    @property
+    def enclosing_class(self) -> Scope | None:
+        """For a method's scope, the class it is defined in."""
+        parent = self.parent
+        return parent if parent is not None and parent.kind == Scope.CLASS else None
+
+    def lookup(self, name: str) -> list[Binding] | None:
+        """The bindings of ``name`` seen from this scope; ``None`` when nothing in the file binds it."""
+        scope: Scope | None = self
+        first = True
+        while scope is not None:
+            if name in scope.declared_global and scope.parent is not None:
+                scope = scope.module
+                continue
+            if first or scope.kind != Scope.CLASS:  # class bodies do not enclose their methods
+                found = scope.bindings.get(name)
+                if found:
+                    return found
+            first = False
+            scope = scope.parent
+        return None
+
+
+def dotted_parts(node: ast.expr) -> list[str] | None:
+    """``a.b.c`` -> ``["a", "b", "c"]``; ``None`` for anything that is not a plain dotted name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+class Resolver:
+    """Answers "what is this?" for names and expressions, once the walk has recorded every binding."""
+
+    def __init__(self) -> None:
+        self._types: dict[int, ObjectType | None] = {}
+        self._busy: set[int] = set()
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def qualified_name(self, node: ast.expr, scope: Scope) -> str | None:
+        """The module path a dotted name stands for (``rq.get`` -> ``requests.get``).
+
+        A root that nothing in the file binds is read as written (a snippet, a star import, a
+        builtin such as ``open``). A root bound to anything but one import is not a module path.
+        """
+        parts = dotted_parts(node)
+        if parts is None:
+            return None
+        bindings = scope.lookup(parts[0])
+        if bindings is None:
+            return ".".join(parts)
+        root = self._import_name(bindings)
+        if root is None:
+            return None
+        parts[0] = root
+        return ".".join(parts)
+
+    def import_binding(self, node: ast.expr, scope: Scope) -> Binding | None:
+        """The import binding of a dotted name's root, when it is one import."""
+        parts = dotted_parts(node)
+        if parts is None:
+            return None
+        bindings = scope.lookup(parts[0])
+        if bindings is None or self._import_name(bindings) is None:
+            return None
+        return bindings[0]
+
+    @staticmethod
+    def _import_name(bindings: list[Binding]) -> str | None:
+        name = None
+        for binding in bindings:
+            if binding.kind != Binding.IMPORT:
+                return None
+            if name is None:
+                name = binding.import_name
+            elif name != binding.import_name:
+                return None
+        return name
+
+    def function_def(self, node: ast.expr, scope: Scope) -> Binding | None:
+        """The one ``def`` a name refers to (``helper``), if it is exactly one ``def``."""
+        if not isinstance(node, ast.Name):
+            return None
+        bindings = scope.lookup(node.id)
+        if bindings is None or len(bindings) != 1 or bindings[0].kind != Binding.DEF:
+            return None
+        return bindings[0]
+
+    def method_def(self, node: ast.expr, scope: Scope) -> Binding | None:
+        """The ``def`` that ``self.method`` refers to, in the class of the enclosing method."""
+        if not isinstance(node, ast.Attribute):
+            return None
+        owner = self.type_of(node.value, scope)
+        if not isinstance(owner, ClassInstance):
+            return None
+        bindings = owner.scope.bindings.get(node.attr)
+        if bindings is None or len(bindings) != 1 or bindings[0].kind != Binding.DEF:
+            return None
+        return bindings[0]
+
+    # -- object types ----------------------------------------------------------------------------
+
+    def type_of(self, node: ast.expr, scope: Scope) -> ObjectType | None:
+        """The tracked type of an expression's value (``requests.Session``...), or ``None``."""
+        key = id(node)
+        if key in self._types:
+            return self._types[key]
+        if key in self._busy:  # ``x = x`` and other cycles
+            return None
+        self._busy.add(key)
+        try:
+            result = self._infer(node, scope)
+        finally:
+            self._busy.discard(key)
+        self._types[key] = result
+        return result
+
+    def _infer(self, node: ast.expr, scope: Scope) -> ObjectType | None:
+        if isinstance(node, ast.Call):
+            return self._call_type(node, scope)
+        if isinstance(node, ast.Name):
+            bindings = scope.lookup(node.id)
+            return self._bindings_type(bindings, node.id) if bindings else None
+        if isinstance(node, ast.Attribute):
+            owner = self.type_of(node.value, scope)
+            if isinstance(owner, ClassInstance):
+                return self._bindings_type(owner.scope.self_attributes.get(node.attr), None)
+            if owner is not None and node.attr in catalog.SAME_TYPE_ATTRIBUTES.get(owner, ()):
+                return owner
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            left = self.type_of(node.left, scope)
+            return left if left == "pathlib.Path" else None
+        if isinstance(node, ast.NamedExpr):
+            return self.type_of(node.value, scope)
+        return None
+
+    def _call_type(self, node: ast.Call, scope: Scope) -> ObjectType | None:
+        func = node.func
+        name = self.qualified_name(func, scope)
+        if name is not None and name in catalog.CONSTRUCTORS:
+            return catalog.CONSTRUCTORS[name]
+        if isinstance(func, ast.Attribute):
+            owner = self.type_of(func.value, scope)
+            if owner in catalog.EXECUTOR_TYPES and func.attr == "submit":
+                return catalog.FUTURE
+            if owner == "celery.Task" and func.attr in {"delay", "apply_async"}:
+                return "celery.result.AsyncResult"
+            if isinstance(owner, str) and func.attr in catalog.SAME_TYPE_METHODS.get(owner, ()):
+                return owner
+        return None
+
+    def _bindings_type(self, bindings: list[Binding] | None, name: str | None) -> ObjectType | None:
+        if not bindings:
+            return None
+        found: ObjectType | None = None
+        for binding in bindings:
+            kind = self._binding_type(binding)
+            if kind is None:
+                if binding.kind == Binding.VALUE and _is_none(binding.value):
+                    continue  # ``self.pool = None`` then ``self.pool = ProcessPoolExecutor()``
+                return None
+            if found is None:
+                found = kind
+            elif found != kind:
+                return None
+        return found
+
+    def _binding_type(self, binding: Binding) -> ObjectType | None:
+        if binding.annotation is not None:
+            annotated = self.annotation_type(binding.annotation, binding.scope)
+            if annotated is not None:
+                return annotated
+        if binding.kind == Binding.VALUE and binding.value is not None:
+            return self.type_of(binding.value, binding.scope)
+        if binding.owner_class is not None:
+            return ClassInstance(binding.owner_class)
+        if binding.kind == Binding.DEF and binding.node is not None:
+            return "celery.Task" if self.is_celery_task(binding) else None
+        return None
+
+    def annotation_type(self, node: ast.expr, scope: Scope) -> str | None:
+        """``httpx.Client``, ``Optional[httpx.Client]``, ``httpx.Client | None``, or a string of one."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left = self.annotation_type(node.left, scope)
+            right = self.annotation_type(node.right, scope)
+            if _is_none(node.right):
+                return left
+            if _is_none(node.left):
+                return right
+            return left if left == right else None
+        if isinstance(node, ast.Subscript):
+            name = self.qualified_name(node.value, scope)
+            if name in {"typing.Optional", "Optional"}:
+                return self.annotation_type(node.slice, scope)
+            return None
+        name = self.qualified_name(node, scope)
+        return catalog.ANNOTATION_TYPES.get(name) if name else None
+
+    def is_celery_task(self, binding: Binding) -> bool:
+        """A module-level ``def`` decorated ``@shared_task`` or ``@<app>.task`` (with or without args)."""
+        node = binding.node
+        if binding.scope.kind != Scope.MODULE or not isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef)
+        ):
+            return False
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = self.qualified_name(target, binding.scope)
+            if name in catalog.CELERY_TASK_DECORATORS:
+                return True
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == catalog.CELERY_APP_TASK_ATTRIBUTE
+                and isinstance(target.value, ast.Name)
+            ):
+                return True
+        return False
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

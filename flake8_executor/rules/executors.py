@@ -1,0 +1,253 @@
+"""AEX200-AEX206: how work is handed to an executor, and whether it is the right executor.
+
+The pool a call targets is known from the engine's object tracking (``ProcessPoolExecutor()`` bound
+to a name, ``self.pool`` set in ``__init__``, ``with ... as ex``) or from ``None`` (the loop's default
+thread pool) and ``asyncio.to_thread``. What the work does is the catalog's kind of the callable
+passed, looked up by the same ``FileState.blocking_entry`` the AEX1xx rule uses.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from flake8_executor import catalog
+from flake8_executor.catalog import Kind
+from flake8_executor.codes import render
+from flake8_executor.engine import CallSite, FileState, WithItemSite
+from flake8_executor.findings import Finding, FixAction
+from flake8_executor.resolve import Scope
+from flake8_executor.rules._shared import finding_at, resolved_prefix, shown_call, source
+
+THREADS = "threads"
+PROCESSES = "processes"
+
+_PARTIAL = "functools.partial"
+_TO_THREAD = "asyncio.to_thread"
+_GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+
+
+def executor_call(call: CallSite, state: FileState) -> Iterator[Finding]:
+    node = call.node
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        attr = func.attr
+        if attr == "run_in_executor":
+            yield from _run_in_executor(call, state)
+            return
+        if attr in {"submit", "map", "shutdown"}:
+            owner = state.resolver.type_of(func.value, call.scope)
+            if owner in catalog.EXECUTOR_TYPES:
+                if attr == "shutdown":
+                    yield from _shutdown(call)
+                elif node.args:
+                    pool = PROCESSES if owner == catalog.PROCESS_POOL else THREADS
+                    yield from _judge_work(call, state, pool, node.args[0], fix=None)
+                return
+    name = state.resolver.qualified_name(func, call.scope)
+    if name is None:
+        return
+    if name == _TO_THREAD:
+        if call.is_statement:
+            yield finding_at(node, "AEX204", render("AEX204-coroutine", call=shown_call(func)))
+        if node.args:
+            yield from _judge_work(call, state, THREADS, node.args[0], fix=None)
+    elif name in _GET_EVENT_LOOP:
+        yield from _get_event_loop(call, name)
+    elif (
+        call.on_loop
+        and not call.is_with_item  # reported once, by the with rule
+        and catalog.CONSTRUCTORS.get(name) in catalog.EXECUTOR_TYPES
+    ):
+        yield finding_at(node, "AEX203", render("AEX203-new", call=shown_call(func)))
+
+
+def executor_with_item(item: WithItemSite, state: FileState) -> Iterator[Finding]:
+    """AEX203: ``with ProcessPoolExecutor() as ex:`` (or ``with self.pool:``) in a coroutine."""
+    if state.resolver.type_of(item.node, item.site.scope) not in catalog.EXECUTOR_TYPES:
+        return
+    expr = item.node
+    shown = f"{source(expr.func)}(...)" if isinstance(expr, ast.Call) else source(expr)
+    yield finding_at(expr, "AEX203", render("AEX203-with", pool=shown))
+
+
+def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
+    node = call.node
+    shown = f"{source(node.func)}()"
+    args = node.args
+    function = args[1] if len(args) > 1 and not isinstance(args[1], ast.Starred) else None
+    if call.is_statement:
+        yield finding_at(node, "AEX204", render("AEX204-future", call=shown))
+    if node.keywords:
+        yield _keywords(call, function)
+    if not args or isinstance(args[0], ast.Starred) or function is None:
+        return
+    pool = executor_pool(args[0], call.scope, state)
+    if pool is not None:
+        yield from _judge_work(
+            call,
+            state,
+            pool,
+            function,
+            fix=FixAction.EXECUTOR_TO_NONE if pool == PROCESSES else None,
+        )
+    if (
+        pool == THREADS
+        and isinstance(args[0], ast.Constant)
+        and not node.keywords
+        and call.awaited
+        and state.settings.has_to_thread
+    ):
+        rest = ", ".join(source(arg) for arg in args[1:])
+        yield finding_at(
+            node,
+            "AEX206",
+            render("AEX206", call=shown, args=rest),
+            fix=FixAction.RUN_IN_EXECUTOR_TO_THREAD,
+        )
+
+
+def _keywords(call: CallSite, function: ast.expr | None) -> Finding:
+    """AEX200, with the ``functools.partial`` form written out from the user's own arguments."""
+    node = call.node
+    keywords = ", ".join(
+        f"{kw.arg}=" if kw.arg else f"**{source(kw.value)}" for kw in node.keywords
+    )
+    if function is None:
+        partial = "functools.partial(func, *args, **kwargs) as the function"
+        unfixable: str | None = "the function is not passed positionally"
+    else:
+        parts = [source(arg) for arg in node.args[1:]]
+        parts += [
+            f"{kw.arg}={source(kw.value)}" if kw.arg else f"**{source(kw.value)}"
+            for kw in node.keywords
+        ]
+        executor = source(node.args[0])
+        partial = f"{source(node.func)}({executor}, functools.partial({', '.join(parts)}))"
+        unfixable = None
+    return finding_at(
+        node,
+        "AEX200",
+        render("AEX200", call=f"{source(node.func)}()", keywords=keywords, partial=partial),
+        fix=FixAction.KEYWORDS_TO_PARTIAL,
+        unfixable=unfixable,
+    )
+
+
+def executor_pool(node: ast.expr, scope: Scope, state: FileState) -> str | None:
+    """``THREADS`` for ``None`` and thread pools, ``PROCESSES`` for process pools, else unknown."""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return THREADS
+    owner = state.resolver.type_of(node, scope)
+    if owner == catalog.THREAD_POOL:
+        return THREADS
+    if owner == catalog.PROCESS_POOL:
+        return PROCESSES
+    return None
+
+
+def _judge_work(
+    call: CallSite, state: FileState, pool: str, function: ast.expr, fix: FixAction | None
+) -> Iterator[Finding]:
+    """AEX201 (cannot be pickled) and AEX202 (wrong pool) for one callable sent to one pool."""
+    scope = call.scope
+    target, wrapped = _unwrap_partial(function, scope, state)
+    if pool == PROCESSES:
+        what = _unpicklable(target, scope, state)
+        if what is not None:
+            if wrapped:
+                what = f"functools.partial of {what}"
+            yield finding_at(function, "AEX201", render("AEX201", what=what))
+    found = state.blocking_entry(target, scope)
+    if found is None:
+        return
+    qualified, entry = found
+    callee = source(target)
+    resolved = resolved_prefix(target, qualified)
+    if pool == PROCESSES and entry.kind.wants_threads:
+        threads = (
+            "await loop.run_in_executor(None, ...)"
+            if fix is FixAction.EXECUTOR_TO_NONE
+            else f"await asyncio.to_thread({source(target)}, ...)"
+        )
+        yield finding_at(
+            call.node,
+            "AEX202",
+            render(
+                "AEX202-threads",
+                callee=callee,
+                resolved=resolved,
+                why=entry.kind.why,
+                threads=threads,
+            ),
+            qualified=qualified,
+            kind=entry.kind.value,
+            fix=fix,
+        )
+    elif pool == THREADS and entry.kind is Kind.CPU_HOLDS_GIL:
+        yield finding_at(
+            call.node,
+            "AEX202",
+            render("AEX202-process", callee=callee, resolved=resolved, why=entry.kind.why),
+            qualified=qualified,
+            kind=entry.kind.value,
+        )
+
+
+def _unwrap_partial(node: ast.expr, scope: Scope, state: FileState) -> tuple[ast.expr, bool]:
+    """``functools.partial(f, x)`` -> ``(f, True)``, through nested partials."""
+    wrapped = False
+    while (
+        isinstance(node, ast.Call)
+        and node.args
+        and not isinstance(node.args[0], ast.Starred)
+        and state.resolver.qualified_name(node.func, scope) == _PARTIAL
+    ):
+        node = node.args[0]
+        wrapped = True
+    return node, wrapped
+
+
+def _unpicklable(node: ast.expr, scope: Scope, state: FileState) -> str | None:
+    """What makes this callable fail to pickle: a lambda or a function defined inside a function."""
+    if isinstance(node, ast.Lambda):
+        return "a lambda"
+    binding = state.resolver.function_def(node, scope)
+    if binding is not None and binding.scope.kind in {Scope.FUNCTION, Scope.LAMBDA}:
+        return f"the nested function {source(node)}()"
+    return None
+
+
+def _shutdown(call: CallSite) -> Iterator[Finding]:
+    """AEX203: ``pool.shutdown()`` waits for the pool's work unless told ``wait=False``."""
+    node = call.node
+    if not call.on_loop:
+        return
+    wait = node.args[0] if node.args else None
+    for keyword in node.keywords:
+        if keyword.arg == "wait":
+            wait = keyword.value
+    # shutdown(wait=flag) with a flag we cannot read is given the benefit of the doubt.
+    waits = wait is None or (isinstance(wait, ast.Constant) and bool(wait.value))
+    if waits:
+        receiver = source(node.func.value)  # type: ignore[attr-defined]
+        yield finding_at(
+            node,
+            "AEX203",
+            render("AEX203-shutdown", call=f"{receiver}.shutdown()", receiver=receiver),
+        )
+
+
+def _get_event_loop(call: CallSite, name: str) -> Iterator[Finding]:
+    node = call.node
+    shown = shown_call(node.func)
+    if call.on_loop:
+        yield finding_at(
+            node,
+            "AEX205",
+            render("AEX205-coroutine", call=shown),
+            qualified=name,
+            fix=FixAction.GET_RUNNING_LOOP,
+        )
+    else:
+        yield finding_at(node, "AEX205", render("AEX205-elsewhere", call=shown), qualified=name)

@@ -1,0 +1,89 @@
+"""The options both front ends share, parsed and checked in one place.
+
+flake8 reads them from its command line and config files (``--executor-*``), ``executor-fix`` from
+``[tool.flake8-executor]`` in ``pyproject.toml`` and its own flags; both build a ``Settings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flake8_executor.catalog import Entry, parse_extra_calls
+
+# The oldest Python that asyncio.to_thread exists on; below it fixes use run_in_executor + partial.
+TO_THREAD_SINCE = (3, 9)
+SUPPORTED_TARGETS = tuple(f"py3{minor}" for minor in range(8, 15))
+DEFAULT_TARGET = (3, 9)
+
+
+@dataclass(frozen=True)
+class Settings:
+    extra_calls: dict[str, Entry] = field(default_factory=dict)
+    process_pool: str | None = None  # an expression the fixer may use for AEX105 rewrites
+    target_version: tuple[int, int] = DEFAULT_TARGET
+    follow_calls: bool = True  # report helpers that reach blocking calls (the call graph)
+
+    @property
+    def has_to_thread(self) -> bool:
+        return self.target_version >= TO_THREAD_SINCE
+
+
+def parse_target_version(value: str) -> tuple[int, int]:
+    """``py311`` -> ``(3, 11)``; a ``ValueError`` names the accepted values."""
+    match = re.fullmatch(r"py3(\d{1,2})", value.strip().lower())
+    if not match or value.strip().lower() not in SUPPORTED_TARGETS:
+        raise ValueError(
+            f"unknown target version {value!r} (expected one of {', '.join(SUPPORTED_TARGETS)})"
+        )
+    return (3, int(match.group(1)))
+
+
+def parse_process_pool(value: str) -> str | None:
+    """An expression such as ``app.state.pool``; it must parse as a Python expression."""
+    import ast
+
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        ast.parse(value, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"{value!r} is not a Python expression") from None
+    return value
+
+
+def parse_bool(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in {"yes", "true", "on", "1"}:
+        return True
+    if lowered in {"no", "false", "off", "0"}:
+        return False
+    raise ValueError(f"{value!r} is not yes or no")
+
+
+def build_settings(
+    extra_calls: str = "",
+    process_pool: str = "",
+    target_version: str = "",
+    follow_calls: str | bool = True,
+) -> Settings:
+    """Check every option; a ``ValueError`` carries a one-line message naming the option."""
+    checks = (
+        ("--executor-extra-calls", lambda: parse_extra_calls(extra_calls or "")),
+        ("--executor-process-pool", lambda: parse_process_pool(process_pool or "")),
+        (
+            "--executor-target-version",
+            lambda: parse_target_version(target_version) if target_version else DEFAULT_TARGET,
+        ),
+        ("--executor-follow-calls", lambda: parse_bool(follow_calls)),
+    )
+    values = []
+    for option, check in checks:
+        try:
+            values.append(check())
+        except ValueError as error:
+            raise ValueError(f"{option}: {error}") from None
+    return Settings(*values)
