@@ -29,29 +29,41 @@ SUMMARIES: dict[str, str] = {
 # Codes flake8 leaves off unless selected (``extend_default_ignore``); executor-fix does the same.
 OFF_BY_DEFAULT: tuple[str, ...] = ("AEX206",)
 
-_BLOCKS = "{call} blocks the event loop ({resolved}{why}{via})"
+# The advice of each AEX1xx code; a call is reported as ``{call} blocks the event loop (...); <advice>``.
+BLOCKING_ADVICE: dict[str, str] = {
+    "AEX100": "run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client",
+    "AEX101": "use await asyncio.sleep(...)",
+    "AEX102": "use await asyncio.create_subprocess_exec(...), or run it in a thread:"
+    " await asyncio.to_thread({ref}, ...)",
+    "AEX103": "run it in a thread: await asyncio.to_thread({ref}, ...)",
+    "AEX104": "a thread runs it in parallel and needs no pickling: await asyncio.to_thread({ref}, ...)",
+    "AEX105": "threads do not help, for large documents use a process pool:"
+    " await loop.run_in_executor(process_pool, {ref}, ...)",
+    "AEX106": "read in a thread: await asyncio.to_thread({ref}, ...)",
+    "AEX107": "await asyncio.wrap_future({receiver}) instead",
+    "AEX107-wait": "wrap the futures with asyncio.wrap_future() and use {replacement}",
+}
+# A helper cannot be awaited into asyncio.sleep or wrap_future: it goes to a thread as a whole.
+_HELPER_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
 TEMPLATES: dict[str, str] = {
-    "AEX100": _BLOCKS + "; run it in a thread: await asyncio.to_thread({ref}, ...), or use an async"
-    " client",
-    "AEX101": _BLOCKS + "; use await asyncio.sleep(...)",
-    "AEX102": _BLOCKS + "; use await asyncio.create_subprocess_exec(...), or run it in a thread:"
-    " await asyncio.to_thread({ref}, ...)",
-    "AEX103": _BLOCKS + "; run it in a thread: await asyncio.to_thread({ref}, ...)",
-    "AEX104": _BLOCKS + "; a thread runs it in parallel and needs no pickling:"
-    " await asyncio.to_thread({ref}, ...)",
-    "AEX105": _BLOCKS + "; threads do not help, for large documents use a process pool:"
-    " await loop.run_in_executor(process_pool, {ref}, ...)",
-    "AEX106": _BLOCKS + "; read in a thread: await asyncio.to_thread({ref}, ...)",
-    "AEX107": _BLOCKS + "; await asyncio.wrap_future({receiver}) instead",
-    "AEX107-wait": _BLOCKS + "; wrap the futures with asyncio.wrap_future() and use {replacement}",
+    **{
+        key: "{call} blocks the event loop ({resolved}{why}); " + advice
+        for key, advice in BLOCKING_ADVICE.items()
+    },
+    **{
+        f"{key}-helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}"
+        "{others}); " + (_HELPER_ADVICE if key in {"AEX101", "AEX107"} else advice)
+        for key, advice in BLOCKING_ADVICE.items()
+        if key != "AEX107-wait"
+    },
     "AEX200": "{call} does not take keyword arguments ({keywords}): a TypeError at run time; pass"
     " {partial} (picklable, unlike a lambda)",
     "AEX201": "{what} sent to a ProcessPoolExecutor cannot be pickled (fails at run time); define it at"
     " module level and pass arguments with functools.partial",
-    "AEX202-process": "{callee} ({resolved}{why}{via}) gains nothing from threads; send it to a"
+    "AEX202-process": "{callee} ({resolved}{why}) gains nothing from threads; send it to a"
     " ProcessPoolExecutor: await loop.run_in_executor(process_pool, ...)",
-    "AEX202-threads": "{callee} ({resolved}{why}{via}) is sent to a ProcessPoolExecutor, which only"
+    "AEX202-threads": "{callee} ({resolved}{why}) is sent to a ProcessPoolExecutor, which only"
     " adds a process and pickling to a wait; use threads: {threads}",
     "AEX203-with": "'with {pool}' in a coroutine: leaving it calls shutdown(wait=True), which blocks"
     " the event loop; create the pool once at start-up and shut it down at exit",
@@ -73,7 +85,6 @@ TEMPLATES: dict[str, str] = {
 
 def render(key: str, **fields: str) -> str:
     """The message text (without the code) for a template key and what the rule saw."""
-    fields.setdefault("via", "")
     fields.setdefault("resolved", "")
     return TEMPLATES[key].format(**fields)
 

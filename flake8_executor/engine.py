@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 from flake8_executor import catalog
+from flake8_executor.callgraph import CallGraph, HelperReach
 from flake8_executor.findings import Finding, ImportOrigin
 from flake8_executor.resolve import Binding, Resolver, Scope
 from flake8_executor.settings import Settings
@@ -22,12 +23,15 @@ from flake8_executor.settings import Settings
 class Site:
     """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
 
-    __slots__ = ("no_await", "on_loop", "scope")
+    __slots__ = ("function", "no_await", "on_loop", "scope")
 
-    def __init__(self, scope: Scope, on_loop: bool, no_await: str | None) -> None:
+    def __init__(
+        self, scope: Scope, on_loop: bool, no_await: str | None, function: Scope | None
+    ) -> None:
         self.scope = scope
         self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
         self.no_await = no_await  # why ``await`` cannot be added here (a generator expression...)
+        self.function = function  # the innermost def or lambda scope; None at module level
 
 
 class CallSite:
@@ -64,14 +68,24 @@ class WithItemSite:
 class FileState:
     """What the rules share for one file: the resolver, the settings and the catalog in force."""
 
-    __slots__ = ("calls", "resolver", "settings")
+    __slots__ = ("_call_graph", "call_sites", "calls", "resolver", "settings")
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, call_sites: list[CallSite]) -> None:
         self.settings = settings
         self.resolver = Resolver()
         self.calls = (
             {**catalog.CALLS, **settings.extra_calls} if settings.extra_calls else catalog.CALLS
         )
+        self.call_sites = call_sites
+        self._call_graph: CallGraph | None = None
+
+    def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What a call of a sync helper of this module reaches (``--executor-follow-calls``)."""
+        if not self.settings.follow_calls:
+            return None
+        if self._call_graph is None:
+            self._call_graph = CallGraph(self.call_sites, self)
+        return self._call_graph.reach_of(func, scope)
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.
@@ -109,7 +123,7 @@ class _Walk:
         self._statement_calls: set[int] = set()
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
-        self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None))]
+        self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None, None))]
 
     def run(self) -> None:
         stack = self._stack
@@ -152,7 +166,7 @@ class _Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(node.body, Site(scope, is_async, None))
+        self._push(node.body, Site(scope, is_async, None, scope))
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -172,7 +186,7 @@ class _Walk:
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope))
-        self._stack.append((node.body, Site(scope, False, None)))
+        self._stack.append((node.body, Site(scope, False, None, scope)))
 
     def _class(self, node: ast.ClassDef, site: Site) -> None:
         outer = site.scope
@@ -182,7 +196,7 @@ class _Walk:
         self._push(node.keywords, site)
         scope = Scope(Scope.CLASS, node, outer)
         no_await = "inside a class body" if site.on_loop else None
-        self._push(node.body, Site(scope, site.on_loop, no_await))
+        self._push(node.body, Site(scope, site.on_loop, no_await, site.function))
 
     def _comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, site: Site
@@ -193,7 +207,7 @@ class _Walk:
         no_await = site.no_await
         if isinstance(node, ast.GeneratorExp) and site.on_loop:
             no_await = "inside a generator expression"
-        inner = Site(scope, site.on_loop, no_await)
+        inner = Site(scope, site.on_loop, no_await, site.function)
         for index, generator in enumerate(generators):
             self._stack.append((generator.target, inner))
             if index:
@@ -316,6 +330,12 @@ class _Walk:
             self._awaited_calls.add(id(node.value))
         self._stack.append((node.value, site))
 
+    def _yield(self, node: ast.Yield | ast.YieldFrom, site: Site) -> None:
+        if site.function is not None:
+            site.function.is_generator = True  # calling it runs nothing until it is iterated
+        if node.value is not None:
+            self._stack.append((node.value, site))
+
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
 
@@ -342,6 +362,8 @@ _HANDLERS: dict[type, Callable[[_Walk, Any, Site], None]] = {
     ast.Call: _Walk._call,
     ast.Expr: _Walk._expr,
     ast.Await: _Walk._await,
+    ast.Yield: _Walk._yield,
+    ast.YieldFrom: _Walk._yield,
     ast.Constant: _Walk._skip,
     ast.Pass: _Walk._skip,
     ast.Load: _Walk._skip,
@@ -356,9 +378,9 @@ def analyze(tree: ast.Module, settings: Settings | None = None) -> list[Finding]
     """Every finding in one module, sorted by position; the one entry point of both front ends."""
     from flake8_executor.rules import CALL_RULES, WITH_RULES
 
-    state = FileState(settings or Settings())
     walk = _Walk(tree)
     walk.run()
+    state = FileState(settings or Settings(), walk.calls)
     findings: list[Finding] = []
     for call in walk.calls:
         for call_rule in CALL_RULES:

@@ -83,6 +83,7 @@ class Scope:
         "bindings",
         "declared_global",
         "is_async",
+        "is_generator",
         "kind",
         "node",
         "parent",
@@ -103,6 +104,7 @@ class Scope:
         self.node = node
         self.parent = parent
         self.is_async = is_async
+        self.is_generator = False
         self.bindings: dict[str, list[Binding]] = {}
         self.declared_global: set[str] = set()
         # For a class: ``self.<name>`` -> values assigned in its methods.

@@ -145,3 +145,17 @@ def test_pep695_generics() -> None:
         assert result.returncode == 0, result.stderr
         reported = reported_findings(result.stdout)
     assert reported == expected_findings(path)
+
+
+def test_follow_calls_off_reports_only_direct_calls() -> None:
+    path = FIXTURES / "callgraph_helpers.py"
+    text = path.read_text().splitlines()
+    on = reported_findings(run_flake8(str(path)).stdout)
+    off = reported_findings(run_flake8("--executor-follow-calls=no", str(path)).stdout)
+    helper_lines = {
+        line for line, _code in on if "fetch(" in text[line - 1] or "ping(" in text[line - 1]
+    }
+    assert helper_lines, "the fixture reports helper calls when the option is on"
+    assert not {line for line, _code in off} & helper_lines
+    # Calls that reach the catalog directly (Celery's .delay()) are still reported.
+    assert any("add.delay" in text[line - 1] for line, _code in off)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from flake8_executor.callgraph import HelperReach
 from flake8_executor.catalog import Entry, Fix, Kind
 from flake8_executor.codes import render
 from flake8_executor.engine import CallSite, FileState
@@ -31,6 +32,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     node = call.node
     found = state.blocking_entry(node.func, call.scope)
     if found is None:
+        reach = state.helper_reach(node.func, call.scope)
+        if reach is not None:
+            yield _helper_call(call, reach, state)
         return
     qualified, entry = found
     if entry.needs_args and not (node.args or node.keywords):
@@ -60,6 +64,34 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         fix=fix,
         unfixable=unfixable,
         import_origin=import_binding.origin if import_binding is not None else None,
+    )
+
+
+def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
+    """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
+    node = call.node
+    kind = reach.kind
+    others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
+    message = render(
+        f"{kind.code}-helper",
+        call=shown_call(node.func),
+        target=reach.target,
+        why=kind.why,
+        chain=" -> ".join(reach.chain),
+        others=others,
+        ref=source(node.func),
+    )
+    # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
+    entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
+    fix, unfixable = _fix_plan(entry, call, state)
+    return finding_at(
+        node,
+        kind.code,
+        message,
+        qualified=reach.chain[0],
+        kind=kind.value,
+        fix=fix,
+        unfixable=unfixable,
     )
 
 

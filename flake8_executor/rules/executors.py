@@ -159,12 +159,17 @@ def _judge_work(
                 what = f"functools.partial of {what}"
             yield finding_at(function, "AEX201", render("AEX201", what=what))
     found = state.blocking_entry(target, scope)
-    if found is None:
-        return
-    qualified, entry = found
+    if found is not None:
+        qualified, kind = found[0], found[1].kind
+        resolved = resolved_prefix(target, qualified)
+    else:
+        reach = state.helper_reach(target, scope)
+        if reach is None:
+            return
+        qualified, kind = reach.chain[0], reach.kind
+        resolved = f"it calls {reach.target}(), "
     callee = source(target)
-    resolved = resolved_prefix(target, qualified)
-    if pool == PROCESSES and entry.kind.wants_threads:
+    if pool == PROCESSES and kind.wants_threads:
         threads = (
             "await loop.run_in_executor(None, ...)"
             if fix is FixAction.EXECUTOR_TO_NONE
@@ -177,20 +182,20 @@ def _judge_work(
                 "AEX202-threads",
                 callee=callee,
                 resolved=resolved,
-                why=entry.kind.why,
+                why=kind.why,
                 threads=threads,
             ),
             qualified=qualified,
-            kind=entry.kind.value,
+            kind=kind.value,
             fix=fix,
         )
-    elif pool == THREADS and entry.kind is Kind.CPU_HOLDS_GIL:
+    elif pool == THREADS and kind is Kind.CPU_HOLDS_GIL:
         yield finding_at(
             call.node,
             "AEX202",
-            render("AEX202-process", callee=callee, resolved=resolved, why=entry.kind.why),
+            render("AEX202-process", callee=callee, resolved=resolved, why=kind.why),
             qualified=qualified,
-            kind=entry.kind.value,
+            kind=kind.value,
         )
 
 
