@@ -119,7 +119,6 @@ class _Walk:
         self.module = Scope(Scope.MODULE, tree, None)
         self.calls: list[CallSite] = []
         self.with_items: list[WithItemSite] = []
-        self._call_sites: dict[int, CallSite] = {}
         self._statement_calls: set[int] = set()
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
@@ -128,14 +127,26 @@ class _Walk:
     def run(self) -> None:
         stack = self._stack
         handlers = _HANDLERS
+        child_fields = _CHILD_FIELDS
+        AST = ast.AST
         while stack:
             node, site = stack.pop()
-            handler = handlers.get(type(node))
+            node_type = type(node)
+            handler = handlers.get(node_type)
             if handler is not None:
                 handler(self, node, site)
-            else:
-                for child in ast.iter_child_nodes(node):
-                    stack.append((child, site))
+                continue
+            fields = child_fields.get(node_type)
+            if fields is None:
+                fields = child_fields[node_type] = _child_fields(node_type)
+            for field in fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, AST):
+                            stack.append((item, site))
+                elif isinstance(value, AST):
+                    stack.append((value, site))
         for call in self.calls:
             key = id(call.node)
             call.is_statement = key in self._statement_calls
@@ -336,6 +347,9 @@ class _Walk:
         if node.value is not None:
             self._stack.append((node.value, site))
 
+    def _attribute(self, node: ast.Attribute, site: Site) -> None:
+        self._stack.append((node.value, site))
+
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
 
@@ -368,15 +382,42 @@ _HANDLERS: dict[type, Callable[[_Walk, Any, Site], None]] = {
     ast.Pass: _Walk._skip,
     ast.Load: _Walk._skip,
     ast.Store: _Walk._skip,
+    ast.Attribute: _Walk._attribute,
 }
 for _name in ("MatchAs", "MatchStar", "MatchMapping"):
     if hasattr(ast, _name):
         _HANDLERS[getattr(ast, _name)] = _Walk._named_capture
 
 
-def analyze(tree: ast.Module, settings: Settings | None = None) -> list[Finding]:
-    """Every finding in one module, sorted by position; the one entry point of both front ends."""
+# Every finding needs one of these words in the file: AEX1xx live in ``async def``; AEX2xx name an
+# executor, ``run_in_executor``, ``to_thread`` or ``get_event_loop``.
+_NEEDED_WORDS = ("async", "Executor", "run_in_executor", "to_thread", "get_event_loop")
+
+
+def might_have_findings(source: str) -> bool:
+    """A text pre-check, far cheaper than a walk: ``False`` means the file cannot have a finding."""
+    return any(word in source for word in _NEEDED_WORDS)
+
+
+# Per node type, the fields that may hold child nodes (``ctx`` never holds anything we ask about).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(field for field in node_type._fields if field != "ctx")
+
+
+def analyze(
+    tree: ast.Module, settings: Settings | None = None, source: str | None = None
+) -> list[Finding]:
+    """Every finding in one module, sorted by position; the one entry point of both front ends.
+
+    Given the ``source`` too, a file that cannot have a finding is not walked at all.
+    """
     from flake8_executor.rules import CALL_RULES, WITH_RULES
+
+    if source is not None and not might_have_findings(source):
+        return []
 
     walk = _Walk(tree)
     walk.run()
@@ -394,4 +435,4 @@ def analyze(tree: ast.Module, settings: Settings | None = None) -> list[Finding]
 
 def analyze_source(source: str | bytes, settings: Settings | None = None) -> list[Finding]:
     """Parse and analyze; a ``SyntaxError`` propagates for the caller to report."""
-    return analyze(ast.parse(source), settings)
+    return analyze(ast.parse(source), settings, source if isinstance(source, str) else None)

@@ -24,8 +24,9 @@ class ExecutorChecker:
     version = __version__
     settings = Settings()
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
         self.tree = tree
+        self.lines = lines
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -77,5 +78,5 @@ class ExecutorChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         if not isinstance(self.tree, ast.Module):
             return
-        for finding in analyze(self.tree, self.settings):
+        for finding in analyze(self.tree, self.settings, "".join(self.lines)):
             yield finding.line, finding.col, finding.text, type(self)
