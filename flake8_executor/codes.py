@@ -57,12 +57,12 @@ TEMPLATES: dict[str, str] = {
         for key, advice in BLOCKING_ADVICE.items()
         if key != "AEX107-wait"
     },
-    "AEX200": "{call} does not take keyword arguments ({keywords}): a TypeError at run time; pass"
+    "AEX200": "{call} does not take keyword arguments ({keywords}): a TypeError at run time; write"
     " {partial} (picklable, unlike a lambda)",
     "AEX201": "{what} sent to a ProcessPoolExecutor cannot be pickled (fails at run time); define it at"
     " module level and pass arguments with functools.partial",
     "AEX202-process": "{callee} ({resolved}{why}) gains nothing from threads; send it to a"
-    " ProcessPoolExecutor: await loop.run_in_executor(process_pool, ...)",
+    " ProcessPoolExecutor (loop.run_in_executor(process_pool, ...) or process_pool.submit(...))",
     "AEX202-threads": "{callee} ({resolved}{why}) is sent to a ProcessPoolExecutor, which only"
     " adds a process and pickling to a wait; use threads: {threads}",
     "AEX203-with": "'with {pool}' in a coroutine: leaving it calls shutdown(wait=True), which blocks"

@@ -304,8 +304,14 @@ class _Walk:
             site.scope.bind(node.id, Binding(Binding.OPAQUE, site.scope))
 
     def _global(self, node: ast.Global | ast.Nonlocal, site: Site) -> None:
-        if isinstance(node, ast.Global):
-            site.scope.declared_global.update(node.names)
+        scope = site.scope
+        if isinstance(node, ast.Global) and scope.parent is not None:
+            scope.declared_global.update(node.names)
+            # The walk may have met assignments below the declaration first: they were global.
+            module = scope.module
+            for name in node.names:
+                for binding in scope.bindings.pop(name, ()):
+                    module.bindings.setdefault(name, []).append(binding)
 
     def _named_capture(self, node: ast.AST, site: Site) -> None:
         """``except E as name``, match captures: the name is no longer what it was."""

@@ -71,28 +71,38 @@ def executor_with_item(item: WithItemSite, state: FileState) -> Iterator[Finding
     yield finding_at(expr, "AEX203", render("AEX203-with", pool=shown))
 
 
+# run_in_executor(executor, func, *args): these two may be passed by keyword; nothing else may.
+_OWN_PARAMETERS = frozenset({"executor", "func"})
+
+
 def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
     node = call.node
     shown = f"{source(node.func)}()"
     args = node.args
-    function = args[1] if len(args) > 1 and not isinstance(args[1], ast.Starred) else None
+    named = {kw.arg: kw.value for kw in node.keywords if kw.arg in _OWN_PARAMETERS}
+    extra = [kw for kw in node.keywords if kw.arg not in _OWN_PARAMETERS]
+    executor = args[0] if args else named.get("executor")
+    function = args[1] if len(args) > 1 else named.get("func")
+    if isinstance(executor, ast.Starred):
+        executor = None
+    if isinstance(function, ast.Starred):
+        function = None
     if call.is_statement:
         yield finding_at(node, "AEX204", render("AEX204-future", call=shown))
-    if node.keywords:
-        yield _keywords(call, function)
-    if not args or isinstance(args[0], ast.Starred) or function is None:
+    if extra:
+        yield _keywords(call, function, extra, positional=len(args) >= 2 and not named)
+    if executor is None or function is None:
         return
-    pool = executor_pool(args[0], call.scope, state)
+    pool = executor_pool(executor, call.scope, state)
     if pool is not None:
+        # The fixer swaps the first positional argument for None; keyword forms are left to the user.
+        to_none = pool == PROCESSES and len(args) >= 2 and not named
         yield from _judge_work(
-            call,
-            state,
-            pool,
-            function,
-            fix=FixAction.EXECUTOR_TO_NONE if pool == PROCESSES else None,
+            call, state, pool, function, fix=FixAction.EXECUTOR_TO_NONE if to_none else None
         )
     if (
         pool == THREADS
+        and len(args) >= 2
         and isinstance(args[0], ast.Constant)
         and not node.keywords
         and call.awaited
@@ -107,24 +117,19 @@ def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
         )
 
 
-def _keywords(call: CallSite, function: ast.expr | None) -> Finding:
+def _keywords(
+    call: CallSite, function: ast.expr | None, extra: list[ast.keyword], positional: bool
+) -> Finding:
     """AEX200, with the ``functools.partial`` form written out from the user's own arguments."""
     node = call.node
-    keywords = ", ".join(
-        f"{kw.arg}=" if kw.arg else f"**{source(kw.value)}" for kw in node.keywords
-    )
-    if function is None:
-        partial = "functools.partial(func, *args, **kwargs) as the function"
-        unfixable: str | None = "the function is not passed positionally"
-    else:
-        parts = [source(arg) for arg in node.args[1:]]
-        parts += [
-            f"{kw.arg}={source(kw.value)}" if kw.arg else f"**{source(kw.value)}"
-            for kw in node.keywords
-        ]
-        executor = source(node.args[0])
-        partial = f"{source(node.func)}({executor}, functools.partial({', '.join(parts)}))"
-        unfixable = None
+    keywords = ", ".join(f"{kw.arg}=" if kw.arg else f"**{source(kw.value)}" for kw in extra)
+    rest = node.args[2:] if len(node.args) >= 2 else []
+    parts = [source(function) if function is not None else "func"]
+    parts += [source(arg) for arg in rest]
+    parts += [f"{kw.arg}={source(kw.value)}" if kw.arg else f"**{source(kw.value)}" for kw in extra]
+    executor = source(node.args[0]) if node.args else "executor"
+    partial = f"{source(node.func)}({executor}, functools.partial({', '.join(parts)}))"
+    unfixable = None if positional else "the executor or the function is passed by keyword"
     return finding_at(
         node,
         "AEX200",
@@ -171,9 +176,9 @@ def _judge_work(
     callee = source(target)
     if pool == PROCESSES and kind.wants_threads:
         threads = (
-            "await loop.run_in_executor(None, ...)"
+            "loop.run_in_executor(None, ...)"
             if fix is FixAction.EXECUTOR_TO_NONE
-            else f"await asyncio.to_thread({source(target)}, ...)"
+            else "asyncio.to_thread() or a ThreadPoolExecutor"
         )
         yield finding_at(
             call.node,
@@ -217,6 +222,10 @@ def _unpicklable(node: ast.expr, scope: Scope, state: FileState) -> str | None:
     """What makes this callable fail to pickle: a lambda or a function defined inside a function."""
     if isinstance(node, ast.Lambda):
         return "a lambda"
+    if isinstance(node, ast.Name):
+        bindings = scope.lookup(node.id)
+        if bindings and all(isinstance(b.value, ast.Lambda) for b in bindings):
+            return f"the lambda {node.id}"
     binding = state.resolver.function_def(node, scope)
     if binding is not None and binding.scope.kind in {Scope.FUNCTION, Scope.LAMBDA}:
         return f"the nested function {source(node)}()"
@@ -246,6 +255,8 @@ def _shutdown(call: CallSite) -> Iterator[Finding]:
 def _get_event_loop(call: CallSite, name: str) -> Iterator[Finding]:
     node = call.node
     shown = shown_call(node.func)
+    if name != source(node.func):
+        shown = f"{shown} ({name})"
     if call.on_loop:
         yield finding_at(
             node,

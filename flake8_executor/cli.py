@@ -1,0 +1,226 @@
+"""``executor-fix``: the command line around the fixer (spec section 5).
+
+It gathers settings (flags over ``[tool.flake8-executor]`` over defaults), finds the files, fixes them
+in worker processes, and reports on stderr what was fixed and what was not and why. Exit codes:
+0 nothing to do or all done; 1 with ``--check``/``--diff`` when something would change; 2 for a usage
+or configuration error, or a file that could not be read, parsed or written (the others are still
+processed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from flake8_executor import __version__
+from flake8_executor.fix import config as project_config
+from flake8_executor.fix.files import DEFAULT_EXCLUDES, discover, normalize_patterns
+from flake8_executor.fix.job import (
+    FileJob,
+    FileReport,
+    Mode,
+    crashed,
+    fix_bytes,
+    process_file,
+)
+from flake8_executor.fix.selection import Selection, parse_codes
+from flake8_executor.fix.workers import run_all
+from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
+
+PROG = "executor-fix"
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+class UsageError(Exception):
+    """A bad flag or configuration value; ``str()`` is the one-line message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
+        "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
+        "get_running_loop. Settings also come from [tool.flake8-executor] in pyproject.toml; flags "
+        "win.",
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
+    )
+    parser.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if something would change"
+    )
+    parser.add_argument(
+        "--select", help="comma-separated codes or prefixes to fix (AEX206 is off unless selected)"
+    )
+    parser.add_argument("--ignore", help="comma-separated codes or prefixes not to fix")
+    parser.add_argument(
+        "--exclude",
+        help="comma-separated globs of files and directories to skip, in addition to "
+        + ", ".join(DEFAULT_EXCLUDES),
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--target-version",
+        metavar="PY",
+        help=f"oldest Python the code runs on ({', '.join(SUPPORTED_TARGETS)}); default: from "
+        "requires-python, else py39",
+    )
+    parser.add_argument(
+        "--process-pool",
+        metavar="EXPR",
+        help="an expression naming your process pool (e.g. app.state.pool) for AEX105 fixes",
+    )
+    parser.add_argument(
+        "--extra-calls",
+        metavar="NAME=KIND,...",
+        help="more blocking callables, e.g. mylib.fetch=io",
+    )
+    parser.add_argument(
+        "--follow-calls", metavar="yes|no", help="report helpers that reach blocking calls"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _settings(args: argparse.Namespace, config: project_config.ProjectConfig) -> Settings:
+    """Flags over the pyproject table; an error names where the bad value came from."""
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for key in ("extra-calls", "process-pool", "target-version", "follow-calls"):
+        flag_value = getattr(args, key.replace("-", "_"))
+        if flag_value is not None:
+            values[key], sources[key] = flag_value, f"--{key}"
+            continue
+        config_value = config.target_version() if key == "target-version" else config.text(key)
+        if config_value is not None:
+            values[key], sources[key] = config_value, f"{key} in {config.path}"
+    try:
+        return build_settings(
+            extra_calls=values.get("extra-calls", ""),
+            process_pool=values.get("process-pool", ""),
+            target_version=values.get("target-version", ""),
+            follow_calls=values.get("follow-calls", True),
+        )
+    except ValueError as error:
+        option, _, reason = str(error).partition(": ")
+        key = option.removeprefix("--executor-") if option.startswith("--") else ""
+        raise UsageError(f"{sources.get(key, option)}: {reason}" if key else str(error)) from None
+
+
+def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
+    try:
+        select_text = args.select if args.select is not None else config.text("select")
+        ignore_text = args.ignore if args.ignore is not None else config.text("ignore")
+        select = parse_codes(select_text, "--select") if select_text is not None else None
+        ignore = parse_codes(ignore_text or "", "--ignore")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return Selection(select, ignore)
+
+
+def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) -> list[str]:
+    flag_patterns = args.exclude.split(",") if args.exclude else []
+    return [
+        *DEFAULT_EXCLUDES,
+        *normalize_patterns(config.items("exclude"), config.directory),
+        *normalize_patterns(flag_patterns, os.getcwd()),
+    ]
+
+
+def _fix_stdin(job: FileJob, stdout: TextIO) -> FileReport:
+    data = sys.stdin.buffer.read()
+    report, new_data = fix_bytes(STDIN_NAME, data, job)
+    if job.mode is Mode.WRITE:
+        stdout.flush()
+        # On an error the input goes through unchanged: a filter must not swallow the code.
+        getattr(stdout, "buffer", stdout).write(new_data)
+    return report
+
+
+def _position(report: FileReport, line: int, col: int) -> str:
+    return f"{report.path}:{line}:{col + 1}"
+
+
+def summarize(reports: Sequence[FileReport], mode: Mode, quiet: bool) -> list[str]:
+    """The lines for stderr: errors, each fixed and unfixed finding, and the totals."""
+    lines: list[str] = []
+    changed = fixed = unfixed = errors = 0
+    verb = "fixed" if mode is Mode.WRITE else "would be fixed"
+    for report in reports:
+        if report.problem is not None:
+            errors += 1
+            lines.append(report.error_line)
+        counts: Counter[str] = Counter()
+        for outcome in report.outcomes:
+            finding = outcome.finding
+            where = _position(report, finding.line, finding.col)
+            if outcome.fixed and report.problem is None:
+                fixed += 1
+                counts[finding.code] += 1
+                if not quiet:
+                    lines.append(f"{where}: {finding.code} {verb}")
+            elif not outcome.fixed:
+                unfixed += 1
+                lines.append(f"{where}: {finding.code} not fixed: {outcome.reason}")
+        changed += report.changed and report.problem is None
+    files_verb = "changed" if mode is Mode.WRITE else "would change"
+    totals = [
+        f"{changed} file{'s' * (changed != 1)} {files_verb}",
+        f"{fixed} finding{'s' * (fixed != 1)} {verb}",
+        f"{unfixed} left unfixed",
+    ]
+    if errors:
+        totals.append(f"{errors} file{'s' * (errors != 1)} with errors")
+    lines.append(
+        f"{PROG}: {', '.join(totals)} ({len(reports)} file{'s' * (len(reports) != 1)} checked)"
+    )
+    return lines
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    config = project_config.load(project_config.find_pyproject(args.paths))
+    if config.note:
+        print(f"{PROG}: note: {config.note}", file=stderr)
+    settings = _settings(args, config)
+    selection = _selection(args, config)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("-j/--jobs must be at least 1")
+    mode = Mode.DIFF if args.diff else Mode.CHECK if args.check else Mode.WRITE
+    file_paths = list(
+        discover([path for path in args.paths if path != STDIN], _excludes(args, config))
+    )
+    jobs = [FileJob(path, settings, selection, mode) for path in file_paths]
+    reports = run_all(jobs, process_file, args.jobs or os.cpu_count() or 1, crashed)
+    if STDIN in args.paths:
+        reports.append(_fix_stdin(FileJob(STDIN_NAME, settings, selection, mode), stdout))
+    for report in reports:
+        if report.diff:
+            stdout.write(report.diff)
+    stdout.flush()
+    for line in summarize(reports, mode, args.quiet):
+        print(line, file=stderr)
+    if any(report.problem is not None for report in reports):
+        return 2
+    if mode is not Mode.WRITE and any(report.changed for report in reports):
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args, sys.stdout, sys.stderr)
+    except (UsageError, project_config.ConfigError) as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
