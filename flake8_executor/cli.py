@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -27,6 +26,7 @@ from flake8_executor.fix.job import (
     fix_bytes,
     process_file,
 )
+from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.selection import Selection, parse_codes
 from flake8_executor.fix.workers import run_all
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
-        "get_running_loop. Settings also come from [tool.flake8-executor] in pyproject.toml; flags "
-        "win.",
+        "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
+        "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, select, "
+        "ignore, exclude); flags win. The --executor-* spellings of flake8's options work too.",
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
@@ -69,22 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--target-version",
+        "--executor-target-version",
         metavar="PY",
         help=f"oldest Python the code runs on ({', '.join(SUPPORTED_TARGETS)}); default: from "
         "requires-python, else py39",
     )
     parser.add_argument(
         "--process-pool",
+        "--executor-process-pool",
         metavar="EXPR",
         help="an expression naming your process pool (e.g. app.state.pool) for AEX105 fixes",
     )
     parser.add_argument(
         "--extra-calls",
+        "--executor-extra-calls",
         metavar="NAME=KIND,...",
         help="more blocking callables, e.g. mylib.fetch=io",
     )
     parser.add_argument(
-        "--follow-calls", metavar="yes|no", help="report helpers that reach blocking calls"
+        "--follow-calls",
+        "--executor-follow-calls",
+        metavar="yes|no",
+        help="report helpers that reach blocking calls",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
@@ -119,14 +126,16 @@ def _settings(args: argparse.Namespace, config: project_config.ProjectConfig) ->
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
-    try:
-        select_text = args.select if args.select is not None else config.text("select")
-        ignore_text = args.ignore if args.ignore is not None else config.text("ignore")
-        select = parse_codes(select_text, "--select") if select_text is not None else None
-        ignore = parse_codes(ignore_text or "", "--ignore")
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    return Selection(select, ignore)
+    codes: dict[str, tuple[str, ...] | None] = {}
+    for key in ("select", "ignore"):
+        text, source = getattr(args, key), f"--{key}"
+        if text is None:
+            text, source = config.text(key), f"{key} in {config.path}"
+        try:
+            codes[key] = parse_codes(text, source) if text is not None else None
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    return Selection(codes["select"], codes["ignore"] or ())
 
 
 def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) -> list[str]:
@@ -148,8 +157,9 @@ def _fix_stdin(job: FileJob, stdout: TextIO) -> FileReport:
     return report
 
 
-def _position(report: FileReport, line: int, col: int) -> str:
-    return f"{report.path}:{line}:{col + 1}"
+def _where(report: FileReport, outcome: Outcome) -> str:
+    """``path:line:col`` as flake8 prints it (columns from 1)."""
+    return f"{report.path}:{outcome.finding.line}:{outcome.finding.col + 1}"
 
 
 def summarize(reports: Sequence[FileReport], mode: Mode, quiet: bool) -> list[str]:
@@ -161,19 +171,16 @@ def summarize(reports: Sequence[FileReport], mode: Mode, quiet: bool) -> list[st
         if report.problem is not None:
             errors += 1
             lines.append(report.error_line)
-        counts: Counter[str] = Counter()
-        for outcome in report.outcomes:
-            finding = outcome.finding
-            where = _position(report, finding.line, finding.col)
-            if outcome.fixed and report.problem is None:
-                fixed += 1
-                counts[finding.code] += 1
-                if not quiet:
-                    lines.append(f"{where}: {finding.code} {verb}")
-            elif not outcome.fixed:
-                unfixed += 1
-                lines.append(f"{where}: {finding.code} not fixed: {outcome.reason}")
-        changed += report.changed and report.problem is None
+        for outcome in report.fixed if report.problem is None else []:
+            fixed += 1
+            if not quiet:
+                lines.append(f"{_where(report, outcome)}: {outcome.finding.code} {verb}")
+        for outcome in report.remaining(mode):
+            unfixed += 1
+            lines.append(
+                f"{_where(report, outcome)}: {outcome.finding.code} not fixed: {outcome.reason}"
+            )
+        changed += report.written
     files_verb = "changed" if mode is Mode.WRITE else "would change"
     totals = [
         f"{changed} file{'s' * (changed != 1)} {files_verb}",
@@ -224,3 +231,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, project_config.ConfigError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130  # files are written atomically: an interrupted run leaves none half-written

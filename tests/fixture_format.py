@@ -36,7 +36,9 @@ def fixture_args(path: Path) -> list[str]:
     return match.group(1).split() if match else []
 
 
-def run_flake8(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_flake8(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """flake8 as users run it, in a child process, with no user or project config."""
     return subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", *args],

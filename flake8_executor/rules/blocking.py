@@ -110,7 +110,10 @@ def _fix_plan(
     if call.awaited:
         return action, "the call is already awaited"
     if action is FixAction.PROCESS_POOL and not state.settings.process_pool:
-        return action, "no process pool configured (--executor-process-pool)"
+        return (
+            action,
+            "no process pool configured (process-pool in [tool.flake8-executor], --process-pool)",
+        )
     if action is FixAction.WRAP_FUTURE and (node.args or node.keywords):
         return action, "result() is given a timeout"
     if action is FixAction.ASYNC_SLEEP and (

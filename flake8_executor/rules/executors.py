@@ -53,7 +53,7 @@ def executor_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         if node.args:
             yield from _judge_work(call, state, THREADS, node.args[0], fix=None)
     elif name in _GET_EVENT_LOOP:
-        yield from _get_event_loop(call, name)
+        yield from _get_event_loop(call, name, state)
     elif (
         call.on_loop
         and not call.is_with_item  # reported once, by the with rule
@@ -252,8 +252,10 @@ def _shutdown(call: CallSite) -> Iterator[Finding]:
         )
 
 
-def _get_event_loop(call: CallSite, name: str) -> Iterator[Finding]:
+def _get_event_loop(call: CallSite, name: str, state: FileState) -> Iterator[Finding]:
     node = call.node
+    binding = state.resolver.import_binding(node.func, call.scope)
+    origin = binding.origin if binding is not None else None
     shown = shown_call(node.func)
     if name != source(node.func):
         shown = f"{shown} ({name})"
@@ -264,6 +266,7 @@ def _get_event_loop(call: CallSite, name: str) -> Iterator[Finding]:
             render("AEX205-coroutine", call=shown),
             qualified=name,
             fix=FixAction.GET_RUNNING_LOOP,
+            import_origin=origin,
         )
     else:
         yield finding_at(node, "AEX205", render("AEX205-elsewhere", call=shown), qualified=name)

@@ -1,0 +1,173 @@
+"""Files in and out without harm: discovery, decoding as Python does, and atomic writes.
+
+A source file is decoded the way the interpreter would (PEP 263 cookie, BOM) and encoded back the same
+way, so bytes that no fix touched come out identical: line endings are never translated, a BOM stays.
+A file is written only when its text changed, through a temporary file in the same directory and
+``os.replace``, with the original's mode bits; a file that is read-only, or that changed on disk while
+it was being fixed, is left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatch
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "__pycache__",
+    ".tox",
+    "node_modules",
+    ".eggs",
+)
+
+
+class FileError(Exception):
+    """A file that cannot be read, decoded or written; ``str()`` is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # "utf-8-sig" when the file starts with a BOM, so encoding restores it
+
+
+def decode(data: bytes) -> Decoded:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # an unknown encoding in the coding cookie
+        raise FileError(f"cannot decode: {error}") from None
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError as error:
+        raise FileError(
+            f"cannot decode as {encoding}: {error.reason} at byte {error.start}"
+        ) from None
+
+
+def encode(text: str, encoding: str) -> bytes:
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise FileError(f"cannot encode the fixed text as {encoding}: {error.reason}") from None
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A file's bytes and the stat taken before reading, to detect a change before writing."""
+
+    data: bytes
+    real_path: str
+    mtime_ns: int
+    size: int
+
+
+def read(path: str) -> ReadFile:
+    real_path = os.path.realpath(path)  # write through symlinks instead of replacing them
+    try:
+        before = os.stat(real_path)
+        with open(real_path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise FileError(f"cannot read: {_os_reason(error)}") from None
+    return ReadFile(data, real_path, before.st_mtime_ns, before.st_size)
+
+
+def write_atomic(original: ReadFile, data: bytes) -> None:
+    """Replace the file's content with ``data``, keeping its mode, or raise ``FileError``."""
+    try:
+        now = os.stat(original.real_path)
+    except OSError as error:
+        raise FileError(f"cannot write: {_os_reason(error)}") from None
+    if (now.st_mtime_ns, now.st_size) != (original.mtime_ns, original.size):
+        raise FileError("changed on disk while being fixed; not written")
+    if not now.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        original.real_path, os.W_OK
+    ):
+        raise FileError("read-only; not written")
+    directory, name = os.path.split(original.real_path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise FileError(f"cannot write: {_os_reason(error)}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if hasattr(os, "chown") and (now.st_uid, now.st_gid) != _owner(temporary):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.chown(temporary, now.st_uid, now.st_gid)
+        os.chmod(temporary, stat.S_IMODE(now.st_mode))  # after chown, which may clear set-id bits
+        os.replace(temporary, original.real_path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise FileError(f"cannot write: {_os_reason(error)}") from None
+
+
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
+
+
+def is_excluded(path: str, patterns: Sequence[str]) -> bool:
+    """flake8's rule: a pattern matches the base name, or the absolute path."""
+    name = os.path.basename(os.path.normpath(path))
+    absolute = os.path.abspath(path)
+    return any(fnmatch(name, pattern) or fnmatch(absolute, pattern) for pattern in patterns)
+
+
+def normalize_patterns(patterns: Iterable[str], base: str) -> list[str]:
+    """Patterns naming a path (``src/gen``) are made absolute from ``base``; names stay names."""
+    normalized = []
+    for raw in patterns:
+        pattern = raw.strip().rstrip("/")
+        if not pattern:
+            continue
+        if "/" in pattern or os.sep in pattern:
+            pattern = os.path.abspath(os.path.join(base, pattern))
+        normalized.append(pattern)
+    return normalized
+
+
+def discover(paths: Iterable[str], excludes: Sequence[str]) -> Iterator[str]:
+    """The files to fix, in a stable order: named files as given, directories walked for ``*.py``."""
+    seen: set[str] = set()
+    for path in paths:
+        if is_excluded(path, excludes):
+            continue
+        if not os.path.isdir(path):
+            found: Iterable[str] = [path]  # a missing file is reported when it is read
+        else:
+            found = _walk(path, excludes)
+        for file_path in found:
+            key = os.path.realpath(file_path)  # a file named twice, or through a link, once
+            if key not in seen:
+                seen.add(key)
+                yield file_path
+
+
+def _walk(directory: str, excludes: Sequence[str]) -> Iterator[str]:
+    for root, dirnames, filenames in os.walk(directory):
+        dirnames[:] = sorted(
+            name for name in dirnames if not is_excluded(os.path.join(root, name), excludes)
+        )
+        for name in sorted(filenames):
+            path = os.path.join(root, name)
+            if name.endswith(".py") and not is_excluded(path, excludes):
+                yield path

@@ -1,0 +1,123 @@
+"""One file's trip through the fixer: read, fix, check, then write, diff or only tell.
+
+``process_file`` is what a worker process runs; it never raises for a bad file, it returns a
+``FileReport`` naming the problem, so the command can go on with the other files and decide the exit
+code from all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import io
+from dataclasses import dataclass, field
+
+from flake8_executor.fix.files import FileError, decode, encode, read, write_atomic
+from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.selection import Selection
+from flake8_executor.fix.source import BrokenFix, UnparsableSource, fix_source
+from flake8_executor.settings import Settings
+
+
+class Mode(str, enum.Enum):
+    WRITE = "write"  # fix in place
+    CHECK = "check"  # only tell whether something would change
+    DIFF = "diff"  # print what would change
+
+
+class Problem(str, enum.Enum):
+    """Why a file was not (fully) processed; every problem makes the exit code 2."""
+
+    UNREADABLE = "unreadable"
+    UNPARSABLE = "unparsable"
+    INTERNAL = "internal"
+    UNWRITABLE = "unwritable"
+
+
+@dataclass(frozen=True)
+class FileJob:
+    path: str
+    settings: Settings
+    selection: Selection
+    mode: Mode
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    changed: bool = False
+    fixed: list[Outcome] = field(default_factory=list)
+    unfixed: list[Outcome] = field(default_factory=list)  # placed in the input's lines
+    unfixed_after: list[Outcome] = field(default_factory=list)  # placed in the output's lines
+    diff: str = ""
+    problem: Problem | None = None
+    reason: str = ""  # the one-line reason of the problem
+
+    @property
+    def error_line(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    @property
+    def written(self) -> bool:
+        return self.changed and self.problem is None
+
+    def remaining(self, mode: Mode) -> list[Outcome]:
+        """The findings left unfixed, placed where the user will look: in the file as it now is."""
+        return self.unfixed_after if mode is Mode.WRITE and self.written else self.unfixed
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Python splits them (str.splitlines() also breaks at form feeds), ends kept."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(_lines(before), _lines(after), path, path)
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
+    )
+
+
+def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
+    """The report and the bytes to write (the input itself when nothing changes)."""
+    try:
+        decoded = decode(data)
+        result = fix_source(decoded.text, job.settings, job.selection)
+        changed = result.text != decoded.text
+        new_data = encode(result.text, decoded.encoding) if changed else data
+    except FileError as error:
+        return FileReport(path, problem=Problem.UNREADABLE, reason=str(error)), data
+    except UnparsableSource as error:
+        return FileReport(path, problem=Problem.UNPARSABLE, reason=f"cannot parse: {error}"), data
+    except BrokenFix as error:
+        reason = f"internal error, left unchanged: {error}"
+        return FileReport(path, problem=Problem.INTERNAL, reason=reason), data
+    diff = (
+        unified_diff(path, decoded.text, result.text) if changed and job.mode is Mode.DIFF else ""
+    )
+    report = FileReport(path, changed, result.fixed, result.unfixed, result.unfixed_after, diff)
+    return report, new_data
+
+
+def process_file(job: FileJob) -> FileReport:
+    try:
+        original = read(job.path)
+    except FileError as error:
+        return FileReport(job.path, problem=Problem.UNREADABLE, reason=str(error))
+    report, new_data = fix_bytes(job.path, original.data, job)
+    if report.changed and job.mode is Mode.WRITE:
+        try:
+            write_atomic(original, new_data)
+        except FileError as error:
+            return FileReport(
+                job.path,
+                unfixed=report.unfixed,
+                problem=Problem.UNWRITABLE,
+                reason=str(error),
+            )
+    return report
+
+
+def crashed(job: FileJob, reason: str) -> FileReport:
+    return FileReport(job.path, problem=Problem.INTERNAL, reason=reason)

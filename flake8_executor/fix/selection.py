@@ -1,0 +1,82 @@
+"""Which findings the user asked to fix: ``--select``/``--ignore`` and ``# noqa``, as flake8 decides.
+
+The fixer must never touch a line that flake8 would stay silent about, so the rules here follow
+flake8's: the longest matching prefix wins between select and ignore, codes flake8 leaves off by
+default (``codes.OFF_BY_DEFAULT``) stay off unless a ``--select`` prefix names them, and the noqa
+comment is matched with flake8's own regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
+
+from flake8_executor.codes import OFF_BY_DEFAULT
+from flake8_executor.findings import Finding
+
+_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
+
+
+def parse_codes(value: str | Sequence[str], option: str) -> tuple[str, ...]:
+    """``"AEX100, AEX2"`` (or a TOML list of them) -> ``("AEX100", "AEX2")``.
+
+    Raises ``ValueError`` naming the option and the bad item, as ``build_settings`` does.
+    """
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for raw_item in items:
+        if not isinstance(raw_item, str):
+            raise ValueError(f"{option}: {raw_item!r} is not a code")
+        item = raw_item.strip().upper()
+        if not item:
+            continue
+        if not _CODE_PREFIX.match(item):
+            raise ValueError(f"{option}: {raw_item.strip()!r} is not a code or code prefix")
+        codes.append(item)
+    return tuple(codes)
+
+
+def _longest(code: str, prefixes: Iterable[str]) -> str | None:
+    matching = [prefix for prefix in prefixes if code.startswith(prefix)]
+    return max(matching, key=len) if matching else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The codes to act on. ``select=None`` means every code that is on by default."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+
+    def wants(self, code: str) -> bool:
+        selected = _longest(code, self.select) if self.select is not None else None
+        if self.select is not None and selected is None:
+            return False
+        ignored = _longest(code, self.ignore)
+        if ignored is not None:
+            return selected is not None and len(selected) > len(ignored)
+        if code in OFF_BY_DEFAULT:
+            return selected is not None
+        return True
+
+
+def silenced_by_noqa(finding: Finding, lines: Sequence[str]) -> bool:
+    """Whether a ``# noqa`` comment on the finding's first line covers its code."""
+    if not 1 <= finding.line <= len(lines):
+        return False
+    match = NOQA_INLINE_REGEXP.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes_text = match.group("codes")
+    if codes_text is None:
+        return True
+    codes = {code for code in re.split(r"[,\s]+", codes_text.upper()) if code}
+    return finding.code in codes or finding.code.startswith(tuple(codes))
+
+
+def file_is_skipped(lines: Sequence[str]) -> bool:
+    """``# flake8: noqa`` on a line of its own makes flake8 skip the file; the fixer does too."""
+    return any(NOQA_FILE.match(line) for line in lines)

@@ -1,0 +1,224 @@
+"""The one libcst pass that applies the engine's fix plans at their positions.
+
+It matches each finding to the call at the same span (``PositionProvider``), runs the rewrite the
+finding names, and then does what every rewrite needs: put ``await`` in front when the rewrite asks for
+it (not twice, never where ``await`` is invalid), parenthesise an ``await`` used as a primary
+(``(await asyncio.to_thread(requests.get, u)).json()``), and schedule the imports to add and the
+imports the fix may have left unused; libcst's own ``AddImportsVisitor`` and ``RemoveImportsVisitor``
+then run, only when there is something for them to do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flake8_executor.findings import Finding, FixAction
+from flake8_executor.fix.locate import Span, node_span
+from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.rewrites import (
+    DROPS_CALLABLE,
+    NEEDS_COROUTINE,
+    ORDER,
+    REWRITES,
+    Declined,
+    RewriteContext,
+)
+from flake8_executor.settings import Settings
+
+# Frames that change where ``await`` may go; "coroutine" is the only one that allows it.
+_FRAME_REASONS = {
+    "module": "await cannot be added outside a coroutine",
+    "def": "await cannot be added inside a nested def",
+    "lambda": "await cannot be added inside a lambda",
+    "genexp": "await cannot be added inside a generator expression",
+    "class": "await cannot be added inside a class body",
+}
+
+
+def module_alias(module: cst.Module, name: str) -> str | None:
+    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``."""
+    aliases: list[str] = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.Import):
+                continue
+            for alias in small.names:
+                if isinstance(alias.name, cst.Name) and alias.name.value == name:
+                    bound = alias.evaluated_alias or name
+                    aliases.append(bound)
+    if name in aliases:
+        return name
+    return aliases[0] if aliases else None
+
+
+class ApplyFixes(cst.CSTTransformer):
+    """Rewrite the calls at the given spans; ``outcomes`` tells what happened to each finding.
+
+    A plain transformer, not a codemod command: libcst's matcher-aware base classes cost more to set
+    up than the whole rewrite, and the import visitors are run only when a fix needs them.
+    """
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, plans: dict[Span, list[Finding]], settings: Settings) -> None:
+        super().__init__()
+        self._plans: dict[Span, list[Finding]] = {
+            span: sorted(findings, key=lambda finding: ORDER[finding.fix])  # type: ignore[index]
+            for span, findings in plans.items()
+        }
+        self._settings = settings
+        self._frames: list[str] = ["module"]
+        self._awaited: dict[int, cst.CSTNode] = {}  # id -> node: expressions already under await
+        self._rewrite_context = RewriteContext(settings)
+        self.outcomes: list[Outcome] = []
+
+    # -- where await may go ------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._rewrite_context.asyncio_name = module_alias(node, "asyncio") or "asyncio"
+        self._rewrite_context.functools_name = module_alias(node, "functools") or "functools"
+        return True
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._frames.append("coroutine" if node.asynchronous else "def")
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        self._frames.append("lambda")
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self._frames.pop()
+
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self._frames.append("class")
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self._frames.pop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        self._frames.append("genexp")
+        return True
+
+    def leave_GeneratorExp(
+        self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp
+    ) -> cst.BaseExpression:
+        self._frames.pop()
+        return updated_node
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        self._awaited[id(node.expression)] = node.expression
+        return True
+
+    # -- an await we add, used as a primary, needs parentheses -------------------------------
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return updated_node.with_changes(value=_parenthesized(updated_node.value))
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return updated_node.with_changes(value=_parenthesized(updated_node.value))
+
+    # -- the rewrites ------------------------------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        updated_node = updated_node.with_changes(func=_parenthesized(updated_node.func))
+        span = node_span(self.get_metadata(PositionProvider, original_node))
+        findings = self._plans.pop(span, None)
+        if not findings:
+            return updated_node
+        already_awaited = id(original_node) in self._awaited
+        # The parentheses around the call go around whatever replaces it.
+        node: cst.BaseExpression = updated_node.with_changes(lpar=[], rpar=[])
+        awaited = False
+        for finding in findings:
+            reason = self._check(finding, node, awaited, already_awaited)
+            if reason is None:
+                assert isinstance(node, cst.Call)
+                try:
+                    rewritten = REWRITES[finding.fix](node, self._rewrite_context)  # type: ignore[index]
+                except Declined as declined:
+                    reason = str(declined)
+                else:
+                    node, awaited = rewritten.node, rewritten.awaited
+            self.outcomes.append(Outcome(finding, reason))
+        if awaited and not already_awaited:
+            node = cst.Await(expression=node)
+        return node.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def _check(
+        self, finding: Finding, node: cst.BaseExpression, awaited: bool, already_awaited: bool
+    ) -> str | None:
+        """Why this finding's rewrite must not run here, or None."""
+        if awaited or not isinstance(node, cst.Call):
+            return "another fix already rewrote this call"
+        if finding.fix in NEEDS_COROUTINE and self._frames[-1] != "coroutine":
+            return _FRAME_REASONS[self._frames[-1]]
+        if finding.fix is FixAction.RUN_IN_EXECUTOR_TO_THREAD and not already_awaited:
+            # A future can be kept, called back, cancelled; a coroutine cannot stand in for it.
+            return "the future is not awaited where it is created"
+        return None
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        for findings in self._plans.values():
+            self.outcomes.extend(
+                Outcome(finding, "no call found at this position") for finding in findings
+            )
+        self._plans.clear()
+        return updated_node
+
+    def imports_to_add(self, module: cst.Module) -> list[str]:
+        """The modules the fixes use and the module does not import yet."""
+        return [
+            name
+            for name in sorted(self._rewrite_context.needed_imports)
+            if module_alias(module, name) != name
+        ]
+
+    def imports_maybe_unused(self) -> list[tuple[str, str | None, str | None]]:
+        """Imports whose last use a fix may have replaced (``time`` after ``time.sleep``)."""
+        candidates = set(self._rewrite_context.maybe_unused)
+        for outcome in self.outcomes:
+            origin = outcome.finding.import_origin
+            if outcome.fixed and origin is not None and outcome.finding.fix in DROPS_CALLABLE:
+                candidates.add((origin.module, origin.name, origin.asname))
+        return sorted(candidates, key=str)
+
+
+def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, cst.Await) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
+def apply_fixes(
+    module: cst.Module, findings: Iterable[tuple[Span, Finding]], settings: Settings
+) -> tuple[cst.Module, list[Outcome]]:
+    """Rewrite ``module`` for the given findings; every finding comes back with its outcome."""
+    plans: dict[Span, list[Finding]] = defaultdict(list)
+    for span, finding in findings:
+        plans[span].append(finding)
+    transformer = ApplyFixes(dict(plans), settings)
+    # The module was parsed for this pass alone: no need for the wrapper's defensive deep copy.
+    new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    context = CodemodContext()
+    to_add = transformer.imports_to_add(new_module)
+    for name in to_add:
+        AddImportsVisitor.add_needed_import(context, name)
+    if to_add:
+        new_module = AddImportsVisitor(context).transform_module(new_module)
+    to_remove = transformer.imports_maybe_unused()
+    for module_name, name, asname in to_remove:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
+    if to_remove:
+        new_module = RemoveImportsVisitor(context).transform_module(new_module)
+    return new_module, transformer.outcomes

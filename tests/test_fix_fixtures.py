@@ -1,0 +1,142 @@
+"""executor-fix on the fixture pairs of ``fixtures/fix``: output as expected, and a second run idle.
+
+``NAME.py`` is the input and ``NAME.fixed.py`` the expected output (absent: the input itself, for
+files the fixer must leave alone). A ``# args: ...`` line in the header passes flags. Copies run in
+groups sharing their flags, one child process per group and run, side by side, to keep the suite
+quick; CRLF
+copies are made here from the LF fixtures, so git's line-ending handling cannot blur the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "fix"
+CASES = sorted(path for path in FIXTURES.glob("*.py") if not path.name.endswith(".fixed.py"))
+CRLF_CASES = ("comments", "to_thread", "imports_removed")
+
+
+def run_groups(groups: dict[tuple[str, ...], list[Path]], cwd: Path) -> dict[Path, str]:
+    """Run executor-fix once per group, all groups at once; each path's group's stderr.
+
+    ``-j 1``: the groups already run side by side, and worker pools would only add start-up time.
+    """
+    children = {
+        args: subprocess.Popen(
+            [sys.executable, "-m", "flake8_executor", *args, "-j", "1", *map(str, paths)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+        )
+        for args, paths in groups.items()
+    }
+    stderr = {}
+    for args, child in children.items():
+        _out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()
+        stderr.update(dict.fromkeys(groups[args], err.decode()))
+    return stderr
+
+
+def header_args(path: Path) -> tuple[str, ...]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if line.startswith("# args:"):
+            return tuple(shlex.split(line.removeprefix("# args:")))
+    return ()
+
+
+def expected_bytes(case: Path) -> bytes:
+    fixed = case.with_name(case.stem + ".fixed.py")
+    return (fixed if fixed.exists() else case).read_bytes()
+
+
+def crlf(data: bytes) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+class Run:
+    """Each copy's bytes after the first and the second run, and what the second run said."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, bytes] = {}
+        self.second: dict[str, bytes] = {}
+        self.mtime_kept: dict[str, bool] = {}
+        self.second_stderr: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    root = tmp_path_factory.mktemp("fix-fixtures")
+    # A project file of our own stops the search for one above the temporary directory.
+    (root / "pyproject.toml").write_text('[project]\nname = "fixtures"\n', encoding="utf-8")
+    groups: dict[tuple[str, ...], list[Path]] = defaultdict(list)
+    copies: dict[str, Path] = {}
+    for case in CASES:
+        copies[case.stem] = root / case.name
+        copies[case.stem].write_bytes(case.read_bytes())
+        groups[header_args(case)].append(copies[case.stem])
+    for stem in CRLF_CASES:
+        copies[f"crlf_{stem}"] = root / f"crlf_{stem}.py"
+        copies[f"crlf_{stem}"].write_bytes(crlf((FIXTURES / f"{stem}.py").read_bytes()))
+        groups[()].append(copies[f"crlf_{stem}"])
+    result = Run()
+    run_groups(groups, root)
+    result.first = {name: path.read_bytes() for name, path in copies.items()}
+    mtimes = {name: path.stat().st_mtime_ns for name, path in copies.items()}
+    # Each group alone, so "0 files changed" in its summary speaks for its own files.
+    second = run_groups(groups, root)
+    result.second = {name: path.read_bytes() for name, path in copies.items()}
+    result.mtime_kept = {
+        name: path.stat().st_mtime_ns == mtimes[name] for name, path in copies.items()
+    }
+    result.second_stderr = {name: second[path] for name, path in copies.items()}
+    return result
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.stem)
+def test_fixture_is_fixed_as_expected(case: Path, run: Run) -> None:
+    assert run.first[case.stem].decode() == expected_bytes(case).decode()
+
+
+@pytest.mark.parametrize("stem", CRLF_CASES)
+def test_crlf_line_endings_are_kept(stem: str, run: Run) -> None:
+    output = run.first[f"crlf_{stem}"]
+    assert output == crlf(expected_bytes(FIXTURES / f"{stem}.py"))
+    assert b"\n" not in output.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("name", [case.stem for case in CASES] + [f"crlf_{s}" for s in CRLF_CASES])
+def test_second_run_changes_nothing(name: str, run: Run) -> None:
+    assert run.second[name] == run.first[name]
+    assert run.mtime_kept[name], "a file with nothing to fix was rewritten"
+    assert "executor-fix: 0 files changed, 0 findings fixed" in run.second_stderr[name]
+
+
+def test_every_fix_action_has_a_fixture() -> None:
+    from flake8_executor.findings import FixAction
+
+    names = {case.stem.replace("_", "-") for case in CASES}
+    assert {action.value for action in FixAction} <= names
+
+
+def test_fixtures_say_what_they_show() -> None:
+    for path in FIXTURES.glob("*.py"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# executor-fix fixture: "), path.name
+
+
+def test_fixed_fixtures_parse() -> None:
+    import ast
+
+    for path in FIXTURES.glob("*.py"):
+        ast.parse(path.read_bytes(), filename=os.fspath(path))

@@ -1,0 +1,361 @@
+"""The fixer's parts on their own: rewrites at hand-built findings, selection, config, workers.
+
+The rewrite tests build their ``Finding`` values here (positions taken from ``ast``), so they pin the
+transformer's behaviour, including its own safety checks, independently of what the engine reports.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+from flake8_executor.findings import Finding, FixAction, ImportOrigin
+from flake8_executor.fix.config import infer_target_version
+from flake8_executor.fix.files import discover, is_excluded
+from flake8_executor.fix.job import unified_diff
+from flake8_executor.fix.selection import Selection, silenced_by_noqa
+from flake8_executor.fix.source import apply_findings
+from flake8_executor.fix.workers import run_all
+from flake8_executor.settings import Settings
+
+
+def at(source: str, call: str, fix: FixAction, code: str = "AEX100", **fields: object) -> Finding:
+    """A finding on the call whose source text is ``call`` (the first one)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and ast.get_source_segment(source, node) == call:
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            return Finding(
+                code,
+                node.lineno,
+                node.col_offset,
+                node.end_lineno,
+                node.end_col_offset,
+                message="",
+                fix=fix,
+                **fields,  # type: ignore[arg-type]
+            )
+    raise AssertionError(f"no call {call!r}")
+
+
+def fixed(source: str, *findings: Finding, settings: Settings | None = None) -> str:
+    return apply_findings(source, list(findings), settings or Settings()).text
+
+
+def reasons(source: str, *findings: Finding, settings: Settings | None = None) -> list[str | None]:
+    result = apply_findings(source, list(findings), settings or Settings())
+    return [outcome.reason for outcome in result.outcomes]
+
+
+ASYNC = "import asyncio\n\n\nasync def f(u, loop, fut, pool):\n    {}\n"
+
+
+def in_coroutine(body: str) -> str:
+    return ASYNC.format(body)
+
+
+# -- await: added once, parenthesised where needed, only where valid ------------------------------
+
+
+def test_existing_await_is_not_doubled() -> None:
+    source = in_coroutine("await time.sleep(1)\n    await (time.sleep(2))")
+    result = fixed(
+        source,
+        at(source, "time.sleep(1)", FixAction.ASYNC_SLEEP),
+        at(source, "time.sleep(2)", FixAction.ASYNC_SLEEP),
+    )
+    assert "    await asyncio.sleep(1)\n    await (asyncio.sleep(2))\n" in result
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("x = get(u).json()", "x = (await asyncio.to_thread(get, u)).json()"),
+        ("x = get(u)[0]", "x = (await asyncio.to_thread(get, u))[0]"),
+        ("x = get(u)()", "x = (await asyncio.to_thread(get, u))()"),
+        ("x = (get(u)).json()", "x = (await asyncio.to_thread(get, u)).json()"),
+        ("x = -get(u) ** 2", "x = -await asyncio.to_thread(get, u) ** 2"),
+        ("x = [get(v) for v in u]", "x = [await asyncio.to_thread(get, v) for v in u]"),
+    ],
+)
+def test_parentheses_where_precedence_needs_them(body: str, expected: str) -> None:
+    source = in_coroutine(body)
+    call = body.split("= ", 1)[1].lstrip("-([").split(")")[0] + ")"
+    assert expected in fixed(source, at(source, call, FixAction.TO_THREAD))
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("async def f(u):\n    g = lambda: get(u)\n", "inside a lambda"),
+        ("async def f(u):\n    g = (get(v) for v in u)\n", "inside a generator expression"),
+        ("async def f(u):\n    def g():\n        get(u)\n", "inside a nested def"),
+        ("async def f(u):\n    class K:\n        x = get(u)\n", "inside a class body"),
+        ("def f(u):\n    get(u)\n", "inside a nested def"),
+        ("x = get(1)\n", "outside a coroutine"),
+        ("async def f(u, x=get(1)):\n    pass\n", "outside a coroutine"),
+    ],
+)
+def test_await_is_never_put_where_it_is_invalid(source: str, reason: str) -> None:
+    call = "get(1)" if "get(1)" in source else "get(u)" if "get(u)" in source else "get(v)"
+    finding = at(source, call, FixAction.TO_THREAD)
+    [why] = reasons(source, finding)
+    assert why is not None and reason in why
+    assert fixed(source, finding) == source
+
+
+def test_multi_line_call_gives_the_callable_its_own_line() -> None:
+    source = in_coroutine("r = post(\n        u,\n        data=1,\n    )")
+    assert fixed(
+        source, at(source, "post(\n        u,\n        data=1,\n    )", FixAction.TO_THREAD)
+    ) == (
+        in_coroutine(
+            "r = await asyncio.to_thread(\n        post,\n        u,\n        data=1,\n    )"
+        )
+    )
+
+
+# -- each action's own checks -----------------------------------------------------------------------
+
+
+def test_to_thread_below_py39() -> None:
+    source = in_coroutine("a = load()\n    b = get(u, k=1)")
+    result = fixed(
+        source,
+        at(source, "load()", FixAction.TO_THREAD),
+        at(source, "get(u, k=1)", FixAction.TO_THREAD),
+        settings=Settings(target_version=(3, 8)),
+    )
+    assert "a = await asyncio.get_running_loop().run_in_executor(None, load)\n" in result
+    assert "run_in_executor(None, functools.partial(get, u, k=1))\n" in result
+    assert result.count("import functools\n") == 1
+
+
+def test_wrap_future_declines_arguments() -> None:
+    source = in_coroutine("a = fut.result()\n    b = fut.result(5)")
+    first, second = (
+        at(source, "fut.result()", FixAction.WRAP_FUTURE),
+        at(source, "fut.result(5)", FixAction.WRAP_FUTURE),
+    )
+    assert "a = await asyncio.wrap_future(fut)\n    b = fut.result(5)\n" in fixed(
+        source, first, second
+    )
+    assert reasons(source, first, second) == [None, ".result() is given arguments (a timeout)"]
+
+
+def test_process_pool_needs_a_configured_pool() -> None:
+    source = in_coroutine("a = json.loads(u)\n    b = json.loads(u, strict=False)")
+    findings = [
+        at(source, "json.loads(u)", FixAction.PROCESS_POOL, "AEX105"),
+        at(source, "json.loads(u, strict=False)", FixAction.PROCESS_POOL, "AEX105"),
+    ]
+    assert reasons(source, *findings) == ["no --process-pool (process-pool) configured"] * 2
+    result = fixed(source, *findings, settings=Settings(process_pool="app.state.pool"))
+    assert (
+        "a = await asyncio.get_running_loop().run_in_executor(app.state.pool, json.loads, u)"
+        in result
+    )
+    assert (
+        "run_in_executor(app.state.pool, functools.partial(json.loads, u, strict=False))" in result
+    )
+
+
+def test_two_fixes_on_one_call_compose() -> None:
+    call = "loop.run_in_executor(pool, get, u, timeout=3)"
+    source = in_coroutine(f"await {call}")
+    findings = [
+        at(source, call, FixAction.KEYWORDS_TO_PARTIAL, "AEX200"),
+        at(source, call, FixAction.EXECUTOR_TO_NONE, "AEX202"),
+    ]
+    assert "await loop.run_in_executor(None, functools.partial(get, u, timeout=3))\n" in fixed(
+        source, *findings
+    )
+    assert reasons(source, *findings) == [None, None]
+
+
+def test_to_thread_replacing_run_in_executor_takes_the_keywords_along() -> None:
+    call = "loop.run_in_executor(None, get, u, timeout=3)"
+    source = in_coroutine(f"await {call}")
+    findings = [
+        at(source, call, FixAction.KEYWORDS_TO_PARTIAL, "AEX200"),
+        at(source, call, FixAction.RUN_IN_EXECUTOR_TO_THREAD, "AEX206"),
+    ]
+    assert "    await asyncio.to_thread(get, u, timeout=3)\n" in fixed(source, *findings)
+
+
+def test_run_in_executor_to_thread_only_when_awaited_and_py39() -> None:
+    source = in_coroutine("fut = loop.run_in_executor(None, get, u)")
+    finding = at(source, "loop.run_in_executor(None, get, u)", FixAction.RUN_IN_EXECUTOR_TO_THREAD)
+    assert reasons(source, finding) == ["the future is not awaited where it is created"]
+    awaited = in_coroutine("await loop.run_in_executor(None, get, u)")
+    finding = at(awaited, "loop.run_in_executor(None, get, u)", FixAction.RUN_IN_EXECUTOR_TO_THREAD)
+    [why] = reasons(awaited, finding, settings=Settings(target_version=(3, 8)))
+    assert why is not None and "3.9" in why
+
+
+def test_module_aliases_are_used() -> None:
+    source = (
+        "import asyncio as aio\nimport functools as ft\n\n\nasync def f(loop, u):\n"
+        "    time.sleep(1)\n    await loop.run_in_executor(None, get, u, k=1)\n"
+    )
+    result = fixed(
+        source,
+        at(source, "time.sleep(1)", FixAction.ASYNC_SLEEP, "AEX101"),
+        at(
+            source,
+            "loop.run_in_executor(None, get, u, k=1)",
+            FixAction.KEYWORDS_TO_PARTIAL,
+            "AEX200",
+        ),
+    )
+    assert (
+        "    await aio.sleep(1)\n    await loop.run_in_executor(None, ft.partial(get, u, k=1))\n"
+        in result
+    )
+    assert "import asyncio\n" not in result and "import functools\n" not in result
+
+
+def test_imports_of_the_replaced_callable_go_only_when_unused() -> None:
+    source = (
+        "import time\nfrom time import sleep as nap\n\n\nasync def f():\n"
+        "    nap(1)\n    time.sleep(1)\n    return time.monotonic()\n"
+    )
+    result = fixed(
+        source,
+        at(
+            source,
+            "nap(1)",
+            FixAction.ASYNC_SLEEP,
+            "AEX101",
+            import_origin=ImportOrigin("time", "sleep", "nap"),
+        ),
+        at(
+            source,
+            "time.sleep(1)",
+            FixAction.ASYNC_SLEEP,
+            "AEX101",
+            import_origin=ImportOrigin("time", None, None),
+        ),
+    )
+    assert result.startswith("import time\nimport asyncio\n\n\nasync def f():\n")
+
+
+def test_a_finding_without_a_call_at_its_position_is_reported() -> None:
+    source = in_coroutine("x = 1")
+    finding = Finding("AEX100", 5, 4, 5, 9, "", fix=FixAction.TO_THREAD)
+    assert reasons(source, finding) == ["no call found at this position"]
+
+
+def test_findings_without_a_fix_keep_the_engine_reason() -> None:
+    source = in_coroutine("x = 1")
+    findings = [
+        Finding("AEX203", 5, 4, 5, 9, "", fix=None),
+        Finding("AEX103", 5, 4, 5, 9, "", fix=FixAction.TO_THREAD, unfixable="a with item"),
+    ]
+    assert reasons(source, *findings) == ["no automatic fix", "a with item"]
+
+
+# -- selection and noqa -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selection", "wanted"),
+    [
+        (Selection(), {"AEX100", "AEX101", "AEX205"}),
+        (Selection(select=("AEX1",)), {"AEX100", "AEX101"}),
+        (Selection(ignore=("AEX10",)), {"AEX205"}),
+        (Selection(select=("AEX",)), {"AEX100", "AEX101", "AEX205", "AEX206"}),
+        (Selection(select=("AEX206",)), {"AEX206"}),
+        (Selection(select=("AEX101",), ignore=("AEX1",)), {"AEX101"}),
+        (Selection(select=("AEX1",), ignore=("AEX101",)), {"AEX100"}),
+    ],
+)
+def test_selection_follows_flake8(selection: Selection, wanted: set[str]) -> None:
+    codes = {"AEX100", "AEX101", "AEX205", "AEX206"}
+    assert {code for code in codes if selection.wants(code)} == wanted
+
+
+@pytest.mark.parametrize(
+    ("comment", "silenced"),
+    [
+        ("# noqa", True),
+        ("# NOQA:AEX101", True),
+        ("# noqa: AEX1", True),
+        ("# noqa: AEX100", False),
+        ("# noqa: E501,AEX101", True),
+        ("# no qa", False),
+    ],
+)
+def test_noqa(comment: str, silenced: bool) -> None:
+    finding = Finding("AEX101", 1, 0, 1, 13, "")
+    assert silenced_by_noqa(finding, [f"time.sleep(1)  {comment}"]) is silenced
+
+
+# -- configuration, files, diff, workers -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requires", "target"),
+    [
+        (">=3.9", "py39"),
+        (">=3.8,<4", "py38"),
+        ("~=3.11", "py311"),
+        (">=3.6", "py38"),
+        ("==3.12.*", "py312"),
+        (">=3.99", "py314"),
+        ("", None),
+        ("<4", None),
+    ],
+)
+def test_target_version_from_requires_python(requires: str, target: str | None) -> None:
+    assert infer_target_version(requires) == target
+
+
+def test_discover_walks_and_excludes(tmp_path: os.PathLike[str]) -> None:
+    root = str(tmp_path)
+    for relative in ("a.py", "b.txt", "sub/c.py", ".tox/d.py", "node_modules/e.py", "sub/gen_f.py"):
+        path = os.path.join(root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w").close()
+    excludes = [".tox", "node_modules", "gen_*"]
+    found = [
+        os.path.relpath(path, root)
+        for path in discover([root, os.path.join(root, "a.py")], excludes)
+    ]
+    assert found == ["a.py", os.path.join("sub", "c.py")]
+    assert is_excluded(os.path.join(root, "x", "gen_y.py"), excludes)
+
+
+def test_diff_marks_a_missing_final_newline() -> None:
+    diff = unified_diff("m.py", "x = 1", "x = 2")
+    assert diff.endswith(
+        "-x = 1\n\\ No newline at end of file\n+x = 2\n\\ No newline at end of file\n"
+    )
+
+
+def work_or_crash(job: str) -> str:
+    """A worker for the crash test: dies on "crash", fails on "raise"."""
+    if job == "crash":
+        os._exit(3)
+    if job == "raise":
+        raise RuntimeError("boom")
+    return job.upper()
+
+
+def test_a_crashing_worker_loses_only_its_own_file() -> None:
+    jobs = ["a", "crash", "b", "raise", "c"]
+    results = run_all(jobs, work_or_crash, 2, lambda job, reason: f"{job}: {reason}")
+    assert results[0::2] == ["A", "B", "C"]
+    assert results[1] == "crash: internal error: the worker process crashed on this file"
+    assert results[3] == "raise: internal error: RuntimeError('boom')"
+
+
+def test_in_process_errors_are_contained() -> None:
+    results = run_all(["a", "raise"], work_or_crash, 1, lambda job, reason: reason)
+    assert results == ["A", "internal error: RuntimeError('boom')"]
+
+
+def test_diff_lines_break_only_where_python_does() -> None:
+    diff = unified_diff("m.py", "x = 1\n\x0cy = 2\n", "x = 3\n\x0cy = 2\n")
+    assert diff.split("\n")[3:] == ["-x = 1", "+x = 3", " \x0cy = 2", ""]
