@@ -4,8 +4,9 @@ Run as a fresh subprocess per measurement (by ``run.py``), so each timing includ
 start-up and imports exactly like a real tool invocation would, and so its peak RSS is its own.
 
 - ``parse``: read each file as bytes and ``ast.parse`` it: the floor every AST-based tool pays.
-- ``engine``: the same, plus ``flake8_executor.engine.analyze(tree, Settings())``: what the flake8
-  plugin adds per file, without flake8's own per-file work (tokenizing, logical lines, noqa).
+- ``engine``: the same, plus decoding the text and ``flake8_executor.engine.analyze(tree, Settings(),
+  text)``: what the flake8 plugin adds per file, without flake8's own per-file work (tokenizing,
+  logical lines, noqa). The text lets the engine's pre-check skip files that cannot have a finding.
 
 Prints one JSON line to stdout: ``{"files": N, "findings": {"AEX100": k, ...}, "errors": N,
 "first_errors": [...]}``. A file on which the engine raises counts as an error and the loop goes on
@@ -22,19 +23,19 @@ from collections import Counter
 from typing import Any, Callable
 
 
-def _engine() -> Callable[[ast.AST], Any]:
+def _engine() -> Callable[[ast.AST, str], Any]:
     from flake8_executor.engine import analyze
     from flake8_executor.settings import Settings
 
     settings = Settings()
-    return lambda tree: analyze(tree, settings)
+    return lambda tree, source: analyze(tree, settings, source)
 
 
 def main() -> int:
     mode, file_list = sys.argv[1], sys.argv[2]
     with open(file_list, encoding="utf-8") as handle:
         files = [line.rstrip("\n") for line in handle if line.strip()]
-    analyze: Callable[[ast.AST], Any] | None = None
+    analyze: Callable[[ast.AST, str], Any] | None = None
     if mode == "engine":
         try:
             analyze = _engine()
@@ -52,7 +53,10 @@ def main() -> int:
         try:
             tree = ast.parse(source, filename=path)
             if analyze is not None:
-                for finding in analyze(tree) or ():
+                # As both front ends call it: with the text, so the engine's pre-check can skip
+                # files that cannot have a finding (flake8 hands plugins the lines it decoded).
+                text = source.decode("utf-8", errors="surrogateescape")
+                for finding in analyze(tree, text) or ():
                     findings[str(getattr(finding, "code", "?"))] += 1
         except Exception as error:
             errors.append(f"{path}: {type(error).__name__}: {error}")
