@@ -231,6 +231,17 @@ ANNOTATION_TYPES: dict[str, str] = {
 }
 
 
+def attribute_names(extra_calls: dict[str, Entry]) -> frozenset[str]:
+    """The last parts of every dotted catalog name and every tracked method name.
+
+    A call ``x.attr(...)`` can only be in the catalog when ``attr`` is one of these, so the engine
+    skips name resolution for all other method calls (most of them).
+    """
+    names = {name.rpartition(".")[2] for name in (*CALLS, *extra_calls)}
+    names.update(method for _owner, method in METHODS)
+    return frozenset(names)
+
+
 def parse_extra_calls(value: str) -> dict[str, Entry]:
     """Read ``--executor-extra-calls``: ``mylib.fetch=io,mylib.render=cpu-holds-gil``.
 
@@ -259,3 +270,7 @@ def parse_extra_calls(value: str) -> dict[str, Entry]:
         )
         extra[name] = Entry(kind, fix)
     return extra
+
+
+# For the built-in catalog (``--executor-extra-calls`` adds its own names per run).
+ATTRIBUTE_NAMES = attribute_names({})

@@ -68,7 +68,7 @@ class WithItemSite:
 class FileState:
     """What the rules share for one file: the resolver, the settings and the catalog in force."""
 
-    __slots__ = ("_call_graph", "call_sites", "calls", "resolver", "settings")
+    __slots__ = ("_call_graph", "attribute_names", "call_sites", "calls", "resolver", "settings")
 
     def __init__(self, settings: Settings, call_sites: list[CallSite]) -> None:
         self.settings = settings
@@ -77,6 +77,11 @@ class FileState:
             {**catalog.CALLS, **settings.extra_calls} if settings.extra_calls else catalog.CALLS
         )
         self.call_sites = call_sites
+        self.attribute_names = (
+            catalog.attribute_names(settings.extra_calls)
+            if settings.extra_calls
+            else catalog.ATTRIBUTE_NAMES
+        )
         self._call_graph: CallGraph | None = None
 
     def release(self) -> None:
@@ -97,6 +102,8 @@ class FileState:
         ``func`` is what is called or passed (``requests.get``, ``session.get``, ``path.read_text``);
         this is the one lookup behind every rule that asks "does this block, and how?".
         """
+        if isinstance(func, ast.Attribute) and func.attr not in self.attribute_names:
+            return None  # no catalog name nor tracked method ends so: skip the resolution
         resolver = self.resolver
         name = resolver.qualified_name(func, scope)
         if name is not None:
@@ -134,9 +141,17 @@ class _Walk:
         handlers = _HANDLERS
         child_fields = _CHILD_FIELDS
         AST = ast.AST
+        name_type, constant_type, load = ast.Name, ast.Constant, ast.Load
         while stack:
             node, site = stack.pop()
             node_type = type(node)
+            # The two commonest nodes, handled inline: a method call each would cost more.
+            if node_type is name_type:
+                if type(node.ctx) is not load:
+                    site.scope.bind(node.id, Binding(Binding.OPAQUE, site.scope))
+                continue
+            if node_type is constant_type:
+                continue
             handler = handlers.get(node_type)
             if handler is not None:
                 handler(self, node, site)
@@ -319,10 +334,6 @@ class _Walk:
                 self._stack.append((target, site))
         self._push(node.body, site)
 
-    def _name(self, node: ast.Name, site: Site) -> None:
-        if not isinstance(node.ctx, ast.Load):
-            site.scope.bind(node.id, Binding(Binding.OPAQUE, site.scope))
-
     def _global(self, node: ast.Global | ast.Nonlocal, site: Site) -> None:
         scope = site.scope
         if isinstance(node, ast.Global) and scope.parent is not None:
@@ -395,7 +406,6 @@ _HANDLERS: dict[type, Callable[[_Walk, Any, Site], None]] = {
     ast.AnnAssign: _Walk._assign,
     ast.With: _Walk._with,
     ast.AsyncWith: _Walk._with,
-    ast.Name: _Walk._name,
     ast.Global: _Walk._global,
     ast.Nonlocal: _Walk._global,
     ast.ExceptHandler: _Walk._named_capture,
@@ -404,7 +414,6 @@ _HANDLERS: dict[type, Callable[[_Walk, Any, Site], None]] = {
     ast.Await: _Walk._await,
     ast.Yield: _Walk._yield,
     ast.YieldFrom: _Walk._yield,
-    ast.Constant: _Walk._skip,
     ast.Pass: _Walk._skip,
     ast.Load: _Walk._skip,
     ast.Store: _Walk._skip,

@@ -25,6 +25,13 @@ PROCESSES = "processes"
 _PARTIAL = "functools.partial"
 _TO_THREAD = "asyncio.to_thread"
 _GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+_POOL_CONSTRUCTORS = frozenset(
+    name for name, kind in catalog.CONSTRUCTORS.items() if kind in catalog.EXECUTOR_TYPES
+)
+# The last parts of the qualified names this rule resolves calls against.
+_NAMED_CALLS = frozenset(
+    name.rpartition(".")[2] for name in (_TO_THREAD, *_GET_EVENT_LOOP, *_POOL_CONSTRUCTORS)
+)
 
 
 def executor_call(call: CallSite, state: FileState) -> Iterator[Finding]:
@@ -44,6 +51,8 @@ def executor_call(call: CallSite, state: FileState) -> Iterator[Finding]:
                     pool = PROCESSES if owner == catalog.PROCESS_POOL else THREADS
                     yield from _judge_work(call, state, pool, node.args[0], fix=None)
                 return
+        if attr not in _NAMED_CALLS:
+            return  # a dotted name keeps its last part: no other method call can be one of ours
     name = state.resolver.qualified_name(func, call.scope)
     if name is None:
         return
@@ -57,7 +66,7 @@ def executor_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     elif (
         call.on_loop
         and not call.is_with_item  # reported once, by the with rule
-        and catalog.CONSTRUCTORS.get(name) in catalog.EXECUTOR_TYPES
+        and name in _POOL_CONSTRUCTORS
     ):
         yield finding_at(node, "AEX203", render("AEX203-new", call=shown_call(func)))
 
