@@ -116,6 +116,7 @@ def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
         and not node.keywords
         and call.awaited
         and state.settings.has_to_thread
+        and not _is_self(node.func.value, call.scope)  # a loop's own method: to_thread means another
     ):
         rest = ", ".join(source(arg) for arg in args[1:])
         yield finding_at(
@@ -124,6 +125,14 @@ def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
             render("AEX206", call=shown, args=rest),
             fix=FixAction.RUN_IN_EXECUTOR_TO_THREAD,
         )
+
+
+def _is_self(node: ast.expr, scope: Scope) -> bool:
+    """``self`` of the enclosing method (the receiver is an event loop implementing itself)."""
+    function = scope
+    while function.kind == Scope.COMPREHENSION and function.parent is not None:
+        function = function.parent
+    return isinstance(node, ast.Name) and node.id == function.self_name
 
 
 def _keywords(
