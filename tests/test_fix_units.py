@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 import pytest
 
+from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding, FixAction, ImportOrigin
+from flake8_executor.fix import fragments, source
 from flake8_executor.fix.config import infer_target_version
 from flake8_executor.fix.files import discover, is_excluded
 from flake8_executor.fix.job import unified_diff
@@ -359,3 +362,121 @@ def test_in_process_errors_are_contained() -> None:
 def test_diff_lines_break_only_where_python_does() -> None:
     diff = unified_diff("m.py", "x = 1\n\x0cy = 2\n", "x = 3\n\x0cy = 2\n")
     assert diff.split("\n")[3:] == ["-x = 1", "+x = 3", " \x0cy = 2", ""]
+
+
+def test_chunked_workers_keep_the_order_and_lose_only_the_crashed_file() -> None:
+    jobs = ["a", "b", "crash", "c", "raise", "d", "e"]
+    results = run_all(jobs, work_or_crash, 2, lambda job, reason: f"{job}: {reason}", chunk_size=3)
+    assert [results[index] for index in (0, 1, 3, 5, 6)] == ["A", "B", "C", "D", "E"]
+    assert results[2] == "crash: internal error: the worker process crashed on this file"
+    assert results[4] == "raise: internal error: RuntimeError('boom')"
+
+
+def test_small_workloads_stay_in_process(tmp_path: os.PathLike[str]) -> None:
+    from flake8_executor.cli import IN_PROCESS_BYTES, worker_plan
+
+    small = os.path.join(tmp_path, "small.py")
+    with open(small, "w") as file:
+        file.write("x = 1\n")
+    big = os.path.join(tmp_path, "big.py")
+    with open(big, "w") as file:
+        file.write("x = 1\n" * (IN_PROCESS_BYTES // 6 + 1))
+    assert worker_plan([small, small], 4) == (1, 1)
+    assert worker_plan([big, small], 1) == (1, 1)
+    processes, chunk_size = worker_plan([big, small, "missing.py"], 4)
+    assert processes == 4 and chunk_size >= 1
+
+
+# -- libcst on fragments gives the whole module's result -------------------------------------------
+
+FRAGMENT_CASES = {
+    "module level": "import asyncio\nloop = asyncio.get_event_loop()\n"
+    "x = loop.run_in_executor(None, print, 1, end='')\n",
+    "method, multi-line call": '"""Doc."""\nimport time\n\n\nclass Service:\n    """A service."""\n\n'
+    "    async def run(self, url):\n        time.sleep(1)  # wait\n"
+    "        return await self.loop.run_in_executor(\n            None,\n            print,\n"
+    '            url,  # the url\n            end="",\n        )\n',
+    "semicolons": "import time\n\n\nasync def f():\n    x = 1; time.sleep(1); y = 2\n"
+    "    if x: time.sleep(2)\n",
+    "decorated": "import time\n\n\ndef deco(f):\n    return f\n\n\nasync def outer():\n"
+    "    @deco\n    async def inner():\n        time.sleep(1)\n\n    return inner\n",
+    "crlf, aliases": "import asyncio as aio\r\nimport functools as ft\r\nimport time\r\n\r\n\r\n"
+    "async def f(loop, u):\r\n    time.sleep(1)\r\n"
+    "    await loop.run_in_executor(None, print, u, end='')\r\n    return time.monotonic()\r\n",
+    "mixed newlines": "import time\n\r\n\r\nasync def f(loop, u):\r\n    time.sleep(1)\r\n"
+    "    await loop.run_in_executor(\r\n        None,\r\n        print,\r\n        u,\r\n"
+    "        end='',\r\n    )\r\n",
+    "imports removed": "from time import sleep as nap\nfrom asyncio import get_event_loop\n\n\n"
+    "async def main():\n    nap(2)\n    return get_event_loop()\n",
+    "name rebound in a function": "import time\n\n\nasync def main():\n    time.sleep(1)\n\n\n"
+    "def other():\n    time = 3\n    return time\n",
+    "big first class": "import time\n\n\nclass First:\n"
+    + "".join(f"    def m{index}(self):\n        return {index}\n" for index in range(50))
+    + "\n\nasync def main():\n    time.sleep(1)\n",
+    "no final newline": "import time\n\n\nasync def main():\n    time.sleep(1)",
+    "tabs": "import time\n\n\nasync def main():\n\tif True:\n\t\ttime.sleep(1)\n",
+    "non-ASCII line": "import time\n\n\nasync def main():\n    x = 'héllo'; time.sleep(1)\n",
+    "form feed (whole module)": "import time\n\x0c\n\nasync def main():\n    time.sleep(1)\n",
+    "lone carriage returns (whole module)": "import time\r\r\rasync def main():\r    time.sleep(1)\r",
+}
+
+
+@pytest.mark.parametrize("text", FRAGMENT_CASES.values(), ids=FRAGMENT_CASES.keys())
+def test_fragments_give_the_whole_modules_result(text: str, request: pytest.FixtureRequest) -> None:
+    settings = Settings()
+    tree = ast.parse(text)
+    lines = re.split(r"\r\n|\r|\n", text)
+    fixable = [finding for finding in analyze(tree, settings) if finding.fixable]
+    assert fixable
+    whole = source._apply_to_module(text, lines, fixable, settings)
+    parts = source._apply_in_fragments(text, tree, lines, fixable, settings)
+    if "(whole module)" in request.node.callspec.id:  # libcst reads these its own way
+        assert parts is None
+        return
+    assert parts is not None
+    assert parts.text == whole.text != text
+    assert [(outcome.finding, outcome.reason) for outcome in parts.outcomes] == [
+        (outcome.finding, outcome.reason) for outcome in whole.outcomes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "surely_kept"),
+    [
+        ("import time\ndef f():\n    return time.time()\n", ("time", None, None), True),
+        ("import time\nx = time.time()\n", ("time", None, None), False),  # module level only
+        ("import time\n", ("time", None, None), False),  # unused: the visitor removes it
+        ("import os\n", ("time", None, None), True),  # nothing matches
+        (
+            "import time\ndef f():\n    return time.time()\ndef g(time):\n    return time\n",
+            ("time", None, None),
+            False,
+        ),
+        (
+            "import time\ndef f():\n    import time\n    return time.time()\n",
+            ("time", None, None),
+            False,
+        ),
+        ("import os.path\ndef f():\n    return os.path\n", ("os.path", None, None), False),
+        (
+            "from time import sleep as nap\ndef f():\n    nap(1)\n",
+            ("time", "sleep", "nap"),
+            True,
+        ),
+        ("from time import sleep\ndef f():\n    nap(1)\n", ("time", "sleep", None), False),
+        (
+            "from time import sleep\ndef f():\n    global sleep\n    sleep(1)\n",
+            ("time", "sleep", None),
+            False,
+        ),
+        (
+            "from time import sleep\nclass K:\n    sleep = 1\n    def f(self):\n        sleep(1)\n",
+            ("time", "sleep", None),
+            False,
+        ),
+    ],
+)
+def test_the_removal_check_is_sure_or_says_no(
+    text: str, candidate: tuple[str, str | None, str | None], surely_kept: bool
+) -> None:
+    assert fragments.removal_changes_nothing(ast.parse(text), [candidate]) is surely_kept

@@ -18,7 +18,8 @@ from flake8_executor.findings import Finding
 Span = tuple[int, int, int, int]  # start line, start column, end line, end column (characters)
 
 
-def _char_column(lines: Sequence[str], line: int, byte_col: int) -> int:
+def char_column(lines: Sequence[str], line: int, byte_col: int) -> int:
+    """``ast``'s UTF-8 byte column on ``line`` as a character index into it."""
     if not 1 <= line <= len(lines):
         return byte_col
     text = lines[line - 1]
@@ -31,9 +32,9 @@ def finding_span(finding: Finding, lines: Sequence[str]) -> Span:
     """The finding's span in libcst's terms (``lines`` are the source's lines, ends kept or not)."""
     return (
         finding.line,
-        _char_column(lines, finding.line, finding.col),
+        char_column(lines, finding.line, finding.col),
         finding.end_line,
-        _char_column(lines, finding.end_line, finding.end_col),
+        char_column(lines, finding.end_line, finding.end_col),
     )
 
 

@@ -1,7 +1,9 @@
 """Fix one module's text: the engine finds, the selection filters, libcst rewrites, ``ast`` checks.
 
 This is the whole fixer for one file, without any file handling, so stdin, files and tests share it.
-Work is skipped as early as possible: a file with no fixable finding is never parsed by libcst.
+Work is skipped as early as possible: a file with no fixable finding is never parsed by libcst, and
+a file with some has libcst parse only the statements around them (``fragments``), falling back to
+the whole module where that is not certain to give the same result.
 
 One fix can make another possible (moving keywords into ``functools.partial`` leaves a
 ``run_in_executor(None, partial(...))`` that AEX206 turns into ``asyncio.to_thread``), so the fixed
@@ -14,9 +16,11 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
+from flake8_executor.fix import fragments
 from flake8_executor.fix.locate import finding_span
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.selection import Selection, file_is_skipped, silenced_by_noqa
@@ -37,12 +41,20 @@ class BrokenFix(Exception):
     """The rewritten text does not parse: a bug in the fixer, and the file must be left alone."""
 
 
+if TYPE_CHECKING:
+    import libcst as cst
+
+
 @dataclass(frozen=True)
 class Applied:
-    """One pass: the text after it, and what became of each finding it was given."""
+    """One pass: the text after it, and what became of each finding it was given.
+
+    ``tree`` is the text's ``ast`` when the pass parsed it anyway, so the next pass need not.
+    """
 
     text: str
     outcomes: list[Outcome] = field(default_factory=list)
+    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -77,16 +89,28 @@ def parse(text: str) -> ast.Module:
 
 def wanted_findings(
     text: str, tree: ast.Module, settings: Settings, selection: Selection
-) -> tuple[list[str], list[Finding]]:
+) -> tuple[list[str] | None, list[Finding]]:
+    """The findings to act on, and the text's lines when there are any (None when not split)."""
+    # With the text, the engine skips files that cannot have a finding without walking them.
+    findings = analyze(tree, settings, text)
+    if not findings:
+        return None, []
     lines = _LINE_BREAK.split(text)
     if file_is_skipped(lines):
         return lines, []
     findings = [
         finding
-        for finding in analyze(tree, settings)
+        for finding in findings
         if selection.wants(finding.code) and not silenced_by_noqa(finding, lines)
     ]
     return lines, findings
+
+
+def _parse_fixed(text: str) -> ast.Module:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError) as error:
+        raise BrokenFix(f"the fixed code would not parse: {error}") from None
 
 
 def fix_source(text: str, settings: Settings, selection: Selection | None = None) -> FixedSource:
@@ -96,23 +120,21 @@ def fix_source(text: str, settings: Settings, selection: Selection | None = None
     would not parse.
     """
     selection = selection or Selection()
-    lines, findings = wanted_findings(text, parse(text), settings, selection)
-    applied = apply_findings(text, findings, settings, lines)
+    tree = parse(text)
+    lines, findings = wanted_findings(text, tree, settings, selection)
+    applied = apply_findings(text, findings, settings, lines, tree)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = unfixed
     passes = 1
     while applied.text != text:
         text = applied.text
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError) as error:
-            raise BrokenFix(f"the fixed code would not parse: {error}") from None
+        tree = applied.tree if applied.tree is not None else _parse_fixed(text)
         if passes == MAX_PASSES:
             break
         passes += 1
         lines, findings = wanted_findings(text, tree, settings, selection)
-        applied = apply_findings(text, findings, settings, lines)
+        applied = apply_findings(text, findings, settings, lines, tree)
         fixed.extend(outcome for outcome in applied.outcomes if outcome.fixed)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
     return FixedSource(text, fixed, unfixed, unfixed_after)
@@ -123,25 +145,194 @@ def _position(outcome: Outcome) -> tuple[int, int, str]:
 
 
 def apply_findings(
-    text: str, findings: list[Finding], settings: Settings, lines: list[str] | None = None
+    text: str,
+    findings: list[Finding],
+    settings: Settings,
+    lines: list[str] | None = None,
+    tree: ast.Module | None = None,
 ) -> Applied:
-    """One pass: apply the fixable ``findings`` (already selected) to ``text``, report the rest."""
+    """One pass: apply the fixable ``findings`` (already selected) to ``text``, report the rest.
+
+    ``lines`` and ``tree`` are the text's, when the caller has them already.
+    """
     left = [Outcome(f, f.unfixable or "no automatic fix") for f in findings if not f.fixable]
     fixable = [finding for finding in findings if finding.fixable]
     if not fixable:
         return Applied(text, left)
+    lines = lines if lines is not None else _LINE_BREAK.split(text)
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            tree = None  # libcst's parser on the whole module reports it
+    applied = None
+    if tree is not None:
+        applied = _apply_in_fragments(text, tree, lines, fixable, settings)
+    if applied is None:
+        applied = _apply_to_module(text, lines, fixable, settings)
+    return Applied(applied.text, sorted([*applied.outcomes, *left], key=_position), applied.tree)
+
+
+def _parse_module(text: str) -> cst.Module:
     # libcst takes half a second to import: only files with something to fix pay for it.
     import libcst as cst
 
-    from flake8_executor.fix.transform import apply_fixes
-
     try:
-        module = cst.parse_module(text)
+        return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         reason = f"{error.message} (line {error.raw_line}, column {error.raw_column + 1})"
         raise UnparsableSource(f"libcst cannot parse it: {reason}") from None
-    lines = lines if lines is not None else _LINE_BREAK.split(text)
-    new_module, outcomes = apply_fixes(
+
+
+def _apply_to_module(
+    text: str, lines: list[str], fixable: list[Finding], settings: Settings
+) -> Applied:
+    """libcst on the whole module: the reference behaviour, and the fallback of the fragments."""
+    from flake8_executor.fix import transform
+
+    module = _parse_module(text)
+    module, outcomes = transform.apply_fixes(
         module, [(finding_span(finding, lines), finding) for finding in fixable], settings
     )
-    return Applied(new_module.code, sorted([*outcomes, *left], key=_position))
+    to_add = transform.imports_to_add(module, outcomes)
+    if to_add:
+        module = transform.add_imports(module, to_add)
+    to_remove = transform.imports_freed(outcomes)
+    if to_remove:
+        module = transform.remove_unused_imports(module, to_remove)
+    return Applied(module.code, outcomes)
+
+
+def _parse_with_newline(text: str, newline: str) -> cst.Module | None:
+    """The text as libcst parses it, if it gives new lines the module's newline; else None.
+
+    libcst takes the newline of the lines it creates from the first line break of what it parses;
+    a fragment, or a text a rewrite changed, must agree with the module, or the result would not be
+    the module's.
+    """
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    return module if module.default_newline == newline else None
+
+
+def _apply_in_fragments(
+    text: str, tree: ast.Module, lines: list[str], fixable: list[Finding], settings: Settings
+) -> Applied | None:
+    """``_apply_to_module``'s result with libcst on the fragments around the findings only.
+
+    None when the fragments cannot be trusted to give exactly that result: the caller then takes
+    the whole module.
+    """
+    from flake8_executor.fix import transform
+
+    if fragments.read_otherwise_by_libcst(text):
+        return None
+    plan = fragments.plan(tree, lines, fixable)
+    if plan is None:
+        return None
+    newline = fragments.default_newline(text)
+    starts = fragments.line_starts(text)
+    rewritten = _rewrite_fragments(text, tree, lines, plan, starts, newline, settings)
+    if rewritten is None:
+        return None
+    new_text, outcomes, growth = rewritten
+    to_add = [
+        name
+        for name in transform.imports_needed(outcomes)
+        if fragments.module_alias(tree, name) != name
+    ]
+    if to_add:
+        stop = fragments.import_block_stop(tree, lines)
+        cut = None
+        if stop is not None:
+            if any(fragment.first < stop <= fragment.last for fragment in plan):
+                return None
+            cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
+        added = _add_imports(new_text, cut, to_add, newline)
+        if added is None:
+            return None
+        new_text = added
+    to_remove = transform.imports_freed(outcomes)
+    new_tree = None
+    if to_remove:
+        try:
+            new_tree = ast.parse(new_text)
+        except (SyntaxError, ValueError):
+            return None  # a broken rewrite: the whole module gives it, and the check reports it
+        if not fragments.removal_changes_nothing(new_tree, to_remove):
+            module = _parse_with_newline(new_text, newline)
+            if module is None:
+                return None
+            new_text, new_tree = transform.remove_unused_imports(module, to_remove).code, None
+    return Applied(new_text, outcomes, new_tree)
+
+
+def _rewrite_fragments(
+    text: str,
+    tree: ast.Module,
+    lines: list[str],
+    plan: list[fragments.Fragment],
+    starts: list[int],
+    newline: str,
+    settings: Settings,
+) -> tuple[str, list[Outcome], list[tuple[int, int]]] | None:
+    """The text with every fragment rewritten, the outcomes, and what each fragment grew by.
+
+    Each fragment goes through ``transform.apply_fixes`` behind a lead that recreates its frame and
+    the module's aliases (``fragments.plan``); the rewrite must leave the lead as it was, or the
+    fragment is not trusted (None). The growth is (last line, characters added) per fragment.
+    """
+    from flake8_executor.fix import transform
+
+    imports = fragments.lead_imports(tree)
+    pieces: list[str] = []
+    growth: list[tuple[int, int]] = []
+    outcomes: list[Outcome] = []
+    done = 0
+    for fragment in plan:
+        lead = "".join(line + newline for line in [*imports, fragment.header])
+        begin = starts[fragment.first - 1]
+        end = starts[fragment.last] if fragment.last < len(starts) else len(text)
+        module = _parse_with_newline(lead + text[begin:end], newline)
+        if module is None:
+            return None
+        shift = fragment.first - (len(imports) + 2)  # the fragment's first line follows the lead
+        spans = []
+        for finding in fragment.findings:
+            line, col, end_line, end_col = finding_span(finding, lines)
+            spans.append(((line - shift, col, end_line - shift, end_col), finding))
+        module, fragment_outcomes = transform.apply_fixes(module, spans, settings)
+        code = module.code
+        if not code.startswith(lead):
+            return None
+        pieces += [text[done:begin], code[len(lead) :]]
+        growth.append((fragment.last, len(code) - len(lead) - (end - begin)))
+        outcomes.extend(fragment_outcomes)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), outcomes, growth
+
+
+def _add_imports(text: str, cut: int | None, names: list[str], newline: str) -> str | None:
+    """``transform.add_imports`` on the text's head only: up to ``cut``, plus a stand-in.
+
+    ``cut`` is where the first statement after the import block begins; a ``pass`` stands in for
+    that statement (``fragments.import_block_stop``), and the rest of the text follows unparsed.
+    None for the whole text.
+    """
+    from flake8_executor.fix import transform
+
+    head, stand_in, tail = (
+        (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
+    )
+    module = _parse_with_newline(head + stand_in, newline)
+    if module is None:
+        return None
+    code = transform.add_imports(module, names).code
+    if not code.endswith(stand_in):
+        return None
+    return code[: len(code) - len(stand_in)] + tail

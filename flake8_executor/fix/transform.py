@@ -1,26 +1,26 @@
-"""The one libcst pass that applies the engine's fix plans at their positions.
+"""The libcst passes: apply the engine's fix plans at their positions, then settle the imports.
 
-It matches each finding to the call at the same span (``PositionProvider``), runs the rewrite the
-finding names, and then does what every rewrite needs: put ``await`` in front when the rewrite asks for
-it (not twice, never where ``await`` is invalid), parenthesise an ``await`` used as a primary
-(``(await asyncio.to_thread(requests.get, u)).json()``), and schedule the imports to add and the
-imports the fix may have left unused; libcst's own ``AddImportsVisitor`` and ``RemoveImportsVisitor``
-then run, only when there is something for them to do.
+``apply_fixes`` matches each finding to the call at the same span (``PositionProvider``), runs the
+rewrite the finding names, and does what every rewrite needs: put ``await`` in front when the rewrite
+asks for it (not twice, never where ``await`` is invalid), and parenthesise an ``await`` used as a
+primary (``(await asyncio.to_thread(requests.get, u)).json()``). It works on whatever module it is
+given, the whole file or a fragment of it (``fragments.py``), and leaves the imports alone: each
+outcome says which imports its rewrite needs and which it may have left unused, and ``add_imports``
+and ``remove_unused_imports`` (libcst's own ``AddImportsVisitor`` and ``RemoveImportsVisitor``) then
+settle them once for the module, only when there is something for them to do.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_executor.findings import Finding, FixAction
 from flake8_executor.fix.locate import Span, node_span
-from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.outcome import ImportKey, Outcome
 from flake8_executor.fix.rewrites import (
     DROPS_CALLABLE,
     NEEDS_COROUTINE,
@@ -63,7 +63,8 @@ class ApplyFixes(cst.CSTTransformer):
     """Rewrite the calls at the given spans; ``outcomes`` tells what happened to each finding.
 
     A plain transformer, not a codemod command: libcst's matcher-aware base classes cost more to set
-    up than the whole rewrite, and the import visitors are run only when a fix needs them.
+    up than the whole rewrite. Each outcome carries the imports its rewrite needs or may have freed
+    (the rewrite context is emptied before each rewrite, then read), for the import passes.
     """
 
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -140,17 +141,26 @@ class ApplyFixes(cst.CSTTransformer):
         # The parentheses around the call go around whatever replaces it.
         node: cst.BaseExpression = updated_node.with_changes(lpar=[], rpar=[])
         awaited = False
+        context = self._rewrite_context
         for finding in findings:
             reason = self._check(finding, node, awaited, already_awaited)
+            # What this rewrite alone asks of the imports, kept with its outcome.
+            context.needed_imports, context.maybe_unused = set(), set()
             if reason is None:
                 assert isinstance(node, cst.Call)
                 try:
-                    rewritten = REWRITES[finding.fix](node, self._rewrite_context)  # type: ignore[index]
+                    rewritten = REWRITES[finding.fix](node, context)  # type: ignore[index]
                 except Declined as declined:
                     reason = str(declined)
                 else:
                     node, awaited = rewritten.node, rewritten.awaited
-            self.outcomes.append(Outcome(finding, reason))
+            freed = context.maybe_unused
+            origin = finding.import_origin
+            if reason is None and origin is not None and finding.fix in DROPS_CALLABLE:
+                freed.add((origin.module, origin.name, origin.asname))
+            self.outcomes.append(
+                Outcome(finding, reason, frozenset(context.needed_imports), frozenset(freed))
+            )
         if awaited and not already_awaited:
             node = cst.Await(expression=node)
         return node.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
@@ -176,23 +186,6 @@ class ApplyFixes(cst.CSTTransformer):
         self._plans.clear()
         return updated_node
 
-    def imports_to_add(self, module: cst.Module) -> list[str]:
-        """The modules the fixes use and the module does not import yet."""
-        return [
-            name
-            for name in sorted(self._rewrite_context.needed_imports)
-            if module_alias(module, name) != name
-        ]
-
-    def imports_maybe_unused(self) -> list[tuple[str, str | None, str | None]]:
-        """Imports whose last use a fix may have replaced (``time`` after ``time.sleep``)."""
-        candidates = set(self._rewrite_context.maybe_unused)
-        for outcome in self.outcomes:
-            origin = outcome.finding.import_origin
-            if outcome.fixed and origin is not None and outcome.finding.fix in DROPS_CALLABLE:
-                candidates.add((origin.module, origin.name, origin.asname))
-        return sorted(candidates, key=str)
-
 
 def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(node, cst.Await) and not node.lpar:
@@ -203,22 +196,58 @@ def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
 def apply_fixes(
     module: cst.Module, findings: Iterable[tuple[Span, Finding]], settings: Settings
 ) -> tuple[cst.Module, list[Outcome]]:
-    """Rewrite ``module`` for the given findings; every finding comes back with its outcome."""
+    """Rewrite ``module`` for the given findings; every finding comes back with its outcome.
+
+    The imports are left as they are: ``imports_to_add``, ``add_imports`` and
+    ``remove_unused_imports`` settle them afterwards, from the outcomes.
+    """
     plans: dict[Span, list[Finding]] = defaultdict(list)
     for span, finding in findings:
         plans[span].append(finding)
     transformer = ApplyFixes(dict(plans), settings)
     # The module was parsed for this pass alone: no need for the wrapper's defensive deep copy.
     new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
-    context = CodemodContext()
-    to_add = transformer.imports_to_add(new_module)
-    for name in to_add:
-        AddImportsVisitor.add_needed_import(context, name)
-    if to_add:
-        new_module = AddImportsVisitor(context).transform_module(new_module)
-    to_remove = transformer.imports_maybe_unused()
-    for module_name, name, asname in to_remove:
-        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
-    if to_remove:
-        new_module = RemoveImportsVisitor(context).transform_module(new_module)
     return new_module, transformer.outcomes
+
+
+def imports_needed(outcomes: Iterable[Outcome]) -> list[str]:
+    """The modules the rewrites refer to by name, sorted."""
+    return sorted({name for outcome in outcomes for name in outcome.imports_needed})
+
+
+def imports_freed(outcomes: Iterable[Outcome]) -> list[ImportKey]:
+    """Imports whose last use a rewrite may have replaced (``time`` after ``time.sleep``)."""
+    return sorted({key for outcome in outcomes for key in outcome.imports_freed}, key=str)
+
+
+def imports_to_add(module: cst.Module, outcomes: Iterable[Outcome]) -> list[str]:
+    """The modules the fixes use and the module does not import yet."""
+    return [name for name in imports_needed(outcomes) if module_alias(module, name) != name]
+
+
+def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
+    """``import NAME`` for each name, at the end of the module's leading import block."""
+    # libcst's codemod package costs a tenth of a second to import: only when there is work.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    context = CodemodContext()
+    for name in names:
+        AddImportsVisitor.add_needed_import(context, name)
+    return AddImportsVisitor(context).transform_module(module)
+
+
+def remove_unused_imports(module: cst.Module, candidates: Sequence[ImportKey]) -> cst.Module:
+    """Drop the candidate imports that nothing in the module uses any more.
+
+    ``RemoveImportsVisitor`` resolves every name's scope in the whole module, which takes seconds on
+    a big file; ``fragments.removal_changes_nothing`` lets the caller skip it when an ``ast`` walk
+    already proves every candidate still used.
+    """
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    context = CodemodContext()
+    for module_name, name, asname in candidates:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
+    return RemoveImportsVisitor(context).transform_module(module)

@@ -1,7 +1,9 @@
 """Spread per-file work over processes without letting one crash lose the others' results.
 
-A worker that dies (a segfault in a C extension, an ``os._exit``) breaks a whole
-``ProcessPoolExecutor``: every future still pending fails with ``BrokenProcessPool``. Results already
+Jobs go to the workers in chunks: one task per file costs the parent a round trip per file (pickling,
+a pipe write, a wake-up) that is worth more than the work itself on the many files that have nothing
+to fix. A worker that dies (a segfault in a C extension, an ``os._exit``) breaks a whole
+``ProcessPoolExecutor``: every chunk still pending fails with ``BrokenProcessPool``. Results already
 collected are kept, and each file that got no result is retried alone in a fresh one-worker pool, so
 only the file that really crashes a worker is reported as crashed.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TypeVar, Union
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
+# Per job of a chunk: its result, or the reason it failed ("internal error: ...").
+_Done = tuple[bool, Union[Result, str]]
 
 
 def run_all(
@@ -22,29 +26,51 @@ def run_all(
     work: Callable[[Job], Result],
     processes: int,
     failed: Callable[[Job, str], Result],
+    chunk_size: int = 1,
 ) -> list[Result]:
     """``work(job)`` for every job, in the jobs' order; ``failed(job, reason)`` stands in for a crash.
 
     ``work`` must be a module-level function (it is pickled by name). With one process, or one job,
-    everything runs here: a pool would only add start-up time.
+    everything runs here: a pool would only add start-up time. Workers get ``chunk_size`` jobs at a
+    time.
     """
     if processes <= 1 or len(jobs) <= 1:
         return [_guarded(work, job, failed) for job in jobs]
+    chunks = [
+        range(start, min(start + max(chunk_size, 1), len(jobs)))
+        for start in range(0, len(jobs), max(chunk_size, 1))
+    ]
     results: dict[int, Result] = {}
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
-        futures = {pool.submit(work, job): index for index, job in enumerate(jobs)}
+    with ProcessPoolExecutor(max_workers=min(processes, len(chunks))) as pool:
+        futures = {
+            pool.submit(_run_chunk, work, [jobs[index] for index in chunk]): chunk
+            for chunk in chunks
+        }
         for future in as_completed(futures):
-            index = futures[future]
+            chunk = futures[future]
             try:
-                results[index] = future.result()
+                done: list[_Done[Result]] = future.result()
             except BrokenProcessPool:
                 continue  # retried alone below
-            except Exception as error:  # one file's bug must not stop the run
-                results[index] = failed(jobs[index], f"internal error: {error!r}")
+            except Exception as error:  # the chunk could not be sent or its results returned
+                done = [(False, f"internal error: {error!r}")] * len(chunk)
+            for index, (ok, value) in zip(chunk, done):
+                results[index] = value if ok else failed(jobs[index], value)  # type: ignore[arg-type]
     for index, job in enumerate(jobs):
         if index not in results:
             results[index] = _alone(work, job, failed)
     return [results[index] for index in range(len(jobs))]
+
+
+def _run_chunk(work: Callable[[Job], Result], jobs: list[Job]) -> list[_Done[Result]]:
+    """In a worker: each job's result, or why it failed; one file's bug must not stop its chunk."""
+    done: list[_Done[Result]] = []
+    for job in jobs:
+        try:
+            done.append((True, work(job)))
+        except Exception as error:
+            done.append((False, f"internal error: {error!r}"))
+    return done
 
 
 def _guarded(
