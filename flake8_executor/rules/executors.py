@@ -116,7 +116,8 @@ def _run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
         and not node.keywords
         and call.awaited
         and state.settings.has_to_thread
-        and not _is_self(node.func.value, call.scope)  # a loop's own method: to_thread means another
+        # A loop's own self.run_in_executor: to_thread() would use the running loop instead.
+        and not _is_self(node.func.value, call.scope)
     ):
         rest = ", ".join(source(arg) for arg in args[1:])
         yield finding_at(
