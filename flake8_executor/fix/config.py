@@ -107,6 +107,8 @@ def load(path: str | None) -> ProjectConfig:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except toml.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: it is not UTF-8") from None
     project = document.get("project")
     requires = project.get("requires-python") if isinstance(project, dict) else None
     table = (

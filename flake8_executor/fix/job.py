@@ -93,6 +93,10 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
     except BrokenFix as error:
         reason = f"internal error, left unchanged: {error}"
         return FileReport(path, problem=Problem.INTERNAL, reason=reason), data
+    except (RecursionError, MemoryError):
+        # ast copes with nesting that libcst's recursive visitors (or memory) cannot: say so plainly.
+        reason = "too deeply nested for the fixer; left unchanged"
+        return FileReport(path, problem=Problem.UNPARSABLE, reason=reason), data
     diff = (
         unified_diff(path, decoded.text, result.text) if changed and job.mode is Mode.DIFF else ""
     )

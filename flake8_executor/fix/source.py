@@ -85,6 +85,8 @@ def parse(text: str) -> ast.Module:
         raise UnparsableSource(_syntax_error_reason(error)) from None
     except ValueError as error:  # "source code string cannot contain null bytes"
         raise UnparsableSource(str(error)) from None
+    except (RecursionError, MemoryError):
+        raise UnparsableSource("too deeply nested to parse") from None
 
 
 def wanted_findings(
