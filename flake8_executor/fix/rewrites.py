@@ -90,8 +90,20 @@ def _call_with_callable_first(
         return cst.Call(func=func, args=[cst.Arg(callable_)])
     first = cst.Arg(callable_, comma=_first_arg_comma(call))
     return cst.Call(
-        func=func, args=[first, *call.args], whitespace_before_args=call.whitespace_before_args
+        func=func,
+        args=[first, *map(_own_parentheses, call.args)],
+        whitespace_before_args=call.whitespace_before_args,
     )
+
+
+def _own_parentheses(arg: cst.Arg) -> cst.Arg:
+    """A bare generator may only be a sole argument: once it has company it needs parentheses."""
+    value = arg.value
+    if isinstance(value, (cst.GeneratorExp, cst.Tuple)) and not value.lpar:
+        return arg.with_changes(
+            value=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        )
+    return arg
 
 
 def _is_plain_positional(arg: cst.Arg) -> bool:
@@ -144,7 +156,9 @@ def process_pool(call: cst.Call, ctx: RewriteContext) -> Rewritten:
         raise Declined("no --process-pool (process-pool) configured")
     pool = cst.parse_expression(ctx.settings.process_pool)
     run_in_executor = ctx.running_loop_method("run_in_executor")
-    pool_arg = cst.Arg(pool, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    pool_arg = _own_parentheses(
+        cst.Arg(pool, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    )
     if _has_keywords(call.args):
         work = _call_with_callable_first(ctx.partial(), call.func, call)
         return Rewritten(cst.Call(func=run_in_executor, args=[pool_arg, cst.Arg(work)]), True)
