@@ -384,7 +384,6 @@ def test_odd_file_names(executor_fix: Run, project: Path) -> None:
         assert (project / name).read_text() == SLEEPY_FIXED, name
 
 
-@pytest.mark.xfail(strict=True, reason="B2: a FIFO named *.py blocks executor-fix forever")
 def test_fifo_is_skipped_or_named(executor_fix: Run, project: Path) -> None:
     fifo = project / "pipe.py"
     os.mkfifo(fifo)

@@ -80,6 +80,9 @@ def read(path: str) -> ReadFile:
     real_path = os.path.realpath(path)  # write through symlinks instead of replacing them
     try:
         before = os.stat(real_path)
+        if not stat.S_ISREG(before.st_mode):
+            # A FIFO would block the read forever, a device never end: only plain files are code.
+            raise FileError("cannot read: not a regular file")
         with open(real_path, "rb") as file:
             data = file.read()
     except OSError as error:
