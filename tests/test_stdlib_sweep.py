@@ -32,6 +32,12 @@ from flake8_executor.fix.source import fix_source
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
 
+# Parsing old files warns (invalid escape sequences): true, and nothing to do with us.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::SyntaxWarning"),
+]
+
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 THIRD_PARTY = {"site-packages", "dist-packages"}
 SAMPLE_STEP = 10
