@@ -708,6 +708,7 @@ def test_catalog_modules_long(source: str, options: Settings, selection: Selecti
 ENCODINGS: dict[str, Callable[[str], bytes]] = {
     "lf": lambda text: text.encode("utf-8"),
     "crlf": lambda text: text.replace("\n", "\r\n").encode("utf-8"),
+    "cr": lambda text: text.replace("\n", "\r").encode("utf-8"),  # libcst drops a final lone CR
     "bom": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
     "bom-crlf": lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
     "latin-1": lambda text: ("# -*- coding: latin-1 -*-\n" + text).encode("latin-1"),

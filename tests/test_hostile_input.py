@@ -165,16 +165,9 @@ VALID_ODDITIES = {
         b"import asyncio\r\n\nasync def main():\r\n    await asyncio.sleep(1)\r\n    return 1\r",
     ),
 }
-B1 = pytest.mark.xfail(strict=True, reason="B1: libcst drops a trailing lone CR")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=B1) if name.endswith(("cr line endings", "in cr")) else name
-        for name in VALID_ODDITIES
-    ],
-)
+@pytest.mark.parametrize("name", list(VALID_ODDITIES))
 def test_odd_but_valid_files_are_fixed_keeping_their_bytes(
     executor_fix: Run, project: Path, name: str
 ) -> None:

@@ -202,7 +202,18 @@ def _apply_to_module(
     to_remove = transform.imports_freed(outcomes)
     if to_remove:
         module = transform.remove_unused_imports(module, to_remove)
-    return Applied(module.code, outcomes)
+    return Applied(_with_final_cr(text, module.code), outcomes)
+
+
+def _with_final_cr(text: str, code: str) -> str:
+    """libcst's code for ``text``, given back the lone carriage return that ended ``text``.
+
+    libcst drops a lone ``\\r`` that ends what it parses (``parse_module("x\\r").code == "x"``),
+    and only that one; every other line break it keeps.
+    """
+    if text.endswith("\r") and not code.endswith(("\r", "\n")):
+        return code + "\r"
+    return code
 
 
 def _parse_with_newline(text: str, newline: str) -> cst.Module | None:
