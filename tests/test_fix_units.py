@@ -416,6 +416,18 @@ FRAGMENT_CASES = {
     "no final newline": "import time\n\n\nasync def main():\n    time.sleep(1)",
     "tabs": "import time\n\n\nasync def main():\n\tif True:\n\t\ttime.sleep(1)\n",
     "non-ASCII line": "import time\n\n\nasync def main():\n    x = 'héllo'; time.sleep(1)\n",
+    "import removed below a docstring": '"""Doc."""\nfrom __future__ import annotations\n\n'
+    "import os\nimport time\n\n\nasync def main():\n    time.sleep(1)\n    return os.sep\n",
+    "import named in a comment below": "import time\n\n\nasync def main():\n"
+    "    time.sleep(1)  # not time.time()\n",
+    "import named in __all__": "import time\n\n__all__ = ['time']\n\n\nasync def main():\n"
+    "    time.sleep(1)\n",
+    "import in a string annotation": "import time\n\n\nasync def main(t: 'time.struct_time'):\n"
+    "    time.sleep(1)\n",
+    "imported again below": "import time\n\n\nasync def main():\n    time.sleep(1)\n\n\n"
+    "def later():\n    import time\n    return time.time()\n",
+    "used as a NFKC-equal name": "import time\n\n\nasync def main():\n    time.sleep(1)\n\n\n"
+    "def later():\n    return \uff54\uff49\uff4d\uff45.time()\n",
     "form feed (whole module)": "import time\n\x0c\n\nasync def main():\n    time.sleep(1)\n",
     "lone carriage returns (whole module)": "import time\r\r\rasync def main():\r    time.sleep(1)\r",
 }
@@ -438,6 +450,21 @@ def test_fragments_give_the_whole_modules_result(text: str, request: pytest.Fixt
     assert [(outcome.finding, outcome.reason) for outcome in parts.outcomes] == [
         (outcome.finding, outcome.reason) for outcome in whole.outcomes
     ]
+
+
+@pytest.mark.parametrize(
+    ("tail", "mentioned"),
+    [
+        ("async def main():\n    await asyncio.sleep(1)\n", False),
+        ("x = timeout\n", False),  # a longer word
+        ("x = 1  # time\n", True),  # a comment is coarse but safe
+        ("__all__ = ['nap']\n", True),
+        ("x = \uff54\uff49\uff4d\uff45\n", True),  # fullwidth letters: CPython reads "time"
+    ],
+)
+def test_unmentioned_after(tail: str, mentioned: bool) -> None:
+    candidates = [("time", None, None), ("time", "sleep", "nap")]
+    assert fragments.unmentioned_after(tail, candidates) is not mentioned
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,14 @@ VALID_ODDITIES = {
         SLEEPY.replace("    time", "    donn\u00e9es = '\U0001f600'; time").encode(),
         SLEEPY_FIXED.replace("    await", "    donn\u00e9es = '\U0001f600'; await").encode(),
     ),
+    "a module's name in fullwidth letters": (  # CPython reads it as ``time``; libcst does not
+        (SLEEPY + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n").encode(),
+        (
+            "import time\n"
+            + SLEEPY_FIXED
+            + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n"
+        ).encode(),
+    ),
     "cr line endings": (
         SLEEPY.replace("\n", "\r").encode(),
         SLEEPY_FIXED.replace("\n", "\r").encode(),
@@ -286,7 +294,7 @@ def test_50k_line_file_fixed(executor_fix: Run, project: Path) -> None:
     fixed = target.read_text()
     assert fixed.count("await asyncio.sleep(") == 2 and "time.sleep" not in fixed
     assert fixed.count("\n") == source.count("\n")
-    print(f"50,000-line file fixed in {seconds:.1f} s")  # B4: 72 s at first, 44 s now
+    print(f"50,000-line file fixed in {seconds:.1f} s")  # B4: 72 s at first, 2 s now
 
 
 # --- deep nesting ---------------------------------------------------------------------------------

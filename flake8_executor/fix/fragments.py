@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -281,6 +282,47 @@ def _matching_imports(tree: ast.Module, candidates: Sequence[ImportKey]) -> set[
     if any("." in name for name in bound):  # ``import a.b``: names and accesses are dotted
         return None
     return bound
+
+
+def _bound_name(candidate: ImportKey) -> str:
+    """The name an import binds; ``import a.b`` binds ``a`` (and is read as ``a.b``)."""
+    module, name, asname = candidate
+    return asname or name or module.partition(".")[0]
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def spelled_otherwise(text: str, candidates: Sequence[ImportKey]) -> list[ImportKey]:
+    """The candidates whose name the text also writes in other letters that CPython reads as it.
+
+    CPython reads identifiers NFKC-normalised (``\uff54\uff49\uff4d\uff45`` is ``time``); libcst
+    does not, so its scope analysis misses such a use and ``RemoveImportsVisitor`` would remove an
+    import still in use. Those candidates must not be offered to it.
+    """
+    if text.isascii():
+        return []
+    normalized = unicodedata.normalize("NFKC", text)
+    return [
+        candidate
+        for candidate in candidates
+        if len(_word(_bound_name(candidate)).findall(normalized))
+        > len(_word(_bound_name(candidate)).findall(text))
+    ]
+
+
+def unmentioned_after(tail: str, candidates: Sequence[ImportKey]) -> bool:
+    """True when no name a candidate import binds occurs in ``tail``, in code, string or comment.
+
+    Then nothing in ``tail`` can read, bind, import, export (``__all__``) or annotate (a string
+    annotation) the names those imports bind: libcst's scope analysis finds no access there. A text
+    search is coarser than any analysis, and errs only towards "mentioned". Identifiers are read
+    NFKC-normalised, as CPython reads them.
+    """
+    if not tail.isascii():
+        tail += "\n" + unicodedata.normalize("NFKC", tail)
+    return not any(_word(_bound_name(candidate)).search(tail) for candidate in candidates)
 
 
 def removal_changes_nothing(tree: ast.Module, candidates: Sequence[ImportKey]) -> bool:

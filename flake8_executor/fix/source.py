@@ -22,7 +22,7 @@ from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
 from flake8_executor.fix import fragments
 from flake8_executor.fix.locate import finding_span
-from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.outcome import ImportKey, Outcome
 from flake8_executor.fix.selection import Selection, file_is_skipped, silenced_by_noqa
 from flake8_executor.settings import Settings
 
@@ -199,10 +199,16 @@ def _apply_to_module(
     to_add = transform.imports_to_add(module, outcomes)
     if to_add:
         module = transform.add_imports(module, to_add)
-    to_remove = transform.imports_freed(outcomes)
+    to_remove = _removable(text, transform.imports_freed(outcomes))
     if to_remove:
         module = transform.remove_unused_imports(module, to_remove)
     return Applied(_with_final_cr(text, module.code), outcomes)
+
+
+def _removable(text: str, candidates: list[ImportKey]) -> list[ImportKey]:
+    """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use."""
+    spelled_otherwise = fragments.spelled_otherwise(text, candidates)
+    return [candidate for candidate in candidates if candidate not in spelled_otherwise]
 
 
 def _with_final_cr(text: str, code: str) -> str:
@@ -277,11 +283,44 @@ def _apply_in_fragments(
         except (SyntaxError, ValueError):
             return None  # a broken rewrite: the whole module gives it, and the check reports it
         if not fragments.removal_changes_nothing(new_tree, to_remove):
-            module = _parse_with_newline(new_text, newline)
-            if module is None:
+            removed = _remove_imports(new_text, new_tree, to_remove, newline)
+            if removed is None:
                 return None
-            new_text, new_tree = transform.remove_unused_imports(module, to_remove).code, None
+            new_text, new_tree = removed, None
     return Applied(new_text, outcomes, new_tree)
+
+
+def _remove_imports(
+    text: str, tree: ast.Module, candidates: list[ImportKey], newline: str
+) -> str | None:
+    """``transform.remove_unused_imports`` on the text, on its head only when that is the same.
+
+    The scope analysis behind it costs seconds on a big module. When no word of any candidate occurs
+    below the leading import block (``fragments.unmentioned_after``), nothing there can use or bind
+    the candidates, so the visitor decides the same on the head with a stand-in (as in
+    ``_add_imports``) and the rest follows unparsed. None when libcst reads the text otherwise.
+    """
+    from flake8_executor.fix import transform
+
+    candidates = _removable(text, candidates)
+    if not candidates:
+        return text
+    stop = fragments.import_block_stop(tree, _LINE_BREAK.split(text))
+    cut = None
+    if stop is not None:
+        cut = fragments.line_starts(text)[stop - 1]
+        if not fragments.unmentioned_after(text[cut:], candidates):
+            cut = None
+    head, stand_in, tail = (
+        (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
+    )
+    module = _parse_with_newline(head + stand_in, newline)
+    if module is None:
+        return None
+    code = transform.remove_unused_imports(module, candidates).code
+    if not code.endswith(stand_in):
+        return None
+    return code[: len(code) - len(stand_in)] + tail
 
 
 def _rewrite_fragments(
