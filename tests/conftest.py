@@ -1,12 +1,17 @@
-"""The ``--run-slow`` switch: long fuzzing runs and full sweeps are marked ``slow`` and skipped by default.
+"""The ``--run-slow`` switch, and the fixtures of the tests that run ``executor-fix``.
 
-The default suite stays within CI's time with bounded example counts and samples; ``pytest --run-slow``
-runs the long versions too (``pytest --run-slow -m slow`` runs only them).
+Long fuzzing runs and full sweeps are marked ``slow`` and skipped by default: the default suite stays
+within CI's time with bounded example counts and samples; ``pytest --run-slow`` runs the long
+versions too (``pytest --run-slow -m slow`` runs only them).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from tests.cli_runs import Run, in_process_runner
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,3 +30,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary project directory, the current directory, with a pyproject.toml of its own."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def executor_fix(project: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """``executor-fix ARGS`` in this process, in ``project``; ``-j 1`` unless ARGS has ``-j``."""
+    return in_process_runner(monkeypatch)

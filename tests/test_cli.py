@@ -7,69 +7,24 @@ points run the real command in a child process.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from flake8_executor.cli import main
-
-SLEEPY = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
-SLEEPY_FIXED = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
-CLEAN = "async def main():\n    return 1\n"
-UNFIXABLE = "async def main(path):\n    with open(path) as handle:\n        return handle.read()\n"
-FETCH = "import requests\n\n\nasync def main(url):\n    return requests.get(url)\n"
-FETCH_FIXED = (
-    "import requests\nimport asyncio\n\n\n"
-    "async def main(url):\n    return await asyncio.to_thread(requests.get, url)\n"
+from tests.cli_runs import (
+    FETCH,
+    FETCH_FIXED,
+    SLEEPY,
+    SLEEPY_FIXED,
+    UNFIXABLE,
+    Run,
 )
 
-
-@dataclass
-class Result:
-    code: int
-    stdout: bytes
-    stderr: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A temporary project directory, the current directory, with a pyproject.toml of its own."""
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def executor_fix(project: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """``executor-fix ARGS`` in this process; ``-j 1`` unless the test passes ``-j``."""
-
-    def run(*args: str | Path, stdin: bytes = b"") -> Result:
-        stdout_bytes = io.BytesIO()
-        stderr = io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(stdout_bytes, write_through=True))
-        monkeypatch.setattr(sys, "stderr", stderr)
-        argv = [str(arg) for arg in args]
-        if "-j" not in argv:
-            argv = ["-j", "1", *argv]
-        try:
-            code = main(argv)
-        except SystemExit as exit_:  # argparse's usage errors
-            code = int(exit_.code or 0)
-        sys.stdout.flush()
-        return Result(code, stdout_bytes.getvalue(), stderr.getvalue())
-
-    return run
+CLEAN = "async def main():\n    return 1\n"
 
 
 def run_child(

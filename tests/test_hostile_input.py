@@ -16,7 +16,6 @@ processes, FIFOs, concurrency and flake8 itself run real commands in child proce
 from __future__ import annotations
 
 import ast
-import io
 import os
 import random
 import re
@@ -26,69 +25,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from flake8_executor.cli import main
 from flake8_executor.engine import analyze
 from flake8_executor.fix import job as fix_job
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
-
-SLEEPY = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
-SLEEPY_FIXED = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
-FETCH = "import requests\n\n\nasync def main(url):\n    return requests.get(url)\n"
-FETCH_FIXED = (
-    "import requests\nimport asyncio\n\n\n"
-    "async def main(url):\n    return await asyncio.to_thread(requests.get, url)\n"
-)
-# Found by the engine, fixed by nothing: executor-fix must not even rewrite it.
-UNFIXABLE = "async def main(path):\n    with open(path) as handle:\n        return handle.read()\n"
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: bytes
-    stderr: str
-
-    def lines_about(self, path: Path | str) -> list[str]:
-        """The stderr lines that name ``path`` (as given on the command line)."""
-        return [line for line in self.stderr.splitlines() if line.startswith(f"{path}:")]
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "hostile"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def executor_fix(project: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """``executor-fix ARGS`` in this process; ``-j 1`` unless the test passes ``-j``."""
-
-    def run(*args: str | Path) -> Result:
-        stdout = io.BytesIO()
-        stderr = io.StringIO()
-        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(stdout, write_through=True))
-        monkeypatch.setattr(sys, "stderr", stderr)
-        argv = [str(arg) for arg in args]
-        if "-j" not in argv:
-            argv = ["-j", "1", *argv]
-        try:
-            code = main(argv)
-        except SystemExit as exit_:  # argparse's usage errors
-            code = int(exit_.code or 0)
-        sys.stdout.flush()
-        return Result(code, stdout.getvalue(), stderr.getvalue())
-
-    return run
+from tests.cli_runs import FETCH, FETCH_FIXED, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Result, Run
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -283,7 +228,6 @@ def test_50k_line_file_plugin_and_a_run_with_nothing_to_rewrite(
     assert target.read_text() == source
 
 
-@pytest.mark.slow
 def test_50k_line_file_fixed(executor_fix: Run, project: Path) -> None:
     source = big_module("async def last():\n    time.sleep(2)\n")
     target = write(project / "big.py", source)
@@ -301,13 +245,32 @@ def test_50k_line_file_fixed(executor_fix: Run, project: Path) -> None:
 
 
 def nested(depth: int) -> str:
+    """A coroutine whose blocking call has a ``depth``-deep argument: libcst must parse it to fix."""
+    return SLEEPY.replace("sleep(1)", "sleep(" + "-" * depth + "1)")
+
+
+def nested_beside(depth: int) -> str:
+    """A deep expression in a statement of its own, beside the one to fix."""
     return SLEEPY + "    x = " + "-" * depth + "1\n"
 
 
 def test_nested_a_hundred_deep_is_fixed(executor_fix: Run, project: Path) -> None:
     target = write(project / "deep.py", nested(100))
     assert executor_fix(target).code == 0
-    assert target.read_text() == nested(100).replace(SLEEPY, SLEEPY_FIXED)
+    assert target.read_text() == nested(100).replace("import time", "import asyncio").replace(
+        "time.sleep", "await asyncio.sleep"
+    )
+
+
+@pytest.mark.parametrize("depth", [500, 2000])
+def test_deep_expression_beside_the_fix_is_kept(
+    executor_fix: Run, project: Path, depth: int
+) -> None:
+    # libcst is given only the statements it rewrites, so a deep one elsewhere does not matter.
+    target = write(project / "deep.py", nested_beside(depth))
+    result = executor_fix(target)
+    assert result.code == 0, result.stderr
+    assert target.read_text() == nested_beside(depth).replace(SLEEPY, SLEEPY_FIXED)
 
 
 @pytest.mark.parametrize("depth", [500, 2000, 5000])

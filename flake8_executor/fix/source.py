@@ -42,6 +42,8 @@ class BrokenFix(Exception):
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import libcst as cst
 
 
@@ -295,10 +297,10 @@ def _remove_imports(
 ) -> str | None:
     """``transform.remove_unused_imports`` on the text, on its head only when that is the same.
 
-    The scope analysis behind it costs seconds on a big module. When no word of any candidate occurs
-    below the leading import block (``fragments.unmentioned_after``), nothing there can use or bind
-    the candidates, so the visitor decides the same on the head with a stand-in (as in
-    ``_add_imports``) and the rest follows unparsed. None when libcst reads the text otherwise.
+    The scope analysis behind it costs seconds on a big module. When no name a candidate binds
+    occurs below the leading import block (``fragments.unmentioned_after``), nothing there can use
+    or bind it, so the visitor decides the same on the head alone (``_on_head``). None when libcst
+    reads the text otherwise.
     """
     from flake8_executor.fix import transform
 
@@ -311,16 +313,9 @@ def _remove_imports(
         cut = fragments.line_starts(text)[stop - 1]
         if not fragments.unmentioned_after(text[cut:], candidates):
             cut = None
-    head, stand_in, tail = (
-        (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
+    return _on_head(
+        text, cut, newline, lambda module: transform.remove_unused_imports(module, candidates)
     )
-    module = _parse_with_newline(head + stand_in, newline)
-    if module is None:
-        return None
-    code = transform.remove_unused_imports(module, candidates).code
-    if not code.endswith(stand_in):
-        return None
-    return code[: len(code) - len(stand_in)] + tail
 
 
 def _rewrite_fragments(
@@ -370,21 +365,28 @@ def _rewrite_fragments(
 
 
 def _add_imports(text: str, cut: int | None, names: list[str], newline: str) -> str | None:
-    """``transform.add_imports`` on the text's head only: up to ``cut``, plus a stand-in.
-
-    ``cut`` is where the first statement after the import block begins; a ``pass`` stands in for
-    that statement (``fragments.import_block_stop``), and the rest of the text follows unparsed.
-    None for the whole text.
-    """
+    """``transform.add_imports`` on the text's head only: up to ``cut`` (see ``_on_head``)."""
     from flake8_executor.fix import transform
 
+    return _on_head(text, cut, newline, lambda module: transform.add_imports(module, names))
+
+
+def _on_head(
+    text: str, cut: int | None, newline: str, change: Callable[[cst.Module], cst.Module]
+) -> str | None:
+    """``change`` applied by libcst to the text up to ``cut`` plus a stand-in; the rest unparsed.
+
+    ``cut`` is where the first statement after the import block begins; a ``pass`` stands in for
+    that statement (``fragments.import_block_stop``). None for ``cut`` means the whole text. The
+    result is None when libcst reads the head otherwise, or the change reached the stand-in.
+    """
     head, stand_in, tail = (
         (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
     )
     module = _parse_with_newline(head + stand_in, newline)
     if module is None:
         return None
-    code = transform.add_imports(module, names).code
+    code = change(module).code
     if not code.endswith(stand_in):
         return None
     return code[: len(code) - len(stand_in)] + tail
