@@ -321,6 +321,17 @@ class _Walk:
             return True
         return False
 
+    def _named_expr(self, node: ast.NamedExpr, site: Site) -> None:
+        """``name := value`` binds in the nearest scope that is not a comprehension (PEP 572);
+        the value is read where it stands."""
+        scope = site.scope
+        while scope.kind == Scope.COMPREHENSION and scope.parent is not None:
+            scope = scope.parent
+        target = node.target
+        if isinstance(target, ast.Name):
+            scope.bind(target.id, Binding(Binding.VALUE, site.scope, value=node.value))
+        self._stack.append((node.value, site))
+
     def _with(self, node: ast.With | ast.AsyncWith, site: Site) -> None:
         for item in node.items:
             expr = item.context_expr
@@ -404,6 +415,7 @@ _HANDLERS: dict[type, Callable[[_Walk, Any, Site], None]] = {
     ast.ImportFrom: _Walk._import_from,
     ast.Assign: _Walk._assign,
     ast.AnnAssign: _Walk._assign,
+    ast.NamedExpr: _Walk._named_expr,
     ast.With: _Walk._with,
     ast.AsyncWith: _Walk._with,
     ast.Global: _Walk._global,

@@ -21,6 +21,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="also run the tests marked slow (long fuzzing, the full standard-library sweep)",
     )
+    parser.addoption(
+        "--sweep-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="with --run-slow: also sweep every .py file under DIR like the standard library "
+        "(repeatable; e.g. the benchmark corpus, another Python's Lib/)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,9 +1,10 @@
 """Real-world sweep: the plugin and ``executor-fix`` over CPython's standard library as installed.
 
-Thousands of real files, written by many hands over thirty years (including the test suite's
+About 1,800 real files (CPython 3.11), written by many hands over thirty years (including the test suite's
 deliberately broken ones: bad encodings, bad syntax). Over each file: the flake8 plugin returns, the
 fixer returns, what it rewrote parses (``ast`` and libcst) and compiles, and a second run changes
 nothing; a file the fixer leaves alone is left byte for byte.
+``--sweep-dir DIR`` (with ``--run-slow``) sweeps more directories the same way.
 
 The default suite sweeps a deterministic sample (every ``SAMPLE_STEP``-th file, in sorted order, plus
 every file under ``asyncio/`` and ``test/test_asyncio/``, where the async code is). ``--run-slow``
@@ -152,6 +153,20 @@ def test_sample_of_the_standard_library() -> None:
 def test_whole_standard_library_in_process() -> None:
     sweep = run_sweep(stdlib_files())
     assert sweep.analysed > 0.99 * sweep.files
+
+
+@pytest.mark.slow
+def test_given_directories_in_process(request: pytest.FixtureRequest) -> None:
+    """``--sweep-dir DIR``: more real code, swept like the standard library (files that this
+    Python cannot decode or parse are counted, not failed)."""
+    directories: list[Path] = request.config.getoption("--sweep-dir")
+    if not directories:
+        pytest.skip("no --sweep-dir given")
+    for directory in directories:
+        files = sorted(path for path in directory.expanduser().rglob("*.py") if path.is_file())
+        assert files, f"no .py files under {directory}"
+        print(f"{directory}:")
+        run_sweep(files)
 
 
 # --- the real command ---------------------------------------------------------------------------
