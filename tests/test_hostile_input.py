@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.engine import analyze
+from flake8_executor.fix import files as fix_files
 from flake8_executor.fix import job as fix_job
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
@@ -425,6 +426,35 @@ def test_read_only_file(executor_fix: Run, project: Path) -> None:
         locked.chmod(0o644)
     assert result.code == 2
     one_clear_line(result, locked, "read-only; not written")
+    assert locked.read_text() == SLEEPY
+    assert good.read_text() == SLEEPY_FIXED
+
+
+@pytest.mark.parametrize("how", ["chmod 000", "open fails with EACCES"])
+def test_unreadable_file(
+    executor_fix: Run, project: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    locked = write(project / "locked.py", SLEEPY)
+    good = write(project / "good.py", SLEEPY)
+    if how == "chmod 000":
+        if os.geteuid() == 0:
+            pytest.skip("root reads a file whatever its mode: the EACCES case stands in")
+        locked.chmod(0)
+    else:
+        real_open = open
+
+        def refusing_open(path: str, *args: object, **kwargs: object) -> object:
+            if Path(path).name == "locked.py":
+                raise PermissionError(13, "Permission denied", path)
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(fix_files, "open", refusing_open, raising=False)
+    try:
+        result = executor_fix(locked, good)
+    finally:
+        locked.chmod(0o644)
+    assert result.code == 2
+    one_clear_line(result, locked, "cannot read: Permission denied")
     assert locked.read_text() == SLEEPY
     assert good.read_text() == SLEEPY_FIXED
 
