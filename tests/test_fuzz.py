@@ -430,6 +430,9 @@ def executor_call(draw: st.DrawFn, module: Module, depth: int = 0) -> str:
         f"loop.run_in_executor({executor}, {function}{arguments})",
         f"asyncio.get_running_loop().run_in_executor({executor}, {function}{arguments})",
         f"asyncio.to_thread({function}{arguments})",
+        # awaited at once, on the default pool: what AEX206 rewrites (when selected)
+        f"(await loop.run_in_executor(None, {function}{arguments}))",
+        f"(await asyncio.get_running_loop().run_in_executor(None, {function}{arguments}))",
         f"POOL.submit({function}{arguments})",
         f"POOL.map({function}, items)",
         f"THREADS.submit({function}{arguments}).result()",
