@@ -416,18 +416,23 @@ def test_file_changed_while_being_fixed(
     assert good.read_text() == SLEEPY_FIXED
 
 
-def test_read_only_file(executor_fix: Run, project: Path) -> None:
-    locked = write(project / "locked.py", SLEEPY)
-    locked.chmod(0o444)
-    good = write(project / "good.py", SLEEPY)
+def locked_file_is_named_and_left(executor_fix: Run, locked: Path, good: Path, reason: str) -> None:
+    """A run over a file it may not read or write, and one it may: one line, the other fixed."""
     try:
         result = executor_fix(locked, good)
     finally:
         locked.chmod(0o644)
     assert result.code == 2
-    one_clear_line(result, locked, "read-only; not written")
+    one_clear_line(result, locked, reason)
     assert locked.read_text() == SLEEPY
     assert good.read_text() == SLEEPY_FIXED
+
+
+def test_read_only_file(executor_fix: Run, project: Path) -> None:
+    locked = write(project / "locked.py", SLEEPY)
+    locked.chmod(0o444)
+    good = write(project / "good.py", SLEEPY)
+    locked_file_is_named_and_left(executor_fix, locked, good, "read-only; not written")
 
 
 @pytest.mark.parametrize("how", ["chmod 000", "open fails with EACCES"])
@@ -449,14 +454,7 @@ def test_unreadable_file(
             return real_open(path, *args, **kwargs)
 
         monkeypatch.setattr(fix_files, "open", refusing_open, raising=False)
-    try:
-        result = executor_fix(locked, good)
-    finally:
-        locked.chmod(0o644)
-    assert result.code == 2
-    one_clear_line(result, locked, "cannot read: Permission denied")
-    assert locked.read_text() == SLEEPY
-    assert good.read_text() == SLEEPY_FIXED
+    locked_file_is_named_and_left(executor_fix, locked, good, "cannot read: Permission denied")
 
 
 # The fixer runs again and again in a child process while this process rewrites the file (the way an
