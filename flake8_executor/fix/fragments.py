@@ -304,12 +304,12 @@ def spelled_otherwise(text: str, candidates: Sequence[ImportKey]) -> list[Import
     if text.isascii():
         return []
     normalized = unicodedata.normalize("NFKC", text)
-    return [
-        candidate
-        for candidate in candidates
-        if len(_word(_bound_name(candidate)).findall(normalized))
-        > len(_word(_bound_name(candidate)).findall(text))
-    ]
+    found = []
+    for candidate in candidates:
+        word = _word(_bound_name(candidate))
+        if len(word.findall(normalized)) > len(word.findall(text)):
+            found.append(candidate)
+    return found
 
 
 def unmentioned_after(tail: str, candidates: Sequence[ImportKey]) -> bool:
