@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from flake8_executor.cli import main
+from flake8_executor.command.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,9 @@
 """The one catalog of blocking callables: qualified name -> kind.
 
 Every rule and the fixer read this table; nothing else in the package names a blocking function. The
-kind decides the code (``AEX100``..``AEX107``), the words of the message and which executor suits the
-work (threads for I/O and for C code that releases the GIL, processes for parses that hold it).
+kind decides the code (``AEX100``..``AEX107``, see ``rules/blocking.py``), the words of the message
+and which executor suits the work (threads for I/O and for C code that releases the GIL, processes
+for parses that hold it).
 
 Names are written as Python resolves them: ``requests.get`` for ``import requests; requests.get(...)``,
 and bare names (``open``, ``input``) for builtins. Methods of tracked objects (``requests.Session()``,
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from flake8_executor.fixes import Fix
 
 
 class Kind(str, enum.Enum):
@@ -28,34 +31,14 @@ class Kind(str, enum.Enum):
     FUTURE_WAIT = "future-wait"
 
     @property
-    def code(self) -> str:
-        return KIND_CODES[self]
-
-    @property
     def why(self) -> str:
         return KIND_WHY[self]
-
-    @property
-    def wants_process_pool(self) -> bool:
-        """Only pure-Python work that holds the GIL gains from a process pool."""
-        return self is Kind.CPU_HOLDS_GIL
 
     @property
     def wants_threads(self) -> bool:
         """Work that waits (I/O, sleeps, children) or runs GIL-free C code belongs in threads."""
         return self in THREAD_KINDS
 
-
-KIND_CODES: dict[Kind, str] = {
-    Kind.IO: "AEX100",
-    Kind.SLEEP: "AEX101",
-    Kind.SUBPROCESS: "AEX102",
-    Kind.FILE: "AEX103",
-    Kind.CPU_RELEASES_GIL: "AEX104",
-    Kind.CPU_HOLDS_GIL: "AEX105",
-    Kind.STDIN: "AEX106",
-    Kind.FUTURE_WAIT: "AEX107",
-}
 
 KIND_WHY: dict[Kind, str] = {
     Kind.IO: "network I/O",
@@ -82,24 +65,12 @@ SEVERITY: tuple[Kind, ...] = (
 )
 
 
-class Fix(str, enum.Enum):
-    """How the fixer may rewrite a call of this entry; the engine copies it onto each finding."""
-
-    TO_THREAD = "to-thread"  # await asyncio.to_thread(f, *args, **kwargs)
-    ASYNC_SLEEP = "async-sleep"  # await asyncio.sleep(x)
-    WRAP_FUTURE = "wrap-future"  # await asyncio.wrap_future(fut)
-    PROCESS_POOL = (
-        "process-pool"  # await loop.run_in_executor(<configured pool>, functools.partial(...))
-    )
-    NONE = "none"
-
-
 @dataclass(frozen=True)
 class Entry:
     """One blocking callable: what it waits on, and how a call of it is rewritten."""
 
     kind: Kind
-    fix: Fix = Fix.TO_THREAD
+    fix: Fix | None = Fix.TO_THREAD  # None: the finding is reported, never rewritten
     # A call only blocks when it is given data (``hashlib.sha256()`` alone costs nothing).
     needs_args: bool = False
 
@@ -158,7 +129,7 @@ CALLS: dict[str, Entry] = {
     ),
     "input": Entry(Kind.STDIN),
     **_entries(
-        Kind.FUTURE_WAIT, "concurrent.futures.wait concurrent.futures.as_completed", fix=Fix.NONE
+        Kind.FUTURE_WAIT, "concurrent.futures.wait concurrent.futures.as_completed", fix=None
     ),
 }
 
@@ -212,8 +183,8 @@ METHODS: dict[tuple[str, str], Entry] = {
     ("subprocess.Popen", "wait"): Entry(Kind.SUBPROCESS),
     ("subprocess.Popen", "communicate"): Entry(Kind.SUBPROCESS),
     (FUTURE, "result"): Entry(Kind.FUTURE_WAIT, Fix.WRAP_FUTURE),
-    (FUTURE, "exception"): Entry(Kind.FUTURE_WAIT, Fix.NONE),
-    ("celery.result.AsyncResult", "get"): Entry(Kind.IO, Fix.NONE),
+    (FUTURE, "exception"): Entry(Kind.FUTURE_WAIT, None),
+    ("celery.result.AsyncResult", "get"): Entry(Kind.IO, None),
     ("celery.Task", "delay"): Entry(Kind.IO),
     ("celery.Task", "apply_async"): Entry(Kind.IO),
 }
@@ -229,6 +200,16 @@ ANNOTATION_TYPES: dict[str, str] = {
     "concurrent.futures.Future": FUTURE,
     "concurrent.futures.Executor": "concurrent.futures.Executor",
 }
+
+
+def names_giving(types: frozenset[str]) -> frozenset[str]:
+    """The constructors and annotation names whose objects are of one of ``types``."""
+    return frozenset(
+        name
+        for table in (CONSTRUCTORS, ANNOTATION_TYPES)
+        for name, object_type in table.items()
+        if object_type in types
+    )
 
 
 def attribute_names(extra_calls: dict[str, Entry]) -> frozenset[str]:

@@ -1,33 +1,15 @@
 """What the engine reports: small immutable values that both front ends consume.
 
 The flake8 plugin turns a finding into ``(line, col, "CODE message", type)``; ``executor-fix`` uses the
-positions and the ``fix`` plan to find the libcst node and rewrite it, so it never detects anything
-itself.
+positions and the ``fix`` (a ``fixes.Fix``) to find the libcst node and rewrite it, so it never
+detects anything itself.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-
-class FixAction(str, enum.Enum):
-    """The rewrite a finding allows; ``Finding.unfixable`` says when it must not be applied."""
-
-    TO_THREAD = "to-thread"  # f(a, k=v) -> await asyncio.to_thread(f, a, k=v)
-    ASYNC_SLEEP = "async-sleep"  # time.sleep(x) -> await asyncio.sleep(x)
-    WRAP_FUTURE = "wrap-future"  # fut.result() -> await asyncio.wrap_future(fut)
-    PROCESS_POOL = "process-pool"  # json.loads(b) -> await loop.run_in_executor(<pool>, ...)
-    KEYWORDS_TO_PARTIAL = (
-        "keywords-to-partial"  # run_in_executor(e, f, a, k=v) -> (e, partial(f, a, k=v))
-    )
-    EXECUTOR_TO_NONE = (
-        "executor-to-none"  # run_in_executor(process_pool, io_call, ...) -> (None, ...)
-    )
-    GET_RUNNING_LOOP = "get-running-loop"  # asyncio.get_event_loop() -> asyncio.get_running_loop()
-    RUN_IN_EXECUTOR_TO_THREAD = (
-        "run-in-executor-to-thread"  # run_in_executor(None, f, a) -> to_thread(f, a)
-    )
+from flake8_executor.fixes import Fix
 
 
 @dataclass(frozen=True)
@@ -60,7 +42,7 @@ class Finding:
     message: str  # without the code: "requests.get() blocks the event loop (...); ..."
     callable: str | None = None  # resolved qualified name, "requests.get", when there is one
     kind: str | None = None  # catalog kind value ("io", "cpu-holds-gil", ...), when there is one
-    fix: FixAction | None = None
+    fix: Fix | None = None
     unfixable: str | None = None  # why the fix must not be applied here; None when it may be
     import_origin: ImportOrigin | None = None
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flake8_executor import __version__
-from flake8_executor.codes import OFF_BY_DEFAULT
 from flake8_executor.engine import analyze
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_executor.cli import main
+from flake8_executor.command.cli import main
 
 SLEEPY = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 SLEEPY_FIXED = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"

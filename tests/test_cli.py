@@ -207,7 +207,9 @@ def test_internal_error_leaves_the_file(
 
     from flake8_executor.fix import transform
 
-    def broken(module: cst.Module, findings: object, settings: object) -> tuple[cst.Module, list]:
+    def broken(
+        module: cst.Module, findings: object, settings: object, aliases: object
+    ) -> tuple[cst.Module, list]:
         return cst.parse_module("x = 1\n").with_changes(
             body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])]
         ), []
@@ -409,7 +411,7 @@ def test_without_a_toml_reader_the_pyproject_is_skipped_with_a_note(
     executor_fix: Run, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Python 3.9 and 3.10 without tomli: defaults, and a note saying why."""
-    from flake8_executor.fix import config
+    from flake8_executor.command import config
 
     monkeypatch.setattr(config, "_load_toml", lambda: None)
     (project / "pyproject.toml").write_text(

@@ -122,11 +122,13 @@ def test_second_run_changes_nothing(name: str, run: Run) -> None:
     assert "executor-fix: 0 files changed, 0 findings fixed" in run.second_stderr[name]
 
 
-def test_every_fix_action_has_a_fixture() -> None:
-    from flake8_executor.findings import FixAction
+def test_every_fix_has_a_fixture_and_a_rewrite() -> None:
+    from flake8_executor.fix.rewrites import REWRITES
+    from flake8_executor.fixes import Fix
 
     names = {case.stem.replace("_", "-") for case in CASES}
-    assert {action.value for action in FixAction} <= names
+    assert {fix.value for fix in Fix} <= names
+    assert set(REWRITES) == set(Fix)
 
 
 def test_fixtures_say_what_they_show() -> None:

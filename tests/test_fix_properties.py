@@ -13,8 +13,8 @@ import ast
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from flake8_executor.fix.selection import Selection
-from flake8_executor.fix.source import fix_source
+from flake8_executor.fix.pipeline import fix_source
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
 HEADER = """\

@@ -12,19 +12,20 @@ import re
 
 import pytest
 
+from flake8_executor.command.config import infer_target_version
+from flake8_executor.command.files import discover, is_excluded
+from flake8_executor.command.job import unified_diff
+from flake8_executor.command.workers import run_all
 from flake8_executor.engine import analyze
-from flake8_executor.findings import Finding, FixAction, ImportOrigin
-from flake8_executor.fix import fragments, source
-from flake8_executor.fix.config import infer_target_version
-from flake8_executor.fix.files import discover, is_excluded
-from flake8_executor.fix.job import unified_diff
-from flake8_executor.fix.selection import Selection, silenced_by_noqa
-from flake8_executor.fix.source import apply_findings
-from flake8_executor.fix.workers import run_all
+from flake8_executor.findings import Finding, ImportOrigin
+from flake8_executor.fix import imports, pipeline
+from flake8_executor.fix.pipeline import apply_findings
+from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.selection import Selection, silenced_by_noqa
 from flake8_executor.settings import Settings
 
 
-def at(source: str, call: str, fix: FixAction, code: str = "AEX100", **fields: object) -> Finding:
+def at(source: str, call: str, fix: Fix, code: str = "AEX100", **fields: object) -> Finding:
     """A finding on the call whose source text is ``call`` (the first one)."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and ast.get_source_segment(source, node) == call:
@@ -65,8 +66,8 @@ def test_existing_await_is_not_doubled() -> None:
     source = in_coroutine("await time.sleep(1)\n    await (time.sleep(2))")
     result = fixed(
         source,
-        at(source, "time.sleep(1)", FixAction.ASYNC_SLEEP),
-        at(source, "time.sleep(2)", FixAction.ASYNC_SLEEP),
+        at(source, "time.sleep(1)", Fix.ASYNC_SLEEP),
+        at(source, "time.sleep(2)", Fix.ASYNC_SLEEP),
     )
     assert "    await asyncio.sleep(1)\n    await (asyncio.sleep(2))\n" in result
 
@@ -85,7 +86,7 @@ def test_existing_await_is_not_doubled() -> None:
 def test_parentheses_where_precedence_needs_them(body: str, expected: str) -> None:
     source = in_coroutine(body)
     call = body.split("= ", 1)[1].lstrip("-([").split(")")[0] + ")"
-    assert expected in fixed(source, at(source, call, FixAction.TO_THREAD))
+    assert expected in fixed(source, at(source, call, Fix.TO_THREAD))
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ def test_parentheses_where_precedence_needs_them(body: str, expected: str) -> No
 )
 def test_await_is_never_put_where_it_is_invalid(source: str, reason: str) -> None:
     call = "get(1)" if "get(1)" in source else "get(u)" if "get(u)" in source else "get(v)"
-    finding = at(source, call, FixAction.TO_THREAD)
+    finding = at(source, call, Fix.TO_THREAD)
     [why] = reasons(source, finding)
     assert why is not None and reason in why
     assert fixed(source, finding) == source
@@ -111,7 +112,7 @@ def test_await_is_never_put_where_it_is_invalid(source: str, reason: str) -> Non
 def test_multi_line_call_gives_the_callable_its_own_line() -> None:
     source = in_coroutine("r = post(\n        u,\n        data=1,\n    )")
     assert fixed(
-        source, at(source, "post(\n        u,\n        data=1,\n    )", FixAction.TO_THREAD)
+        source, at(source, "post(\n        u,\n        data=1,\n    )", Fix.TO_THREAD)
     ) == (
         in_coroutine(
             "r = await asyncio.to_thread(\n        post,\n        u,\n        data=1,\n    )"
@@ -126,8 +127,8 @@ def test_to_thread_below_py39() -> None:
     source = in_coroutine("a = load()\n    b = get(u, k=1)")
     result = fixed(
         source,
-        at(source, "load()", FixAction.TO_THREAD),
-        at(source, "get(u, k=1)", FixAction.TO_THREAD),
+        at(source, "load()", Fix.TO_THREAD),
+        at(source, "get(u, k=1)", Fix.TO_THREAD),
         settings=Settings(target_version=(3, 8)),
     )
     assert "a = await asyncio.get_running_loop().run_in_executor(None, load)\n" in result
@@ -138,22 +139,22 @@ def test_to_thread_below_py39() -> None:
 def test_wrap_future_declines_arguments() -> None:
     source = in_coroutine("a = fut.result()\n    b = fut.result(5)")
     first, second = (
-        at(source, "fut.result()", FixAction.WRAP_FUTURE),
-        at(source, "fut.result(5)", FixAction.WRAP_FUTURE),
+        at(source, "fut.result()", Fix.WRAP_FUTURE),
+        at(source, "fut.result(5)", Fix.WRAP_FUTURE),
     )
     assert "a = await asyncio.wrap_future(fut)\n    b = fut.result(5)\n" in fixed(
         source, first, second
     )
-    assert reasons(source, first, second) == [None, ".result() is given arguments (a timeout)"]
+    assert reasons(source, first, second) == [None, NotFixed.RESULT_TIMEOUT]
 
 
 def test_process_pool_needs_a_configured_pool() -> None:
     source = in_coroutine("a = json.loads(u)\n    b = json.loads(u, strict=False)")
     findings = [
-        at(source, "json.loads(u)", FixAction.PROCESS_POOL, "AEX105"),
-        at(source, "json.loads(u, strict=False)", FixAction.PROCESS_POOL, "AEX105"),
+        at(source, "json.loads(u)", Fix.PROCESS_POOL, "AEX105"),
+        at(source, "json.loads(u, strict=False)", Fix.PROCESS_POOL, "AEX105"),
     ]
-    assert reasons(source, *findings) == ["no --process-pool (process-pool) configured"] * 2
+    assert reasons(source, *findings) == [NotFixed.NO_PROCESS_POOL] * 2
     result = fixed(source, *findings, settings=Settings(process_pool="app.state.pool"))
     assert (
         "a = await asyncio.get_running_loop().run_in_executor(app.state.pool, json.loads, u)"
@@ -168,8 +169,8 @@ def test_two_fixes_on_one_call_compose() -> None:
     call = "loop.run_in_executor(pool, get, u, timeout=3)"
     source = in_coroutine(f"await {call}")
     findings = [
-        at(source, call, FixAction.KEYWORDS_TO_PARTIAL, "AEX200"),
-        at(source, call, FixAction.EXECUTOR_TO_NONE, "AEX202"),
+        at(source, call, Fix.KEYWORDS_TO_PARTIAL, "AEX200"),
+        at(source, call, Fix.EXECUTOR_TO_NONE, "AEX202"),
     ]
     assert "await loop.run_in_executor(None, functools.partial(get, u, timeout=3))\n" in fixed(
         source, *findings
@@ -181,18 +182,18 @@ def test_to_thread_replacing_run_in_executor_takes_the_keywords_along() -> None:
     call = "loop.run_in_executor(None, get, u, timeout=3)"
     source = in_coroutine(f"await {call}")
     findings = [
-        at(source, call, FixAction.KEYWORDS_TO_PARTIAL, "AEX200"),
-        at(source, call, FixAction.RUN_IN_EXECUTOR_TO_THREAD, "AEX206"),
+        at(source, call, Fix.KEYWORDS_TO_PARTIAL, "AEX200"),
+        at(source, call, Fix.RUN_IN_EXECUTOR_TO_THREAD, "AEX206"),
     ]
     assert "    await asyncio.to_thread(get, u, timeout=3)\n" in fixed(source, *findings)
 
 
 def test_run_in_executor_to_thread_only_when_awaited_and_py39() -> None:
     source = in_coroutine("fut = loop.run_in_executor(None, get, u)")
-    finding = at(source, "loop.run_in_executor(None, get, u)", FixAction.RUN_IN_EXECUTOR_TO_THREAD)
+    finding = at(source, "loop.run_in_executor(None, get, u)", Fix.RUN_IN_EXECUTOR_TO_THREAD)
     assert reasons(source, finding) == ["the future is not awaited where it is created"]
     awaited = in_coroutine("await loop.run_in_executor(None, get, u)")
-    finding = at(awaited, "loop.run_in_executor(None, get, u)", FixAction.RUN_IN_EXECUTOR_TO_THREAD)
+    finding = at(awaited, "loop.run_in_executor(None, get, u)", Fix.RUN_IN_EXECUTOR_TO_THREAD)
     [why] = reasons(awaited, finding, settings=Settings(target_version=(3, 8)))
     assert why is not None and "3.9" in why
 
@@ -204,11 +205,11 @@ def test_module_aliases_are_used() -> None:
     )
     result = fixed(
         source,
-        at(source, "time.sleep(1)", FixAction.ASYNC_SLEEP, "AEX101"),
+        at(source, "time.sleep(1)", Fix.ASYNC_SLEEP, "AEX101"),
         at(
             source,
             "loop.run_in_executor(None, get, u, k=1)",
-            FixAction.KEYWORDS_TO_PARTIAL,
+            Fix.KEYWORDS_TO_PARTIAL,
             "AEX200",
         ),
     )
@@ -229,14 +230,14 @@ def test_imports_of_the_replaced_callable_go_only_when_unused() -> None:
         at(
             source,
             "nap(1)",
-            FixAction.ASYNC_SLEEP,
+            Fix.ASYNC_SLEEP,
             "AEX101",
             import_origin=ImportOrigin("time", "sleep", "nap"),
         ),
         at(
             source,
             "time.sleep(1)",
-            FixAction.ASYNC_SLEEP,
+            Fix.ASYNC_SLEEP,
             "AEX101",
             import_origin=ImportOrigin("time", None, None),
         ),
@@ -246,7 +247,7 @@ def test_imports_of_the_replaced_callable_go_only_when_unused() -> None:
 
 def test_a_finding_without_a_call_at_its_position_is_reported() -> None:
     source = in_coroutine("x = 1")
-    finding = Finding("AEX100", 5, 4, 5, 9, "", fix=FixAction.TO_THREAD)
+    finding = Finding("AEX100", 5, 4, 5, 9, "", fix=Fix.TO_THREAD)
     assert reasons(source, finding) == ["no call found at this position"]
 
 
@@ -254,7 +255,7 @@ def test_findings_without_a_fix_keep_the_engine_reason() -> None:
     source = in_coroutine("x = 1")
     findings = [
         Finding("AEX203", 5, 4, 5, 9, "", fix=None),
-        Finding("AEX103", 5, 4, 5, 9, "", fix=FixAction.TO_THREAD, unfixable="a with item"),
+        Finding("AEX103", 5, 4, 5, 9, "", fix=Fix.TO_THREAD, unfixable="a with item"),
     ]
     assert reasons(source, *findings) == ["no automatic fix", "a with item"]
 
@@ -373,7 +374,7 @@ def test_chunked_workers_keep_the_order_and_lose_only_the_crashed_file() -> None
 
 
 def test_small_workloads_stay_in_process(tmp_path: os.PathLike[str]) -> None:
-    from flake8_executor.cli import IN_PROCESS_BYTES, worker_plan
+    from flake8_executor.command.cli import IN_PROCESS_BYTES, worker_plan
 
     small = os.path.join(tmp_path, "small.py")
     with open(small, "w") as file:
@@ -440,8 +441,8 @@ def test_fragments_give_the_whole_modules_result(text: str, request: pytest.Fixt
     lines = re.split(r"\r\n|\r|\n", text)
     fixable = [finding for finding in analyze(tree, settings) if finding.fixable]
     assert fixable
-    whole = source._apply_to_module(text, lines, fixable, settings)
-    parts = source._apply_in_fragments(text, tree, lines, fixable, settings)
+    whole = pipeline._apply_to_module(text, tree, lines, fixable, settings)
+    parts = pipeline._apply_in_fragments(text, tree, lines, fixable, settings)
     if "(whole module)" in request.node.callspec.id:  # libcst reads these its own way
         assert parts is None
         return
@@ -464,7 +465,7 @@ def test_fragments_give_the_whole_modules_result(text: str, request: pytest.Fixt
 )
 def test_unmentioned_after(tail: str, mentioned: bool) -> None:
     candidates = [("time", None, None), ("time", "sleep", "nap")]
-    assert fragments.unmentioned_after(tail, candidates) is not mentioned
+    assert imports.unmentioned_after(tail, candidates) is not mentioned
 
 
 @pytest.mark.parametrize(
@@ -506,4 +507,4 @@ def test_unmentioned_after(tail: str, mentioned: bool) -> None:
 def test_the_removal_check_is_sure_or_says_no(
     text: str, candidate: tuple[str, str | None, str | None], surely_kept: bool
 ) -> None:
-    assert fragments.removal_changes_nothing(ast.parse(text), [candidate]) is surely_kept
+    assert imports.removal_changes_nothing(ast.parse(text), [candidate]) is surely_kept

@@ -38,12 +38,12 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from flake8_executor import catalog
-from flake8_executor.codes import SUMMARIES
+from flake8_executor.command.job import FileJob, Mode, fix_bytes
 from flake8_executor.engine import analyze
-from flake8_executor.fix.job import FileJob, Mode, fix_bytes
-from flake8_executor.fix.selection import Selection
-from flake8_executor.fix.source import fix_source
+from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.plugin import ExecutorChecker
+from flake8_executor.rules.registry import CODES
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
 # hypothesmith compiles what it generates: `1()` and the like warn, and say nothing about us.
@@ -105,7 +105,7 @@ def check_module(
     for line, col, text in run_plugin(tree, source, options):
         assert 1 <= line <= line_count, (line, text)
         assert col >= 0, (col, text)
-        assert text[:6] in SUMMARIES, text
+        assert text[:6] in CODES, text
     findings = analyze(tree, options, source)
 
     result = fix_source(source, options, selection)  # raises BrokenFix if a pass would not parse

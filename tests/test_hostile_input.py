@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.command import files as fix_files
+from flake8_executor.command import job as fix_job
 from flake8_executor.engine import analyze
-from flake8_executor.fix import files as fix_files
-from flake8_executor.fix import job as fix_job
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
 from tests.cli_runs import FETCH, FETCH_FIXED, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Result, Run
@@ -461,7 +461,7 @@ def test_unreadable_file(
 # editor saves); each save is read back: it must be there, whole, fixed or not.
 FIXER_LOOP = """\
 import contextlib, io, os, sys
-from flake8_executor.cli import main
+from flake8_executor.command.cli import main
 runs = 0
 while not os.path.exists("stop"):
     with contextlib.redirect_stderr(io.StringIO()) as err:
@@ -596,8 +596,8 @@ def test_pyproject_that_does_not_parse(executor_fix: Run, project: Path, name: s
 # get its result. Workers are forked, so they inherit the patched function.
 CRASHING_RUN = """\
 import os, signal, sys
-from flake8_executor import cli
-from flake8_executor.fix import job
+from flake8_executor.command import cli
+from flake8_executor.command import job
 
 real_fix_bytes = job.fix_bytes
 

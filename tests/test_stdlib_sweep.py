@@ -27,9 +27,9 @@ from pathlib import Path
 import libcst
 import pytest
 
+from flake8_executor.command.files import FileError, decode
 from flake8_executor.engine import analyze
-from flake8_executor.fix.files import FileError, decode
-from flake8_executor.fix.source import fix_source
+from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
 

@@ -5,58 +5,36 @@ rewrite the finding names, and does what every rewrite needs: put ``await`` in f
 asks for it (not twice, never where ``await`` is invalid), and parenthesise an ``await`` used as a
 primary (``(await asyncio.to_thread(requests.get, u)).json()``). It works on whatever module it is
 given, the whole file or a fragment of it (``fragments.py``), and leaves the imports alone: each
-outcome says which imports its rewrite needs and which it may have left unused, and ``add_imports``
-and ``remove_unused_imports`` (libcst's own ``AddImportsVisitor`` and ``RemoveImportsVisitor``) then
-settle them once for the module, only when there is something for them to do.
+outcome says which imports its rewrite needs and which it may have left unused, and ``imports.py``
+settles them once for the module.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flake8_executor.findings import Finding, FixAction
+from flake8_executor.findings import Finding
 from flake8_executor.fix.locate import Span, node_span
-from flake8_executor.fix.outcome import ImportKey, Outcome
-from flake8_executor.fix.rewrites import (
-    DROPS_CALLABLE,
-    NEEDS_COROUTINE,
-    ORDER,
-    REWRITES,
-    Declined,
-    RewriteContext,
-)
+from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.rewrites import REWRITES, Declined, RewriteContext
+from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.settings import Settings
 
 # Frames that change where ``await`` may go; "coroutine" is the only one that allows it.
 _FRAME_REASONS = {
-    "module": "await cannot be added outside a coroutine",
-    "def": "await cannot be added inside a nested def",
-    "lambda": "await cannot be added inside a lambda",
-    "genexp": "await cannot be added inside a generator expression",
-    "class": "await cannot be added inside a class body",
+    frame: NotFixed.NO_AWAIT_HERE.format(where=where)
+    for frame, where in {
+        "module": NotFixed.OUTSIDE_COROUTINE,
+        "def": NotFixed.IN_NESTED_DEF,
+        "lambda": NotFixed.IN_LAMBDA,
+        "genexp": NotFixed.IN_GENERATOR_EXPRESSION,
+        "class": NotFixed.IN_CLASS_BODY,
+    }.items()
 }
-
-
-def module_alias(module: cst.Module, name: str) -> str | None:
-    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``."""
-    aliases: list[str] = []
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if not isinstance(small, cst.Import):
-                continue
-            for alias in small.names:
-                if isinstance(alias.name, cst.Name) and alias.name.value == name:
-                    bound = alias.evaluated_alias or name
-                    aliases.append(bound)
-    if name in aliases:
-        return name
-    return aliases[0] if aliases else None
 
 
 class ApplyFixes(cst.CSTTransformer):
@@ -69,24 +47,23 @@ class ApplyFixes(cst.CSTTransformer):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, plans: dict[Span, list[Finding]], settings: Settings) -> None:
+    def __init__(
+        self, plans: dict[Span, list[Finding]], settings: Settings, aliases: Mapping[str, str]
+    ) -> None:
         super().__init__()
         self._plans: dict[Span, list[Finding]] = {
-            span: sorted(findings, key=lambda finding: ORDER[finding.fix])  # type: ignore[index]
+            span: sorted(findings, key=lambda finding: REWRITES[finding.fix].order)  # type: ignore[index]
             for span, findings in plans.items()
         }
         self._settings = settings
         self._frames: list[str] = ["module"]
         self._awaited: dict[int, cst.CSTNode] = {}  # id -> node: expressions already under await
-        self._rewrite_context = RewriteContext(settings)
+        self._rewrite_context = RewriteContext(
+            settings, asyncio_name=aliases["asyncio"], functools_name=aliases["functools"]
+        )
         self.outcomes: list[Outcome] = []
 
     # -- where await may go ------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> bool:
-        self._rewrite_context.asyncio_name = module_alias(node, "asyncio") or "asyncio"
-        self._rewrite_context.functools_name = module_alias(node, "functools") or "functools"
-        return True
-
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self._frames.append("coroutine" if node.asynchronous else "def")
 
@@ -149,14 +126,14 @@ class ApplyFixes(cst.CSTTransformer):
             if reason is None:
                 assert isinstance(node, cst.Call)
                 try:
-                    rewritten = REWRITES[finding.fix](node, context)  # type: ignore[index]
+                    rewritten = REWRITES[finding.fix].rewrite(node, context)  # type: ignore[index]
                 except Declined as declined:
                     reason = str(declined)
                 else:
                     node, awaited = rewritten.node, rewritten.awaited
             freed = context.maybe_unused
             origin = finding.import_origin
-            if reason is None and origin is not None and finding.fix in DROPS_CALLABLE:
+            if reason is None and origin is not None and REWRITES[finding.fix].drops_callable:  # type: ignore[index]
                 freed.add((origin.module, origin.name, origin.asname))
             self.outcomes.append(
                 Outcome(finding, reason, frozenset(context.needed_imports), frozenset(freed))
@@ -170,19 +147,17 @@ class ApplyFixes(cst.CSTTransformer):
     ) -> str | None:
         """Why this finding's rewrite must not run here, or None."""
         if awaited or not isinstance(node, cst.Call):
-            return "another fix already rewrote this call"
-        if finding.fix in NEEDS_COROUTINE and self._frames[-1] != "coroutine":
+            return NotFixed.ANOTHER_FIX
+        if REWRITES[finding.fix].needs_coroutine and self._frames[-1] != "coroutine":  # type: ignore[index]
             return _FRAME_REASONS[self._frames[-1]]
-        if finding.fix is FixAction.RUN_IN_EXECUTOR_TO_THREAD and not already_awaited:
+        if finding.fix is Fix.RUN_IN_EXECUTOR_TO_THREAD and not already_awaited:
             # A future can be kept, called back, cancelled; a coroutine cannot stand in for it.
-            return "the future is not awaited where it is created"
+            return NotFixed.FUTURE_KEPT
         return None
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for findings in self._plans.values():
-            self.outcomes.extend(
-                Outcome(finding, "no call found at this position") for finding in findings
-            )
+            self.outcomes.extend(Outcome(finding, NotFixed.NO_CALL_THERE) for finding in findings)
         self._plans.clear()
         return updated_node
 
@@ -194,60 +169,21 @@ def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def apply_fixes(
-    module: cst.Module, findings: Iterable[tuple[Span, Finding]], settings: Settings
+    module: cst.Module,
+    findings: Iterable[tuple[Span, Finding]],
+    settings: Settings,
+    aliases: Mapping[str, str],
 ) -> tuple[cst.Module, list[Outcome]]:
     """Rewrite ``module`` for the given findings; every finding comes back with its outcome.
 
-    The imports are left as they are: ``imports_to_add``, ``add_imports`` and
-    ``remove_unused_imports`` settle them afterwards, from the outcomes.
+    ``aliases`` are the names the whole module gives ``asyncio`` and ``functools``
+    (``imports.module_aliases``): ``module`` may be a fragment of it. The imports are left as they
+    are: ``imports.py`` settles them afterwards, from the outcomes.
     """
     plans: dict[Span, list[Finding]] = defaultdict(list)
     for span, finding in findings:
         plans[span].append(finding)
-    transformer = ApplyFixes(dict(plans), settings)
+    transformer = ApplyFixes(dict(plans), settings, aliases)
     # The module was parsed for this pass alone: no need for the wrapper's defensive deep copy.
     new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
     return new_module, transformer.outcomes
-
-
-def imports_needed(outcomes: Iterable[Outcome]) -> list[str]:
-    """The modules the rewrites refer to by name, sorted."""
-    return sorted({name for outcome in outcomes for name in outcome.imports_needed})
-
-
-def imports_freed(outcomes: Iterable[Outcome]) -> list[ImportKey]:
-    """Imports whose last use a rewrite may have replaced (``time`` after ``time.sleep``)."""
-    return sorted({key for outcome in outcomes for key in outcome.imports_freed}, key=str)
-
-
-def imports_to_add(module: cst.Module, outcomes: Iterable[Outcome]) -> list[str]:
-    """The modules the fixes use and the module does not import yet."""
-    return [name for name in imports_needed(outcomes) if module_alias(module, name) != name]
-
-
-def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
-    """``import NAME`` for each name, at the end of the module's leading import block."""
-    # libcst's codemod package costs a tenth of a second to import: only when there is work.
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
-
-    context = CodemodContext()
-    for name in names:
-        AddImportsVisitor.add_needed_import(context, name)
-    return AddImportsVisitor(context).transform_module(module)
-
-
-def remove_unused_imports(module: cst.Module, candidates: Sequence[ImportKey]) -> cst.Module:
-    """Drop the candidate imports that nothing in the module uses any more.
-
-    ``RemoveImportsVisitor`` resolves every name's scope in the whole module, which takes seconds on
-    a big file; ``fragments.removal_changes_nothing`` lets the caller skip it when an ``ast`` walk
-    already proves every candidate still used.
-    """
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import RemoveImportsVisitor
-
-    context = CodemodContext()
-    for module_name, name, asname in candidates:
-        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
-    return RemoveImportsVisitor(context).transform_module(module)

@@ -1,28 +1,278 @@
-"""AEX100-AEX107: a blocking callable from the catalog called on the event loop."""
+"""AEX100-AEX107: a blocking callable from the catalog, or a helper that reaches one, on the loop.
+
+One family, one check: the catalog entry's kind picks the code, the words of the message and the
+rewrite. A coroutine's call of a sync helper of the module that reaches a blocking call (the call
+graph) is reported by the most severe kind it reaches, with the chain.
+"""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
 
-from flake8_executor.callgraph import HelperReach
-from flake8_executor.catalog import Entry, Fix, Kind
-from flake8_executor.codes import render
-from flake8_executor.engine import CallSite, FileState
-from flake8_executor.findings import Finding, FixAction
-from flake8_executor.rules._shared import finding_at, resolved_prefix, shown_call, source
+from flake8_executor.analysis.callgraph import HelperReach
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.state import FileState
+from flake8_executor.catalog import Entry, Kind
+from flake8_executor.findings import Finding
+from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.rules.base import (
+    ON_THE_LOOP,
+    Code,
+    Docs,
+    Rule,
+    finding_at,
+    resolved_prefix,
+    shown_call,
+    unparse,
+)
 
-_FIX_ACTIONS: dict[Fix, FixAction | None] = {
-    Fix.TO_THREAD: FixAction.TO_THREAD,
-    Fix.ASYNC_SLEEP: FixAction.ASYNC_SLEEP,
-    Fix.WRAP_FUTURE: FixAction.WRAP_FUTURE,
-    Fix.PROCESS_POOL: FixAction.PROCESS_POOL,
-    Fix.NONE: None,
-}
+_TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
+
+
+def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
+    """A blocking call's message, and a helper's (which goes to a thread as a whole)."""
+    return {
+        "": "{call} blocks the event loop ({resolved}{why}); " + advice,
+        "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
+        + (helper_advice or advice),
+    }
+
+
+_TO_THREAD_FIX = (
+    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)` (below py39: `await "
+    "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
+    "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
+    "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
+    "body would still block), a generator expression, a class body, a call already awaited. Safe: "
+    "the call runs the same, with the same arguments, in the default thread pool."
+)
+
+AEX100 = Code(
+    "AEX100",
+    "blocking network call on the event loop",
+    _templates("run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"),
+    Docs(
+        what="Finds network calls that block: `requests.get/post/...` and the methods of "
+        "`requests.Session()`, sync `httpx` functions and `httpx.Client()` methods, "
+        "`urllib.request.urlopen/urlretrieve`, `urllib3.request` and `PoolManager().request`, "
+        "`socket.create_connection/getaddrinfo/gethostbyname...`, `smtplib.SMTP(...)`, "
+        "`ftplib.FTP(...)`, and Celery's `.delay()`/`.apply_async()` of a task declared in the "
+        "module and `AsyncResult(...).get()`, called in an `async def`.",
+        why="A request waits for the network on the event loop's thread: every other task of "
+        "the program stalls until the answer comes, for milliseconds or for the whole timeout.",
+        example="import requests\n\n\nasync def load(url):\n"
+        "    return requests.get(url).json()  # error: AEX100\n",
+        use_instead="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
+        "    return (await asyncio.to_thread(requests.get, url)).json()\n",
+        fix=_TO_THREAD_FIX + " An async client (`httpx.AsyncClient`, `aiohttp`) is the better cure "
+        "where you can change the code.",
+        fixed="import requests\nimport asyncio\n\n\nasync def load(url):\n"
+        "    return (await asyncio.to_thread(requests.get, url)).json()\n",
+        invalid=(
+            "import requests\n\nSESSION = requests.Session()\n\n\nasync def ping(url):\n"
+            "    SESSION.head(url)  # error: AEX100\n",
+        ),
+        valid=(
+            "import asyncio\n\nimport requests\n\n\nasync def load(loop, url):\n"
+            "    # a reference is not a call, and a lambda runs in the executor\n"
+            "    await asyncio.to_thread(requests.get, url)\n"
+            "    await loop.run_in_executor(None, lambda: requests.get(url))\n",
+        ),
+    ),
+    fix="`await asyncio.to_thread(...)`",
+)
+
+AEX101 = Code(
+    "AEX101",
+    "time.sleep() on the event loop",
+    _templates("use await asyncio.sleep(...)", _TO_THREAD_ADVICE),
+    Docs(
+        what="Finds `time.sleep(...)` (also `from time import sleep`) called in an `async def`.",
+        why="`time.sleep` sleeps the whole thread, and the event loop with it: no other task runs "
+        "until it returns. `asyncio.sleep` suspends only the coroutine that asked.",
+        example="import time\n\n\nasync def poll():\n    time.sleep(1)  # error: AEX101\n",
+        use_instead="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
+        fix="`time.sleep(x)` becomes `await asyncio.sleep(x)`; `import asyncio` is added and "
+        "`import time` (or `from time import sleep`) removed once nothing else uses it. Declined "
+        "for arguments other than one plain value, and where `await` cannot be added. A helper "
+        "that sleeps is moved to a thread as a whole.",
+        fixed="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
+    ),
+    fix="`await asyncio.sleep(...)`",
+)
+
+AEX102 = Code(
+    "AEX102",
+    "blocking subprocess call on the event loop",
+    _templates(
+        "use await asyncio.create_subprocess_exec(...), or run it in a thread:"
+        " await asyncio.to_thread({ref}, ...)"
+    ),
+    Docs(
+        what="Finds `subprocess.run/call/check_call/check_output/getoutput/getstatusoutput`, "
+        "`os.system`, `os.popen`, `os.wait/waitpid`, and `Popen(...).wait()/communicate()` "
+        "called in an `async def`.",
+        why="These wait for a child process to finish, on the event loop's thread: the whole "
+        "program stalls for as long as the child runs.",
+        example="import subprocess\n\n\nasync def build():\n"
+        '    subprocess.run(["make"])  # error: AEX102\n',
+        use_instead="import asyncio\n\n\nasync def build():\n"
+        '    proc = await asyncio.create_subprocess_exec("make")\n    await proc.wait()\n',
+        fix=_TO_THREAD_FIX,
+        fixed="import subprocess\nimport asyncio\n\n\nasync def build():\n"
+        '    await asyncio.to_thread(subprocess.run, ["make"])\n',
+    ),
+    fix="`await asyncio.to_thread(...)`",
+)
+
+AEX103 = Code(
+    "AEX103",
+    "blocking file I/O on the event loop",
+    _templates(_TO_THREAD_ADVICE),
+    Docs(
+        what="Finds `open`, `io.open`, `os.fdopen`, `Path(...).read_text/read_bytes/write_text/"
+        "write_bytes/open` and `shutil.copy/copy2/copyfile/copytree/move/rmtree` called in an "
+        "`async def`.",
+        why="A disk, a network file system or a full pipe can take long to answer, and the "
+        "event loop waits with the call.",
+        example="from pathlib import Path\n\n\nasync def config(path):\n"
+        "    return Path(path).read_text()  # error: AEX103\n",
+        use_instead="import asyncio\nfrom pathlib import Path\n\n\nasync def config(path):\n"
+        "    return await asyncio.to_thread(Path(path).read_text)\n",
+        fix=_TO_THREAD_FIX,
+        fixed="from pathlib import Path\nimport asyncio\n\n\nasync def config(path):\n"
+        "    return await asyncio.to_thread(Path(path).read_text)\n",
+        invalid=(
+            "async def read(path):\n"
+            "    with open(path) as f:  # error: AEX103\n        return f.read()\n",
+        ),
+    ),
+    fix="`await asyncio.to_thread(...)` (not `with open(...)`)",
+)
+
+AEX104 = Code(
+    "AEX104",
+    "CPU-heavy C call that releases the GIL, on the event loop",
+    _templates(
+        "a thread runs it in parallel and needs no pickling: await asyncio.to_thread({ref}, ...)"
+    ),
+    Docs(
+        what="Finds `hashlib.pbkdf2_hmac/scrypt`, `hashlib.sha256(data)` and the other hash "
+        "constructors given data, `zlib/gzip/bz2/lzma.compress/decompress` and "
+        "`bcrypt.hashpw/checkpw/kdf` called in an `async def`.",
+        why="They keep the CPU busy on the event loop's thread for as long as their input is "
+        "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
+        "pickling (measured: two threads take the time of one).",
+        example="import hashlib\n\n\nasync def hash_password(pw, salt):\n"
+        '    return hashlib.pbkdf2_hmac("sha256", pw, salt, 600_000)  # error: AEX104\n',
+        use_instead="import asyncio\nimport hashlib\n\n\nasync def hash_password(pw, salt):\n"
+        "    return await asyncio.to_thread(\n"
+        '        hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000\n    )\n',
+        fix=_TO_THREAD_FIX,
+        fixed="import hashlib\nimport asyncio\n\n\nasync def hash_password(pw, salt):\n"
+        '    return await asyncio.to_thread(hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000)\n',
+    ),
+    fix="`await asyncio.to_thread(...)`",
+)
+
+AEX105 = Code(
+    "AEX105",
+    "CPU-heavy parse that holds the GIL, on the event loop",
+    _templates(
+        "threads do not help, for large documents use a process pool:"
+        " await loop.run_in_executor(process_pool, {ref}, ...)"
+    ),
+    Docs(
+        what="Finds `json.load/loads`, `xml.etree.ElementTree.parse/fromstring/XML/iterparse`, "
+        "`xml.dom.minidom.parse/parseString`, `lxml.etree.parse/fromstring/XML`, "
+        "`pickle.load/loads` and `yaml.load/safe_load/full_load/unsafe_load` called in an "
+        "`async def`.",
+        why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
+        "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
+        "take the time of two or more); a process pool does.",
+        example="import json\n\n\nasync def handle(body):\n"
+        "    return json.loads(body)  # error: AEX105\n",
+        use_instead="import asyncio\nimport json\nfrom concurrent.futures import "
+        "ProcessPoolExecutor\n\nPROCESS_POOL = ProcessPoolExecutor()\n\n\n"
+        "async def handle(body):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(PROCESS_POOL, json.loads, body)\n",
+        fix="Only with a process pool configured (`--executor-process-pool EXPR`, `--process-pool` "
+        "for executor-fix, `process-pool` in "
+        "`[tool.flake8-executor]`): `json.loads(b)` becomes `await asyncio.get_running_loop()"
+        ".run_in_executor(EXPR, json.loads, b)` (keyword arguments go into `functools.partial`). "
+        "Declined without a configured pool, and where `await` cannot be added.",
+        fix_args=("--process-pool", "POOL"),
+        fixed="import json\nimport asyncio\n\n\nasync def handle(body):\n"
+        "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
+    ),
+    fix="only with `--executor-process-pool`",
+)
+
+AEX106 = Code(
+    "AEX106",
+    "input() on the event loop",
+    _templates("read in a thread: await asyncio.to_thread({ref}, ...)"),
+    Docs(
+        what="Finds `input(...)` called in an `async def`.",
+        why="`input` waits for the terminal, for as long as the user takes to type: the event "
+        "loop and every task on it wait too.",
+        example="import sys\n\n\nasync def main():\n"
+        "    name = input('name? ')  # error: AEX106\n    sys.stdout.write(name)\n",
+        use_instead="import asyncio\nimport sys\n\n\nasync def main():\n"
+        "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
+        fix=_TO_THREAD_FIX,
+        fixed="import sys\nimport asyncio\n\n\nasync def main():\n"
+        "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
+    ),
+    fix="`await asyncio.to_thread(input, ...)`",
+)
 
 _WAIT_REPLACEMENTS = {
     "concurrent.futures.wait": "await asyncio.wait(...)",
     "concurrent.futures.as_completed": "asyncio.as_completed(...)",
+}
+
+AEX107 = Code(
+    "AEX107",
+    "blocking wait on a concurrent.futures future on the event loop",
+    {
+        **_templates("await asyncio.wrap_future({receiver}) instead", _TO_THREAD_ADVICE),
+        "wait": "{call} blocks the event loop ({resolved}{why}); wrap the futures with"
+        " asyncio.wrap_future() and use {replacement}",
+    },
+    Docs(
+        what="Finds `.result()` and `.exception()` of a future from `executor.submit(...)`, "
+        "`concurrent.futures.wait(...)` and `concurrent.futures.as_completed(...)` in an "
+        "`async def`.",
+        why="They block the thread until the pool's work is done; on the event loop that is "
+        "every task waiting for one.",
+        example="from concurrent.futures import ThreadPoolExecutor\n\n"
+        "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
+        "    return fut.result()  # error: AEX107\n",
+        use_instead="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+        "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
+        "    return await asyncio.wrap_future(fut)\n",
+        fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`. Declined for "
+        "`result(timeout)`, where `await` cannot be added; `.exception()`, `wait()` and "
+        "`as_completed()` are not fixed.",
+        fixed="from concurrent.futures import ThreadPoolExecutor\nimport asyncio\n\n"
+        "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
+        "    return await asyncio.wrap_future(fut)\n",
+    ),
+    fix="`.result()` -> `await asyncio.wrap_future(fut)`",
+)
+
+# The kind of a catalog entry decides the code.
+CODE_OF_KIND: dict[Kind, Code] = {
+    Kind.IO: AEX100,
+    Kind.SLEEP: AEX101,
+    Kind.SUBPROCESS: AEX102,
+    Kind.FILE: AEX103,
+    Kind.CPU_RELEASES_GIL: AEX104,
+    Kind.CPU_HOLDS_GIL: AEX105,
+    Kind.STDIN: AEX106,
+    Kind.FUTURE_WAIT: AEX107,
 }
 
 
@@ -44,21 +294,20 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         "call": shown_call(node.func),
         "resolved": resolved_prefix(node.func, qualified),
         "why": kind.why,
-        "ref": source(node.func),
+        "ref": unparse(node.func),
     }
-    key = kind.code
+    variant = ""
     if kind is Kind.FUTURE_WAIT:
         if isinstance(node.func, ast.Attribute) and qualified not in _WAIT_REPLACEMENTS:
-            fields["receiver"] = source(node.func.value)
+            fields["receiver"] = unparse(node.func.value)
         else:
-            key = "AEX107-wait"
+            variant = "wait"
             fields["replacement"] = _WAIT_REPLACEMENTS.get(qualified, "asyncio.wait(...)")
     import_binding = state.resolver.import_binding(node.func, call.scope)
     fix, unfixable = _fix_plan(entry, call, state)
     yield finding_at(
         node,
-        kind.code,
-        render(key, **fields),
+        CODE_OF_KIND[kind].message(variant, **fields),
         qualified=qualified,
         kind=kind.value,
         fix=fix,
@@ -72,52 +321,49 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     node = call.node
     kind = reach.kind
     others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
-    message = render(
-        f"{kind.code}-helper",
+    message = CODE_OF_KIND[kind].message(
+        "helper",
         call=shown_call(node.func),
         target=reach.target,
         why=kind.why,
         chain=" -> ".join(reach.chain),
         others=others,
-        ref=source(node.func),
+        ref=unparse(node.func),
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
     entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
     fix, unfixable = _fix_plan(entry, call, state)
     return finding_at(
-        node,
-        kind.code,
-        message,
-        qualified=reach.chain[0],
-        kind=kind.value,
-        fix=fix,
-        unfixable=unfixable,
+        node, message, qualified=reach.chain[0], kind=kind.value, fix=fix, unfixable=unfixable
     )
 
 
-def _fix_plan(
-    entry: Entry, call: CallSite, state: FileState
-) -> tuple[FixAction | None, str | None]:
+def _fix_plan(entry: Entry, call: CallSite, state: FileState) -> tuple[Fix | None, str | None]:
     """The rewrite this call allows, and why it must not be applied here when it must not."""
-    action = _FIX_ACTIONS[entry.fix]
-    if action is None:
+    fix = entry.fix
+    if fix is None:
         return None, None
     node = call.node
     if call.is_with_item:
-        return action, "the context manager of a with statement (its body would still block)"
-    if call.site.no_await:
-        return action, f"await cannot be added {call.site.no_await}"
+        return fix, NotFixed.WITH_ITEM
+    if call.site.why_no_await:
+        return fix, NotFixed.NO_AWAIT_HERE.format(where=call.site.why_no_await)
     if call.awaited:
-        return action, "the call is already awaited"
-    if action is FixAction.PROCESS_POOL and not state.settings.process_pool:
-        return (
-            action,
-            "no process pool configured (process-pool in [tool.flake8-executor], --process-pool)",
-        )
-    if action is FixAction.WRAP_FUTURE and (node.args or node.keywords):
-        return action, "result() is given a timeout"
-    if action is FixAction.ASYNC_SLEEP and (
+        return fix, NotFixed.ALREADY_AWAITED
+    if fix is Fix.PROCESS_POOL and not state.settings.process_pool:
+        return fix, NotFixed.NO_PROCESS_POOL
+    if fix is Fix.WRAP_FUTURE and (node.args or node.keywords):
+        return fix, NotFixed.RESULT_TIMEOUT
+    if fix is Fix.ASYNC_SLEEP and (
         node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred)
     ):
-        return action, "time.sleep() is not called with one plain argument"
-    return action, None
+        return fix, NotFixed.SLEEP_ARGUMENTS
+    return fix, None
+
+
+RULE = Rule(
+    codes=tuple(CODE_OF_KIND.values()),
+    triggers=ON_THE_LOOP,
+    on_call=blocking_call,
+    call_names=None,  # any call: catalog names, tracked methods, and the module's own helpers
+)

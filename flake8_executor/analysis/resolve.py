@@ -38,8 +38,8 @@ class Binding:
 
     __slots__ = (
         "annotation",
+        "how",
         "import_name",
-        "kind",
         "node",
         "origin",
         "owner_class",
@@ -56,7 +56,7 @@ class Binding:
 
     def __init__(
         self,
-        kind: str,
+        how: str,
         scope: Scope,
         *,
         import_name: str | None = None,
@@ -67,7 +67,7 @@ class Binding:
         origin: ImportOrigin | None = None,
     ) -> None:
         self.origin = origin  # for an import: the statement's parts, for the fixer
-        self.kind = kind
+        self.how = how  # IMPORT, VALUE, PARAM, ...: how the name was bound
         self.owner_class = owner_class  # for a method's ``self``: the class whose instance it is
         self.scope = scope
         self.import_name = import_name
@@ -84,8 +84,8 @@ class Scope:
         "declared_global",
         "is_async",
         "is_generator",
-        "kind",
         "node",
+        "opened_by",
         "parent",
         "self_attributes",
         "self_name",
@@ -98,9 +98,9 @@ class Scope:
     COMPREHENSION = "comprehension"
 
     def __init__(
-        self, kind: str, node: ast.AST | None, parent: Scope | None, is_async: bool = False
+        self, opened_by: str, node: ast.AST | None, parent: Scope | None, is_async: bool = False
     ) -> None:
-        self.kind = kind
+        self.opened_by = opened_by  # MODULE, CLASS, FUNCTION, LAMBDA or COMPREHENSION
         self.node = node
         self.parent = parent
         self.is_async = is_async
@@ -129,7 +129,7 @@ class Scope:
     def enclosing_class(self) -> Scope | None:
         """For a method's scope, the class it is defined in."""
         parent = self.parent
-        return parent if parent is not None and parent.kind == Scope.CLASS else None
+        return parent if parent is not None and parent.opened_by == Scope.CLASS else None
 
     def lookup(self, name: str) -> list[Binding] | None:
         """The bindings of ``name`` seen from this scope; ``None`` when nothing in the file binds it."""
@@ -139,7 +139,7 @@ class Scope:
             if name in scope.declared_global and scope.parent is not None:
                 scope = scope.module
                 continue
-            if first or scope.kind != Scope.CLASS:  # class bodies do not enclose their methods
+            if first or scope.opened_by != Scope.CLASS:  # class bodies do not enclose their methods
                 found = scope.bindings.get(name)
                 if found:
                     return found
@@ -202,7 +202,7 @@ class Resolver:
     def _import_name(bindings: list[Binding]) -> str | None:
         name = None
         for binding in bindings:
-            if binding.kind != Binding.IMPORT:
+            if binding.how != Binding.IMPORT:
                 return None
             if name is None:
                 name = binding.import_name
@@ -215,7 +215,7 @@ class Resolver:
         if not isinstance(node, ast.Name):
             return None
         bindings = scope.lookup(node.id)
-        if bindings is None or len(bindings) != 1 or bindings[0].kind != Binding.DEF:
+        if bindings is None or len(bindings) != 1 or bindings[0].how != Binding.DEF:
             return None
         return bindings[0]
 
@@ -227,7 +227,7 @@ class Resolver:
         if not isinstance(owner, ClassInstance):
             return None
         bindings = owner.scope.bindings.get(node.attr)
-        if bindings is None or len(bindings) != 1 or bindings[0].kind != Binding.DEF:
+        if bindings is None or len(bindings) != 1 or bindings[0].how != Binding.DEF:
             return None
         return bindings[0]
 
@@ -288,14 +288,14 @@ class Resolver:
             return None
         found: ObjectType | None = None
         for binding in bindings:
-            kind = self._binding_type(binding)
-            if kind is None:
-                if binding.kind == Binding.VALUE and _is_none(binding.value):
+            bound_type = self._binding_type(binding)
+            if bound_type is None:
+                if binding.how == Binding.VALUE and _is_none(binding.value):
                     continue  # ``self.pool = None`` then ``self.pool = ProcessPoolExecutor()``
                 return None
             if found is None:
-                found = kind
-            elif found != kind:
+                found = bound_type
+            elif found != bound_type:
                 return None
         return found
 
@@ -304,11 +304,11 @@ class Resolver:
             annotated = self.annotation_type(binding.annotation, binding.scope)
             if annotated is not None:
                 return annotated
-        if binding.kind == Binding.VALUE and binding.value is not None:
+        if binding.how == Binding.VALUE and binding.value is not None:
             return self.type_of(binding.value, binding.scope)
         if binding.owner_class is not None:
             return ClassInstance(binding.owner_class)
-        if binding.kind == Binding.DEF and binding.node is not None:
+        if binding.how == Binding.DEF and binding.node is not None:
             return "celery.Task" if self.is_celery_task(binding) else None
         return None
 
@@ -338,7 +338,7 @@ class Resolver:
     def is_celery_task(self, binding: Binding) -> bool:
         """A module-level ``def`` decorated ``@shared_task`` or ``@<app>.task`` (with or without args)."""
         node = binding.node
-        if binding.scope.kind != Scope.MODULE or not isinstance(
+        if binding.scope.opened_by != Scope.MODULE or not isinstance(
             node, (ast.FunctionDef, ast.AsyncFunctionDef)
         ):
             return False

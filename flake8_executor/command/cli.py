@@ -4,7 +4,8 @@ It gathers settings (flags over ``[tool.flake8-executor]`` over defaults), finds
 in worker processes (in this one for a small workload), and reports on stderr what was fixed and
 what was not and why. Exit codes: 0 nothing to do or all done; 1 with ``--check``/``--diff`` when
 something would change; 2 for a usage or configuration error, or a file that could not be read,
-parsed or written (the others are still processed).
+parsed or written (the others are still processed). ``--explain CODE`` and ``--list-codes`` print
+the codes' docs (``docs.py``) instead, and need no PATH.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from flake8_executor import __version__
-from flake8_executor.fix import config as project_config
-from flake8_executor.fix.files import DEFAULT_EXCLUDES, discover, normalize_patterns
-from flake8_executor.fix.job import (
+from flake8_executor import __version__, docs
+from flake8_executor.command import config as project_config
+from flake8_executor.command.files import DEFAULT_EXCLUDES, discover, normalize_patterns
+from flake8_executor.command.job import (
     FileJob,
     FileReport,
     Mode,
@@ -28,9 +29,9 @@ from flake8_executor.fix.job import (
     fix_bytes,
     process_file,
 )
+from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.fix.selection import Selection, parse_codes
-from flake8_executor.fix.workers import run_all
+from flake8_executor.selection import Selection, parse_codes
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
 
 PROG = "executor-fix"
@@ -40,6 +41,41 @@ STDIN_NAME = "<stdin>"
 
 class UsageError(Exception):
     """A bad flag or configuration value; ``str()`` is the one-line message."""
+
+
+class _ExplainAction(argparse.Action):
+    """``--explain CODE``: print the code's docs and exit, with no PATH needed (as ``--version``)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        try:
+            text = docs.explain(str(values))
+        except docs.UnknownCode as error:
+            parser.exit(2, f"{PROG}: error: {error}\n")
+        print(text)
+        parser.exit(0)
+
+
+class _ListCodesAction(argparse.Action):
+    """``--list-codes``: print every code in one line each and exit, with no PATH needed."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(docs.list_codes())
+        parser.exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # Like --version, these answer during parsing, before argparse asks for a PATH.
+    parser.add_argument(
+        "--explain",
+        metavar="CODE",
+        action=_ExplainAction,
+        default=argparse.SUPPRESS,
+        help="print what CODE means, why it matters, an example and the fix; then exit",
+    )
+    parser.add_argument(
+        "--list-codes",
+        action=_ListCodesAction,
+        help="print every code with its summary, whether it is on by default and its fix; then exit",
+    )
     return parser
 
 

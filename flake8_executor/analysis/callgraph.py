@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from flake8_executor.analysis.lookup import CatalogLookup
+from flake8_executor.analysis.resolve import Binding, Scope
+from flake8_executor.analysis.sites import CallSite
 from flake8_executor.catalog import SEVERITY, Kind
-from flake8_executor.resolve import Binding, Resolver, Scope
-
-if TYPE_CHECKING:
-    from flake8_executor.engine import CallSite, FileState
 
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
@@ -45,19 +43,23 @@ class HelperReach:
 class CallGraph:
     """Summaries of the sync functions of one module, computed on demand and memoised."""
 
-    def __init__(self, calls: Iterable[CallSite], state: FileState) -> None:
-        self._state = state
+    def __init__(self, calls: Iterable[CallSite], lookup: CatalogLookup) -> None:
+        self._lookup = lookup
         self._by_function: dict[int, list[CallSite]] = {}
         for call in calls:
             function = call.site.function
-            if function is not None and function.kind == Scope.FUNCTION and not function.is_async:
+            if (
+                function is not None
+                and function.opened_by == Scope.FUNCTION
+                and not function.is_async
+            ):
                 self._by_function.setdefault(id(function.node), []).append(call)
         self._memo: dict[int, Reach] = {}
         self._active: set[int] = set()
 
     def helper_of(self, func: ast.expr, scope: Scope) -> Binding | None:
         """The sync ``def`` a called expression names (``fetch``, ``self._load``), if any."""
-        resolver: Resolver = self._state.resolver
+        resolver = self._lookup.resolver
         binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
         if binding is None or not isinstance(binding.node, ast.FunctionDef):
             return None
@@ -88,9 +90,9 @@ class CallGraph:
         name = _display_name(binding)
         reach: Reach = {}
         complete = True
-        state = self._state
+        lookup = self._lookup
         for call in self._by_function.get(key, ()):
-            found = state.blocking_entry(call.node.func, call.scope)
+            found = lookup.blocking_entry(call.node.func, call.scope)
             if found is not None:
                 qualified, entry = found
                 if entry.needs_args and not (call.node.args or call.node.keywords):
@@ -119,6 +121,6 @@ def _display_name(binding: Binding) -> str:
     node = binding.node
     assert isinstance(node, ast.FunctionDef)
     owner = binding.scope
-    if owner.kind == Scope.CLASS and isinstance(owner.node, ast.ClassDef):
+    if owner.opened_by == Scope.CLASS and isinstance(owner.node, ast.ClassDef):
         return f"{owner.node.name}.{node.name}"
     return node.name

@@ -2,7 +2,7 @@
 
 The fixer must never touch a line that flake8 would stay silent about, so the rules here follow
 flake8's: the longest matching prefix wins between select and ignore, codes flake8 leaves off by
-default (``codes.OFF_BY_DEFAULT``) stay off unless a ``--select`` prefix names them, and the noqa
+default (``rules.registry.OFF_BY_DEFAULT``) stay off unless a ``--select`` prefix names them, and the noqa
 comment is matched with flake8's own regular expression.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
-from flake8_executor.codes import OFF_BY_DEFAULT
 from flake8_executor.findings import Finding
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
 
 _CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 

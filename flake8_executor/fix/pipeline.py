@@ -14,20 +14,26 @@ nothing left to do. The re-analysis doubles as the check that the output parses.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
-from flake8_executor.fix import fragments
+from flake8_executor.fix import fragments, imports
 from flake8_executor.fix.locate import finding_span
-from flake8_executor.fix.outcome import ImportKey, Outcome
-from flake8_executor.fix.selection import Selection, file_is_skipped, silenced_by_noqa
+from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.text import (
+    default_newline,
+    line_starts,
+    parse_with_newline,
+    read_otherwise_by_libcst,
+    split_lines,
+    with_final_cr,
+)
+from flake8_executor.fixes import NotFixed
+from flake8_executor.selection import Selection, file_is_skipped, silenced_by_noqa
 from flake8_executor.settings import Settings
 
-# The line breaks Python's tokenizer knows; str.splitlines() knows more (form feed, U+2028, ...).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
 # a bug could make endless.
 MAX_PASSES = 4
@@ -42,8 +48,6 @@ class BrokenFix(Exception):
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import libcst as cst
 
 
@@ -99,7 +103,7 @@ def wanted_findings(
     findings = analyze(tree, settings, text)
     if not findings:
         return None, []
-    lines = _LINE_BREAK.split(text)
+    lines = split_lines(text)
     if file_is_skipped(lines):
         return lines, []
     findings = [
@@ -159,11 +163,11 @@ def apply_findings(
 
     ``lines`` and ``tree`` are the text's, when the caller has them already.
     """
-    left = [Outcome(f, f.unfixable or "no automatic fix") for f in findings if not f.fixable]
+    left = [Outcome(f, f.unfixable or NotFixed.NO_FIX) for f in findings if not f.fixable]
     fixable = [finding for finding in findings if finding.fixable]
     if not fixable:
         return Applied(text, left)
-    lines = lines if lines is not None else _LINE_BREAK.split(text)
+    lines = lines if lines is not None else split_lines(text)
     if tree is None:
         try:
             tree = ast.parse(text)
@@ -173,7 +177,7 @@ def apply_findings(
     if tree is not None:
         applied = _apply_in_fragments(text, tree, lines, fixable, settings)
     if applied is None:
-        applied = _apply_to_module(text, lines, fixable, settings)
+        applied = _apply_to_module(text, tree, lines, fixable, settings)
     return Applied(applied.text, sorted([*applied.outcomes, *left], key=_position), applied.tree)
 
 
@@ -189,55 +193,30 @@ def _parse_module(text: str) -> cst.Module:
 
 
 def _apply_to_module(
-    text: str, lines: list[str], fixable: list[Finding], settings: Settings
+    text: str, tree: ast.Module | None, lines: list[str], fixable: list[Finding], settings: Settings
 ) -> Applied:
-    """libcst on the whole module: the reference behaviour, and the fallback of the fragments."""
+    """libcst on the whole module: the reference behaviour, and the fallback of the fragments.
+
+    ``tree`` is None only for a text ``ast`` cannot parse, given by a caller other than
+    ``fix_source``: libcst's parser then reports it, or the text has no imports ``ast`` could read.
+    """
     from flake8_executor.fix import transform
 
     module = _parse_module(text)
+    module_tree = tree if tree is not None else ast.Module(body=[], type_ignores=[])
     module, outcomes = transform.apply_fixes(
-        module, [(finding_span(finding, lines), finding) for finding in fixable], settings
+        module,
+        [(finding_span(finding, lines), finding) for finding in fixable],
+        settings,
+        imports.module_aliases(module_tree),
     )
-    to_add = transform.imports_to_add(module, outcomes)
+    to_add = imports.imports_to_add(module_tree, outcomes)
     if to_add:
-        module = transform.add_imports(module, to_add)
-    to_remove = _removable(text, transform.imports_freed(outcomes))
+        module = imports.add_imports(module, to_add)
+    to_remove = imports.removable(text, imports.imports_freed(outcomes))
     if to_remove:
-        module = transform.remove_unused_imports(module, to_remove)
-    return Applied(_with_final_cr(text, module.code), outcomes)
-
-
-def _removable(text: str, candidates: list[ImportKey]) -> list[ImportKey]:
-    """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use."""
-    spelled_otherwise = fragments.spelled_otherwise(text, candidates)
-    return [candidate for candidate in candidates if candidate not in spelled_otherwise]
-
-
-def _with_final_cr(text: str, code: str) -> str:
-    """libcst's code for ``text``, given back the lone carriage return that ended ``text``.
-
-    libcst drops a lone ``\\r`` that ends what it parses (``parse_module("x\\r").code == "x"``),
-    and only that one; every other line break it keeps.
-    """
-    if text.endswith("\r") and not code.endswith(("\r", "\n")):
-        return code + "\r"
-    return code
-
-
-def _parse_with_newline(text: str, newline: str) -> cst.Module | None:
-    """The text as libcst parses it, if it gives new lines the module's newline; else None.
-
-    libcst takes the newline of the lines it creates from the first line break of what it parses;
-    a fragment, or a text a rewrite changed, must agree with the module, or the result would not be
-    the module's.
-    """
-    import libcst as cst
-
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
-        return None
-    return module if module.default_newline == newline else None
+        module = imports.remove_unused_imports(module, to_remove)
+    return Applied(with_final_cr(text, module.code), outcomes)
 
 
 def _apply_in_fragments(
@@ -248,111 +227,79 @@ def _apply_in_fragments(
     None when the fragments cannot be trusted to give exactly that result: the caller then takes
     the whole module.
     """
-    from flake8_executor.fix import transform
-
-    if fragments.read_otherwise_by_libcst(text):
+    if read_otherwise_by_libcst(text):
         return None
     plan = fragments.plan(tree, lines, fixable)
     if plan is None:
         return None
-    newline = fragments.default_newline(text)
-    starts = fragments.line_starts(text)
-    rewritten = _rewrite_fragments(text, tree, lines, plan, starts, newline, settings)
+    newline = default_newline(text)
+    starts = line_starts(text)
+    aliases = imports.module_aliases(tree)
+    rewritten = _rewrite_fragments(text, lines, plan, starts, newline, settings, aliases)
     if rewritten is None:
         return None
     new_text, outcomes, growth = rewritten
-    to_add = [
-        name
-        for name in transform.imports_needed(outcomes)
-        if fragments.module_alias(tree, name) != name
-    ]
+    to_add = imports.imports_to_add(tree, outcomes)
     if to_add:
-        stop = fragments.import_block_stop(tree, lines)
+        stop = imports.import_block_stop(tree, lines)
         cut = None
         if stop is not None:
             if any(fragment.first < stop <= fragment.last for fragment in plan):
                 return None
             cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
-        added = _add_imports(new_text, cut, to_add, newline)
+        added = imports.add_on_head(new_text, cut, to_add, newline)
         if added is None:
             return None
         new_text = added
-    to_remove = transform.imports_freed(outcomes)
+    to_remove = imports.imports_freed(outcomes)
     new_tree = None
     if to_remove:
         try:
             new_tree = ast.parse(new_text)
         except (SyntaxError, ValueError):
             return None  # a broken rewrite: the whole module gives it, and the check reports it
-        if not fragments.removal_changes_nothing(new_tree, to_remove):
-            removed = _remove_imports(new_text, new_tree, to_remove, newline)
+        if not imports.removal_changes_nothing(new_tree, to_remove):
+            removed = imports.remove_on_head(new_text, new_tree, to_remove, newline)
             if removed is None:
                 return None
             new_text, new_tree = removed, None
     return Applied(new_text, outcomes, new_tree)
 
 
-def _remove_imports(
-    text: str, tree: ast.Module, candidates: list[ImportKey], newline: str
-) -> str | None:
-    """``transform.remove_unused_imports`` on the text, on its head only when that is the same.
-
-    The scope analysis behind it costs seconds on a big module. When no name a candidate binds
-    occurs below the leading import block (``fragments.unmentioned_after``), nothing there can use
-    or bind it, so the visitor decides the same on the head alone (``_on_head``). None when libcst
-    reads the text otherwise.
-    """
-    from flake8_executor.fix import transform
-
-    candidates = _removable(text, candidates)
-    if not candidates:
-        return text
-    stop = fragments.import_block_stop(tree, _LINE_BREAK.split(text))
-    cut = None
-    if stop is not None:
-        cut = fragments.line_starts(text)[stop - 1]
-        if not fragments.unmentioned_after(text[cut:], candidates):
-            cut = None
-    return _on_head(
-        text, cut, newline, lambda module: transform.remove_unused_imports(module, candidates)
-    )
-
-
 def _rewrite_fragments(
     text: str,
-    tree: ast.Module,
     lines: list[str],
     plan: list[fragments.Fragment],
     starts: list[int],
     newline: str,
     settings: Settings,
+    aliases: dict[str, str],
 ) -> tuple[str, list[Outcome], list[tuple[int, int]]] | None:
     """The text with every fragment rewritten, the outcomes, and what each fragment grew by.
 
-    Each fragment goes through ``transform.apply_fixes`` behind a lead that recreates its frame and
-    the module's aliases (``fragments.plan``); the rewrite must leave the lead as it was, or the
-    fragment is not trusted (None). The growth is (last line, characters added) per fragment.
+    Each fragment goes through ``transform.apply_fixes`` behind a lead that recreates its frame
+    (``fragments.plan``), with the module's aliases; the rewrite must leave the lead as it was, or
+    the fragment is not trusted (None). The growth is (last line, characters added) per fragment.
     """
     from flake8_executor.fix import transform
 
-    imports = fragments.lead_imports(tree)
     pieces: list[str] = []
     growth: list[tuple[int, int]] = []
     outcomes: list[Outcome] = []
     done = 0
     for fragment in plan:
-        lead = "".join(line + newline for line in [*imports, fragment.header])
+        lead = fragment.header + newline
         begin = starts[fragment.first - 1]
         end = starts[fragment.last] if fragment.last < len(starts) else len(text)
-        module = _parse_with_newline(lead + text[begin:end], newline)
+        module = parse_with_newline(lead + text[begin:end], newline)
         if module is None:
             return None
-        shift = fragment.first - (len(imports) + 2)  # the fragment's first line follows the lead
+        shift = fragment.first - 2  # the fragment's first line follows the lead's one line
         spans = []
         for finding in fragment.findings:
             line, col, end_line, end_col = finding_span(finding, lines)
             spans.append(((line - shift, col, end_line - shift, end_col), finding))
-        module, fragment_outcomes = transform.apply_fixes(module, spans, settings)
+        module, fragment_outcomes = transform.apply_fixes(module, spans, settings, aliases)
         code = module.code
         if not code.startswith(lead):
             return None
@@ -362,31 +309,3 @@ def _rewrite_fragments(
         done = end
     pieces.append(text[done:])
     return "".join(pieces), outcomes, growth
-
-
-def _add_imports(text: str, cut: int | None, names: list[str], newline: str) -> str | None:
-    """``transform.add_imports`` on the text's head only: up to ``cut`` (see ``_on_head``)."""
-    from flake8_executor.fix import transform
-
-    return _on_head(text, cut, newline, lambda module: transform.add_imports(module, names))
-
-
-def _on_head(
-    text: str, cut: int | None, newline: str, change: Callable[[cst.Module], cst.Module]
-) -> str | None:
-    """``change`` applied by libcst to the text up to ``cut`` plus a stand-in; the rest unparsed.
-
-    ``cut`` is where the first statement after the import block begins; a ``pass`` stands in for
-    that statement (``fragments.import_block_stop``). None for ``cut`` means the whole text. The
-    result is None when libcst reads the head otherwise, or the change reached the stand-in.
-    """
-    head, stand_in, tail = (
-        (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
-    )
-    module = _parse_with_newline(head + stand_in, newline)
-    if module is None:
-        return None
-    code = change(module).code
-    if not code.endswith(stand_in):
-        return None
-    return code[: len(code) - len(stand_in)] + tail

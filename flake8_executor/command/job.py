@@ -12,10 +12,10 @@ import enum
 import io
 from dataclasses import dataclass, field
 
-from flake8_executor.fix.files import FileError, decode, encode, read, write_atomic
+from flake8_executor.command.files import FileError, decode, encode, read, write_atomic
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.fix.selection import Selection
-from flake8_executor.fix.source import BrokenFix, UnparsableSource, fix_source
+from flake8_executor.fix.pipeline import BrokenFix, UnparsableSource, fix_source
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
 

@@ -1,0 +1,56 @@
+"""The places the walk records: where an expression runs, and the calls and ``with`` items in it.
+
+A leaf of the analysis: every rule is handed these values and nothing else about the tree.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_executor.analysis.resolve import Scope
+
+
+class Site:
+    """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
+
+    __slots__ = ("function", "on_loop", "scope", "why_no_await")
+
+    def __init__(
+        self, scope: Scope, on_loop: bool, why_no_await: str | None, function: Scope | None
+    ) -> None:
+        self.scope = scope
+        self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
+        # Why ``await`` cannot be added here ("inside a generator expression"); None when it can.
+        self.why_no_await = why_no_await
+        self.function = function  # the innermost def or lambda scope; None at module level
+
+
+class CallSite:
+    """A call the walk met, with its place; what every call rule is given."""
+
+    __slots__ = ("awaited", "is_statement", "is_with_item", "node", "site")
+
+    def __init__(self, node: ast.Call, site: Site) -> None:
+        self.node = node
+        self.site = site
+        self.is_statement = False  # the whole expression statement: its result is dropped
+        self.is_with_item = False  # the context manager of a ``with``
+        self.awaited = False  # the operand of ``await``
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+    @property
+    def on_loop(self) -> bool:
+        return self.site.on_loop
+
+
+class WithItemSite:
+    """A ``with`` item's context manager expression in its place (for the executor lifecycle rule)."""
+
+    __slots__ = ("node", "site")
+
+    def __init__(self, node: ast.expr, site: Site) -> None:
+        self.node = node
+        self.site = site

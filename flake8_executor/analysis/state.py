@@ -1,0 +1,56 @@
+"""What the rules share for one file: the settings, the resolver, the catalog lookup, the call graph."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_executor import catalog
+from flake8_executor.analysis.callgraph import CallGraph, HelperReach
+from flake8_executor.analysis.lookup import CatalogLookup
+from flake8_executor.analysis.resolve import Resolver, Scope
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.settings import Settings
+
+
+class FileState:
+    """One file's analysis, built after its walk; every rule reads it and none writes it."""
+
+    __slots__ = ("_call_graph", "_call_names", "call_sites", "lookup", "resolver", "settings")
+
+    def __init__(self, settings: Settings, call_sites: list[CallSite]) -> None:
+        self.settings = settings
+        self.resolver = Resolver()
+        self.lookup = CatalogLookup(self.resolver, settings.extra_calls)
+        self.call_sites = call_sites
+        self._call_graph: CallGraph | None = None
+        self._call_names: dict[int, str | None] = {}
+
+    def release(self) -> None:
+        """Break the state <-> call graph references (see ``Walk.release``)."""
+        self._call_graph = None
+        self._call_names.clear()
+
+    def call_name(self, call: CallSite) -> str | None:
+        """The qualified name of what ``call`` calls (``asyncio.to_thread``), resolved once per call.
+
+        Several rules ask it of the same call (the engine, to pick the rules named for it; the rule,
+        to compare): the resolution runs once.
+        """
+        key = id(call.node)
+        names = self._call_names
+        if key in names:
+            return names[key]
+        name = names[key] = self.resolver.qualified_name(call.node.func, call.scope)
+        return name
+
+    def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
+        """The catalog entry ``func`` refers to (``CatalogLookup.blocking_entry``)."""
+        return self.lookup.blocking_entry(func, scope)
+
+    def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What a call of a sync helper of this module reaches (``--executor-follow-calls``)."""
+        if not self.settings.follow_calls:
+            return None
+        if self._call_graph is None:
+            self._call_graph = CallGraph(self.call_sites, self.lookup)
+        return self._call_graph.reach_of(func, scope)

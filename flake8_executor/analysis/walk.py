@@ -1,0 +1,338 @@
+"""The one ``ast`` walk per file: scopes, bindings, call sites and ``with`` items, in one pass.
+
+The walk does two things at once: it records every binding into its scope (for the resolver), and it
+records every call site and ``with`` item with the context it runs in (on the event loop or not,
+whether ``await`` may be written there). It judges nothing: the rules run once the walk is over, when
+every binding of the file is known, so they see imports placed after the functions that use them.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Callable
+
+from flake8_executor.analysis.resolve import Binding, Scope
+from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
+from flake8_executor.findings import ImportOrigin
+from flake8_executor.fixes import NotFixed
+
+
+class Walk:
+    """Records scopes, bindings, call sites and ``with`` items in one pass over the tree."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.module = Scope(Scope.MODULE, tree, None)
+        self.scopes: list[Scope] = [self.module]
+        self.calls: list[CallSite] = []
+        self.with_items: list[WithItemSite] = []
+        self._statement_calls: set[int] = set()
+        self._with_calls: set[int] = set()
+        self._awaited_calls: set[int] = set()
+        self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None, None))]
+
+    def run(self) -> None:
+        stack = self._stack
+        handlers = _HANDLERS
+        child_fields = _CHILD_FIELDS
+        AST = ast.AST
+        name_type, constant_type, load = ast.Name, ast.Constant, ast.Load
+        while stack:
+            node, site = stack.pop()
+            node_type = type(node)
+            # The two commonest nodes, handled inline: a method call each would cost more.
+            if node_type is name_type:
+                if type(node.ctx) is not load:
+                    site.scope.bind(node.id, Binding(Binding.OPAQUE, site.scope))
+                continue
+            if node_type is constant_type:
+                continue
+            handler = handlers.get(node_type)
+            if handler is not None:
+                handler(self, node, site)
+                continue
+            fields = child_fields.get(node_type)
+            if fields is None:
+                fields = child_fields[node_type] = _child_fields(node_type)
+            for field in fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, AST):
+                            stack.append((item, site))
+                elif isinstance(value, AST):
+                    stack.append((value, site))
+        for call in self.calls:
+            key = id(call.node)
+            call.is_statement = key in self._statement_calls
+            call.is_with_item = key in self._with_calls
+            call.awaited = key in self._awaited_calls
+
+    def release(self) -> None:
+        """Break the scope <-> binding cycles, so reference counting frees the file at once.
+
+        Left to the cyclic garbage collector, every file's scopes, and the ``ast`` tree they point
+        into, would be traversed again and again: measured, that cost more than the rules.
+        """
+        for scope in self.scopes:
+            scope.bindings.clear()
+            scope.self_attributes.clear()
+        self.scopes.clear()
+
+    def _push(self, nodes: list, site: Site) -> None:  # type: ignore[type-arg]
+        self._stack.extend((node, site) for node in nodes if node is not None)
+
+    # -- scopes ----------------------------------------------------------------------------------
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, site: Site) -> None:
+        outer = site.scope
+        outer.bind(node.name, Binding(Binding.DEF, outer, node=node))
+        args = node.args
+        self._push(node.decorator_list, site)
+        self._push(args.defaults, site)
+        self._push(args.kw_defaults, site)
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        scope = Scope(Scope.FUNCTION, node, outer, is_async)
+        self.scopes.append(scope)
+        owner = self._method_owner(node, outer)
+        positional = [*args.posonlyargs, *args.args]
+        for index, arg in enumerate([*positional, *args.kwonlyargs, args.vararg, args.kwarg]):
+            if arg is None:
+                continue
+            if index == 0 and owner is not None:
+                scope.self_name = arg.arg
+                scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
+            else:
+                scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
+        self._push(node.body, Site(scope, is_async, None, scope))
+
+    @staticmethod
+    def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
+        """The class whose instance the first parameter is, for a plain method."""
+        if outer.opened_by != Scope.CLASS or not (node.args.posonlyargs or node.args.args):
+            return None
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Name) and decorator.id in {"staticmethod", "classmethod"}:
+                return None
+        return outer
+
+    def _lambda(self, node: ast.Lambda, site: Site) -> None:
+        self._push(node.args.defaults, site)
+        self._push(node.args.kw_defaults, site)
+        scope = Scope(Scope.LAMBDA, node, site.scope)
+        self.scopes.append(scope)
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                scope.bind(arg.arg, Binding(Binding.PARAM, scope))
+        self._stack.append((node.body, Site(scope, False, None, scope)))
+
+    def _class(self, node: ast.ClassDef, site: Site) -> None:
+        outer = site.scope
+        outer.bind(node.name, Binding(Binding.CLASS, outer, node=node))
+        self._push(node.decorator_list, site)
+        self._push(node.bases, site)
+        self._push(node.keywords, site)
+        scope = Scope(Scope.CLASS, node, outer)
+        self.scopes.append(scope)
+        why_no_await = NotFixed.IN_CLASS_BODY if site.on_loop else None
+        self._push(node.body, Site(scope, site.on_loop, why_no_await, site.function))
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, site: Site
+    ) -> None:
+        generators = node.generators
+        self._stack.append((generators[0].iter, site))  # evaluated in the enclosing scope
+        scope = Scope(Scope.COMPREHENSION, node, site.scope)
+        self.scopes.append(scope)
+        why_no_await = site.why_no_await
+        if isinstance(node, ast.GeneratorExp) and site.on_loop:
+            why_no_await = NotFixed.IN_GENERATOR_EXPRESSION
+        inner = Site(scope, site.on_loop, why_no_await, site.function)
+        for index, generator in enumerate(generators):
+            self._stack.append((generator.target, inner))
+            if index:
+                self._stack.append((generator.iter, inner))
+            self._push(generator.ifs, inner)
+        if isinstance(node, ast.DictComp):
+            self._push([node.key, node.value], inner)
+        else:
+            self._stack.append((node.elt, inner))
+
+    # -- bindings --------------------------------------------------------------------------------
+
+    def _import(self, node: ast.Import, site: Site) -> None:
+        scope = site.scope
+        for alias in node.names:
+            origin = ImportOrigin(alias.name, None, alias.asname)
+            if alias.asname:
+                binding = Binding(Binding.IMPORT, scope, import_name=alias.name, origin=origin)
+                scope.bind(alias.asname, binding)
+            else:
+                root = alias.name.partition(".")[0]
+                scope.bind(root, Binding(Binding.IMPORT, scope, import_name=root, origin=origin))
+
+    def _import_from(self, node: ast.ImportFrom, site: Site) -> None:
+        scope = site.scope
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qualified = f"{module}.{alias.name}" if node.module else module + alias.name
+            origin = ImportOrigin(module, alias.name, alias.asname)
+            scope.bind(
+                alias.asname or alias.name,
+                Binding(Binding.IMPORT, scope, import_name=qualified, origin=origin),
+            )
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign, site: Site) -> None:
+        annotation = node.annotation if isinstance(node, ast.AnnAssign) else None
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if not self._bind_target(target, node.value, annotation, site):
+                self._stack.append((target, site))
+        if node.value is not None:
+            self._stack.append((node.value, site))
+
+    def _bind_target(
+        self, target: ast.expr, value: ast.expr | None, annotation: ast.expr | None, site: Site
+    ) -> bool:
+        """Bind ``name = value`` or ``self.attr = value``; ``False`` for other targets."""
+        scope = site.scope
+        if isinstance(target, ast.Name):
+            scope.bind(target.id, Binding(Binding.VALUE, scope, value=value, annotation=annotation))
+            return True
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and scope.self_name is not None
+            and target.value.id == scope.self_name
+        ):
+            owner = scope.enclosing_class
+            if owner is not None:
+                owner.self_attributes.setdefault(target.attr, []).append(
+                    Binding(Binding.VALUE, scope, value=value, annotation=annotation)
+                )
+            return True
+        return False
+
+    def _named_expr(self, node: ast.NamedExpr, site: Site) -> None:
+        """``name := value`` binds in the nearest scope that is not a comprehension (PEP 572);
+        the value is read where it stands."""
+        scope = site.scope
+        while scope.opened_by == Scope.COMPREHENSION and scope.parent is not None:
+            scope = scope.parent
+        target = node.target
+        if isinstance(target, ast.Name):
+            scope.bind(target.id, Binding(Binding.VALUE, site.scope, value=node.value))
+        self._stack.append((node.value, site))
+
+    def _with(self, node: ast.With | ast.AsyncWith, site: Site) -> None:
+        for item in node.items:
+            expr = item.context_expr
+            if isinstance(expr, ast.Call):
+                self._with_calls.add(id(expr))
+            if site.on_loop:
+                self.with_items.append(WithItemSite(expr, site))
+            self._stack.append((expr, site))
+            target = item.optional_vars
+            if target is not None and not self._bind_target(target, expr, None, site):
+                self._stack.append((target, site))
+        self._push(node.body, site)
+
+    def _global(self, node: ast.Global | ast.Nonlocal, site: Site) -> None:
+        scope = site.scope
+        if isinstance(node, ast.Global) and scope.parent is not None:
+            scope.declared_global.update(node.names)
+            # The walk may have met assignments below the declaration first: they were global.
+            module = scope.module
+            for name in node.names:
+                for binding in scope.bindings.pop(name, ()):
+                    module.bindings.setdefault(name, []).append(binding)
+
+    def _named_capture(self, node: ast.AST, site: Site) -> None:
+        """``except E as name``, match captures: the name is no longer what it was."""
+        for field in ("name", "rest"):
+            name = getattr(node, field, None)
+            if isinstance(name, str):
+                site.scope.bind(name, Binding(Binding.OPAQUE, site.scope))
+        for child in ast.iter_child_nodes(node):
+            self._stack.append((child, site))
+
+    # -- uses ------------------------------------------------------------------------------------
+
+    def _call(self, node: ast.Call, site: Site) -> None:
+        call = CallSite(node, site)
+        self.calls.append(call)
+        stack = self._stack
+        stack.append((node.func, site))
+        for arg in node.args:
+            stack.append((arg, site))
+        for keyword in node.keywords:
+            stack.append((keyword.value, site))
+
+    def _expr(self, node: ast.Expr, site: Site) -> None:
+        value = node.value
+        if isinstance(value, ast.Call):
+            self._statement_calls.add(id(value))
+        elif isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
+            self._awaited_calls.add(id(value.value))
+        self._stack.append((value, site))
+
+    def _await(self, node: ast.Await, site: Site) -> None:
+        if isinstance(node.value, ast.Call):
+            self._awaited_calls.add(id(node.value))
+        self._stack.append((node.value, site))
+
+    def _yield(self, node: ast.Yield | ast.YieldFrom, site: Site) -> None:
+        if site.function is not None:
+            site.function.is_generator = True  # calling it runs nothing until it is iterated
+        if node.value is not None:
+            self._stack.append((node.value, site))
+
+    def _attribute(self, node: ast.Attribute, site: Site) -> None:
+        self._stack.append((node.value, site))
+
+    def _skip(self, node: ast.AST, site: Site) -> None:
+        """Nodes that hold no calls and bind nothing the rules ask about."""
+
+
+_HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
+    ast.FunctionDef: Walk._function,
+    ast.AsyncFunctionDef: Walk._function,
+    ast.Lambda: Walk._lambda,
+    ast.ClassDef: Walk._class,
+    ast.ListComp: Walk._comprehension,
+    ast.SetComp: Walk._comprehension,
+    ast.DictComp: Walk._comprehension,
+    ast.GeneratorExp: Walk._comprehension,
+    ast.Import: Walk._import,
+    ast.ImportFrom: Walk._import_from,
+    ast.Assign: Walk._assign,
+    ast.AnnAssign: Walk._assign,
+    ast.NamedExpr: Walk._named_expr,
+    ast.With: Walk._with,
+    ast.AsyncWith: Walk._with,
+    ast.Global: Walk._global,
+    ast.Nonlocal: Walk._global,
+    ast.ExceptHandler: Walk._named_capture,
+    ast.Call: Walk._call,
+    ast.Expr: Walk._expr,
+    ast.Await: Walk._await,
+    ast.Yield: Walk._yield,
+    ast.YieldFrom: Walk._yield,
+    ast.Pass: Walk._skip,
+    ast.Load: Walk._skip,
+    ast.Store: Walk._skip,
+    ast.Attribute: Walk._attribute,
+}
+for _name in ("MatchAs", "MatchStar", "MatchMapping"):
+    if hasattr(ast, _name):
+        _HANDLERS[getattr(ast, _name)] = Walk._named_capture
+
+
+# Per node type, the fields that may hold child nodes (``ctx`` never holds anything we ask about).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(field for field in node_type._fields if field != "ctx")

@@ -1,0 +1,326 @@
+"""Every import the fixer adds or removes, decided and done in one place.
+
+A rewrite says which modules its new code refers to (``asyncio``) and which imports it may have left
+unused (``from time import sleep``); once a module's rewrites are done, the imports are settled here,
+with libcst's own ``AddImportsVisitor`` and ``RemoveImportsVisitor``, and only when there is
+something for them to do. Both visitors look at the whole module they are given, which costs
+seconds on a big file, so they are given the head of the module (its leading import block and a
+stand-in for the rest) whenever that is certain to decide the same (``import_block_stop``,
+``unmentioned_after``); an ``ast`` walk proves the common case that every candidate is still used
+(``removal_changes_nothing``), and CPython's NFKC reading of identifiers, which libcst lacks, is
+guarded (``spelled_otherwise``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable
+
+from flake8_executor.fix.fragments import statement_end, statement_start
+from flake8_executor.fix.outcome import ImportKey, Outcome
+from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+# The modules a rewrite refers to by the module's own alias (``aio.sleep`` after ``import asyncio
+# as aio``).
+ALIASED_MODULES = ("asyncio", "functools")
+
+
+def module_alias(tree: ast.Module, name: str) -> str | None:
+    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``, if it does."""
+    aliases = [
+        alias.asname or name
+        for statement in tree.body
+        if isinstance(statement, ast.Import)
+        for alias in statement.names
+        if alias.name == name
+    ]
+    if name in aliases:
+        return name
+    return aliases[0] if aliases else None
+
+
+def module_aliases(tree: ast.Module) -> dict[str, str]:
+    """The name each of ``ALIASED_MODULES`` goes by in new code: its alias, else its own name."""
+    return {name: module_alias(tree, name) or name for name in ALIASED_MODULES}
+
+
+def imports_needed(outcomes: Iterable[Outcome]) -> list[str]:
+    """The modules the rewrites refer to by name, sorted."""
+    return sorted({name for outcome in outcomes for name in outcome.imports_needed})
+
+
+def imports_freed(outcomes: Iterable[Outcome]) -> list[ImportKey]:
+    """Imports whose last use a rewrite may have replaced (``time`` after ``time.sleep``)."""
+    return sorted({key for outcome in outcomes for key in outcome.imports_freed}, key=str)
+
+
+def imports_to_add(tree: ast.Module, outcomes: Iterable[Outcome]) -> list[str]:
+    """The modules the fixes use and the module does not import yet (rewrites leave imports be)."""
+    return [name for name in imports_needed(outcomes) if module_alias(tree, name) != name]
+
+
+def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
+    """``import NAME`` for each name, at the end of the module's leading import block."""
+    # libcst's codemod package costs a tenth of a second to import: only when there is work.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    context = CodemodContext()
+    for name in names:
+        AddImportsVisitor.add_needed_import(context, name)
+    return AddImportsVisitor(context).transform_module(module)
+
+
+def remove_unused_imports(module: cst.Module, candidates: Sequence[ImportKey]) -> cst.Module:
+    """Drop the candidate imports that nothing in the module uses any more.
+
+    ``RemoveImportsVisitor`` resolves every name's scope in the whole module, which takes seconds on
+    a big file; ``removal_changes_nothing`` lets the caller skip it when an ``ast`` walk
+    already proves every candidate still used.
+    """
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    context = CodemodContext()
+    for module_name, name, asname in candidates:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
+    return RemoveImportsVisitor(context).transform_module(module)
+
+
+def import_block_stop(tree: ast.Module, lines: Sequence[str]) -> int | None:
+    """The line where ``AddImportsVisitor`` stops looking: that of the first non-import statement.
+
+    It inserts after the leading block of imports (past a docstring) and puts a blank line before
+    the statement that follows; what that statement is beyond "not an import" does not matter, so a
+    ``pass`` on its line stands in for it (it is often a class of a thousand lines). Lines before
+    it decide everything. None when there is no such statement, or its line is not its own.
+    """
+    body = tree.body
+    index = next(
+        (
+            position
+            for position in range(1, len(body))
+            if not isinstance(body[position], (ast.Import, ast.ImportFrom))
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    while index > 0 and statement_end(body[index - 1])[0] >= statement_start(body[index])[0]:
+        index -= 1  # ``import a; x = 1``: the line is the statement
+    first = statement_start(body[index])[0]
+    if statement_start(body[index])[1] != 0 or (first > 1 and lines[first - 2].endswith("\\")):
+        return None
+    return first
+
+
+def removable(text: str, candidates: list[ImportKey]) -> list[ImportKey]:
+    """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use."""
+    misread = spelled_otherwise(text, candidates)
+    return [candidate for candidate in candidates if candidate not in misread]
+
+
+def remove_on_head(
+    text: str, tree: ast.Module, candidates: list[ImportKey], newline: str
+) -> str | None:
+    """``remove_unused_imports`` on the text, on its head only when that is the same.
+
+    The scope analysis behind it costs seconds on a big module. When no name a candidate binds
+    occurs below the leading import block (``unmentioned_after``), nothing there can use
+    or bind it, so the visitor decides the same on the head alone (``on_head``). None when libcst
+    reads the text otherwise.
+    """
+    candidates = removable(text, candidates)
+    if not candidates:
+        return text
+    stop = import_block_stop(tree, split_lines(text))
+    cut = None
+    if stop is not None:
+        cut = line_starts(text)[stop - 1]
+        if not unmentioned_after(text[cut:], candidates):
+            cut = None
+    return on_head(text, cut, newline, lambda module: remove_unused_imports(module, candidates))
+
+
+def add_on_head(text: str, cut: int | None, names: list[str], newline: str) -> str | None:
+    """``add_imports`` on the text's head only: up to ``cut`` (see ``on_head``)."""
+    return on_head(text, cut, newline, lambda module: add_imports(module, names))
+
+
+def on_head(
+    text: str, cut: int | None, newline: str, change: Callable[[cst.Module], cst.Module]
+) -> str | None:
+    """``change`` applied by libcst to the text up to ``cut`` plus a stand-in; the rest unparsed.
+
+    ``cut`` is where the first statement after the import block begins; a ``pass`` stands in for
+    that statement (``import_block_stop``). None for ``cut`` means the whole text. The
+    result is None when libcst reads the head otherwise, or the change reached the stand-in.
+    """
+    head, stand_in, tail = (
+        (text, "", "") if cut is None else (text[:cut], "pass" + newline, text[cut:])
+    )
+    module = parse_with_newline(head + stand_in, newline)
+    if module is None:
+        return None
+    code = change(module).code
+    if not code.endswith(stand_in):
+        return None
+    return code[: len(code) - len(stand_in)] + tail
+
+
+# Nodes that open a scope of their own: a name bound inside is not the module's.
+_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_MATCH_NAMES = tuple(
+    node_type
+    for node_type in (getattr(ast, "MatchAs", None), getattr(ast, "MatchStar", None))
+    if node_type is not None
+)
+_MATCH_MAPPING = getattr(ast, "MatchMapping", None)
+
+
+def _matching_imports(tree: ast.Module, candidates: Sequence[ImportKey]) -> set[str] | None:
+    """The names bound by the imports ``RemoveImportsVisitor`` would consider; None if dotted.
+
+    It matches as that visitor does: ``import M [as A]`` by module and alias (one alias per module,
+    the last candidate's), ``from M import O [as A]`` by absolute module, name and alias.
+    """
+    modules = {module: asname for module, name, asname in candidates if name is None}
+    objects: dict[str, set[tuple[str, str | None]]] = {}
+    for module, name, asname in candidates:
+        if name is not None:
+            objects.setdefault(module, set()).add((name, asname))
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in modules and alias.asname == modules[alias.name]:
+                    bound.add(alias.asname or alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in objects:
+            for alias in node.names:
+                if (alias.name, alias.asname) in objects[node.module]:
+                    bound.add(alias.asname or alias.name)
+    if any("." in name for name in bound):  # ``import a.b``: names and accesses are dotted
+        return None
+    return bound
+
+
+def _bound_name(candidate: ImportKey) -> str:
+    """The name an import binds; ``import a.b`` binds ``a`` (and is read as ``a.b``)."""
+    module, name, asname = candidate
+    return asname or name or module.partition(".")[0]
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def spelled_otherwise(text: str, candidates: Sequence[ImportKey]) -> list[ImportKey]:
+    """The candidates whose name the text also writes in other letters that CPython reads as it.
+
+    CPython reads identifiers NFKC-normalised (``\uff54\uff49\uff4d\uff45`` is ``time``); libcst
+    does not, so its scope analysis misses such a use and ``RemoveImportsVisitor`` would remove an
+    import still in use. Those candidates must not be offered to it.
+    """
+    if text.isascii():
+        return []
+    normalized = unicodedata.normalize("NFKC", text)
+    found = []
+    for candidate in candidates:
+        word = _word(_bound_name(candidate))
+        if len(word.findall(normalized)) > len(word.findall(text)):
+            found.append(candidate)
+    return found
+
+
+def unmentioned_after(tail: str, candidates: Sequence[ImportKey]) -> bool:
+    """True when no name a candidate import binds occurs in ``tail``, in code, string or comment.
+
+    Then nothing in ``tail`` can read, bind, import, export (``__all__``) or annotate (a string
+    annotation) the names those imports bind: libcst's scope analysis finds no access there. A text
+    search is coarser than any analysis, and errs only towards "mentioned". Identifiers are read
+    NFKC-normalised, as CPython reads them.
+    """
+    if not tail.isascii():
+        tail += "\n" + unicodedata.normalize("NFKC", tail)
+    return not any(_word(_bound_name(candidate)).search(tail) for candidate in candidates)
+
+
+def removal_changes_nothing(tree: ast.Module, candidates: Sequence[ImportKey]) -> bool:
+    """True when ``RemoveImportsVisitor`` would surely keep every candidate import.
+
+    It keeps an import that libcst's scope analysis finds referenced. The proof here is the
+    simplest one that holds for that analysis: every matching import binds its name at module
+    level, nothing binds that name in any function, class, lambda or comprehension (so every use
+    of it resolves to the module's bindings), and the name is read somewhere inside a function
+    body (a use in a nested scope counts for every module-level binding, wherever it is). Anything
+    else is False, and the caller runs the visitor.
+    """
+    names = _matching_imports(tree, candidates)
+    if names is None:
+        return False
+    if not names:
+        return True  # no import matches: the visitor has nothing to remove
+    read: set[str] = set()
+    # (node, inside a scope other than the module's, inside a function body)
+    stack: list[tuple[ast.AST, bool, bool]] = [(tree, False, False)]
+    while stack:
+        node, nested, in_function = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id in names:
+                if isinstance(node.ctx, ast.Load):
+                    if in_function:
+                        read.add(node.id)
+                elif nested:
+                    return False
+            continue
+        if _binds_in_scope(node, names, nested):
+            return False
+        if isinstance(node, _SCOPES):
+            for name, value in ast.iter_fields(node):
+                inside = in_function or (name == "body" and isinstance(node, _FUNCTIONS))
+                children = value if isinstance(value, list) else [value]
+                stack.extend(
+                    (child, True, inside) for child in children if isinstance(child, ast.AST)
+                )
+            continue
+        stack.extend((child, nested, in_function) for child in ast.iter_child_nodes(node))
+    return read == names
+
+
+def _binds_in_scope(node: ast.AST, names: set[str], nested: bool) -> bool:
+    """Whether ``node`` binds one of ``names`` where libcst would not see the module's binding."""
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return any(name in names for name in node.names)
+    if isinstance(node, ast.alias):
+        if any(node.name.startswith(f"{name}.") for name in names):
+            return True  # ``import name.sub`` makes ``name.sub.x`` resolve to another binding
+        return nested and (node.asname or node.name.partition(".")[0]) in names
+    if not nested:
+        return False
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name in names
+    if isinstance(node, ast.arg):
+        return node.arg in names
+    if isinstance(node, ast.ExceptHandler):
+        return node.name in names
+    if _MATCH_NAMES and isinstance(node, _MATCH_NAMES):
+        return getattr(node, "name", None) in names
+    if _MATCH_MAPPING is not None and isinstance(node, _MATCH_MAPPING):
+        return getattr(node, "rest", None) in names
+    return False

@@ -1,0 +1,55 @@
+"""AEX206: ``await loop.run_in_executor(None, f, a)`` -> ``await asyncio.to_thread(f, a)``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from flake8_executor.fix.rewrites.arguments import is_plain_positional
+from flake8_executor.fix.rewrites.base import Declined, RewriteContext, Rewritten, rewrite
+from flake8_executor.fixes import Fix, NotFixed
+
+
+@rewrite(Fix.RUN_IN_EXECUTOR_TO_THREAD, order=20, needs_coroutine=True)
+def run_in_executor_to_thread(call: cst.Call, ctx: RewriteContext) -> Rewritten:
+    """``loop.run_in_executor(None, f, a)`` -> ``asyncio.to_thread(f, a)`` (the ``await`` stays)."""
+    if not ctx.settings.has_to_thread:
+        raise Declined(NotFixed.NO_TO_THREAD)
+    args = list(call.args)
+    if len(args) < 2 or not all(is_plain_positional(arg) for arg in args[:2]):
+        raise Declined(NotFixed.NOT_POSITIONAL)
+    if not (isinstance(args[0].value, cst.Name) and args[0].value.value == "None"):
+        raise Declined(NotFixed.EXECUTOR_NOT_NONE)
+    work = _unwrapped_partial(args[1:], ctx) or args[1:]
+    return Rewritten(call.with_changes(func=ctx.asyncio_attr("to_thread"), args=work), False)
+
+
+def _unwrapped_partial(args: Sequence[cst.Arg], ctx: RewriteContext) -> list[cst.Arg] | None:
+    """``functools.partial(f, a, k=v)`` alone -> the arguments ``f, a, k=v``, or None.
+
+    ``asyncio.to_thread`` takes keywords itself, so the partial that ``run_in_executor`` needed
+    (perhaps added by the keywords-to-partial fix just before) has no reason to stay.
+    """
+    if len(args) != 1 or not isinstance(args[0].value, cst.Call):
+        return None
+    partial_call = args[0].value
+    func = partial_call.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == ctx.functools_name
+        and func.attr.value == "partial"
+        and partial_call.args
+        and is_plain_positional(partial_call.args[0])
+        and not partial_call.lpar
+    ):
+        return None
+    inner = list(partial_call.args)
+    alias = None if ctx.functools_name == "functools" else ctx.functools_name
+    ctx.maybe_unused.add(("functools", None, alias))
+    if isinstance(args[0].comma, cst.Comma):  # the trailing comma of a call laid out on lines
+        inner[-1] = inner[-1].with_changes(
+            comma=args[0].comma, whitespace_after_arg=args[0].whitespace_after_arg
+        )
+    return inner

@@ -1,0 +1,85 @@
+"""AEX200: keyword arguments passed to ``run_in_executor()``, a ``TypeError`` when the line runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.state import FileState
+from flake8_executor.findings import Finding
+from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
+from flake8_executor.rules.executor_calls import RUN_IN_EXECUTOR, run_in_executor_call
+
+AEX200 = Code(
+    "AEX200",
+    "keyword arguments passed to run_in_executor()",
+    {
+        "": "{call} does not take keyword arguments ({keywords}): a TypeError at run time; write"
+        " {partial} (picklable, unlike a lambda)"
+    },
+    Docs(
+        what="Finds `loop.run_in_executor(executor, func, *args)` given keyword arguments other "
+        "than its own `executor=` and `func=`, on any receiver, in sync and async code.",
+        why="`run_in_executor` passes only positional arguments to `func`: any other keyword is a "
+        "`TypeError` when the line runs, before the work is even scheduled.",
+        example="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, requests.get, url, timeout=3)"
+        "  # error: AEX200\n",
+        use_instead="import asyncio\nimport functools\n\nimport requests\n\n\n"
+        "async def load(url):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
+        "timeout=3))\n",
+        fix="`run_in_executor(ex, f, a, k=v)` becomes `run_in_executor(ex, functools.partial(f, "
+        "a, k=v))`, and `import functools` is added once. `functools.partial` of a module-level "
+        "function can be pickled, so the same form works with a process pool, unlike a lambda. "
+        "Declined when the executor or the function is itself passed by keyword. Safe: the call "
+        "that raised `TypeError` now runs `f` with the arguments written.",
+        fixed="import asyncio\n\nimport requests\nimport functools\n\n\nasync def load(url):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
+        "timeout=3))\n",
+        valid=(
+            "import asyncio\n\n\nasync def load(fetch):\n    loop = asyncio.get_running_loop()\n"
+            "    # executor= and func= are run_in_executor's own parameters: legal\n"
+            "    await loop.run_in_executor(None, func=fetch)\n",
+        ),
+    ),
+    fix="`functools.partial`",
+)
+
+
+def keywords_to_run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
+    """AEX200, with the ``functools.partial`` form written out from the user's own arguments."""
+    arguments = run_in_executor_call(call)
+    if arguments is None or not arguments.extra:
+        return
+    node = call.node
+    function = arguments.function
+    keywords = ", ".join(
+        f"{kw.arg}=" if kw.arg else f"**{unparse(kw.value)}" for kw in arguments.extra
+    )
+    rest = node.args[2:] if len(node.args) >= 2 else []
+    parts = [unparse(function) if function is not None else "func"]
+    parts += [unparse(arg) for arg in rest]
+    parts += [
+        f"{kw.arg}={unparse(kw.value)}" if kw.arg else f"**{unparse(kw.value)}"
+        for kw in arguments.extra
+    ]
+    executor = unparse(node.args[0]) if node.args else "executor"
+    partial = f"{unparse(node.func)}({executor}, functools.partial({', '.join(parts)}))"
+    yield finding_at(
+        node,
+        AEX200.message(call=f"{unparse(node.func)}()", keywords=keywords, partial=partial),
+        fix=Fix.KEYWORDS_TO_PARTIAL,
+        unfixable=None if arguments.positional else NotFixed.KEYWORD_EXECUTOR,
+    )
+
+
+RULE = Rule(
+    codes=(AEX200,),
+    triggers=frozenset({RUN_IN_EXECUTOR}),
+    on_call=keywords_to_run_in_executor,
+    call_names=frozenset({RUN_IN_EXECUTOR}),
+)

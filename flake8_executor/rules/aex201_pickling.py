@@ -1,0 +1,83 @@
+"""AEX201: a callable that cannot be pickled, sent to a process pool (it fails at run time)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from flake8_executor.analysis.resolve import Scope
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.state import FileState
+from flake8_executor.findings import Finding
+from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
+from flake8_executor.rules.executor_calls import (
+    POOL_METHODS,
+    POOL_WORDS,
+    PROCESSES,
+    RUN_IN_EXECUTOR,
+    handoff,
+    unwrap_partial,
+)
+
+AEX201 = Code(
+    "AEX201",
+    "unpicklable callable sent to a process pool",
+    {
+        "": "{what} sent to a ProcessPoolExecutor cannot be pickled (fails at run time); define it"
+        " at module level and pass arguments with functools.partial"
+    },
+    Docs(
+        what="Finds a `lambda`, a `def` nested in a function, or a `functools.partial` of either, "
+        "sent to a `ProcessPoolExecutor` through `loop.run_in_executor(pool, ...)`, "
+        "`pool.submit(...)` or `pool.map(...)`.",
+        why="A process pool pickles the callable to send it to a worker, and lambdas and nested "
+        "functions cannot be pickled: the call fails at run time, often only in production. "
+        "Thread pools and `None` take them: those are never reported.",
+        example="import asyncio\nfrom concurrent.futures import ProcessPoolExecutor\n\n"
+        "PROCESS_POOL = ProcessPoolExecutor()\n\n\ndef crunch(data):\n    return sorted(data)\n\n\n"
+        "async def handle(data):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(\n"
+        "        PROCESS_POOL, lambda: crunch(data)  # error: AEX201\n    )\n",
+        use_instead="import asyncio\nimport functools\nfrom concurrent.futures import "
+        "ProcessPoolExecutor\n\nPROCESS_POOL = ProcessPoolExecutor()\n\n\ndef crunch(data):\n"
+        "    return sorted(data)\n\n\nasync def handle(data):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(PROCESS_POOL, functools.partial(crunch, data))\n",
+        fix="Not fixed: where the function should live, and what it needs, is the author's choice.",
+    ),
+)
+
+
+def unpicklable_work(call: CallSite, state: FileState) -> Iterator[Finding]:
+    work = handoff(call, state)
+    if work is None or work.pool != PROCESSES:
+        return
+    scope = call.scope
+    target, wrapped = unwrap_partial(work.function, scope, state)
+    what = _unpicklable(target, scope, state)
+    if what is not None:
+        if wrapped:
+            what = f"functools.partial of {what}"
+        yield finding_at(work.function, AEX201.message(what=what))
+
+
+def _unpicklable(node: ast.expr, scope: Scope, state: FileState) -> str | None:
+    """What makes this callable fail to pickle: a lambda or a function defined inside a function."""
+    if isinstance(node, ast.Lambda):
+        return "a lambda"
+    if isinstance(node, ast.Name):
+        bindings = scope.lookup(node.id)
+        if bindings and all(isinstance(b.value, ast.Lambda) for b in bindings):
+            return f"the lambda {node.id}"
+    binding = state.resolver.function_def(node, scope)
+    if binding is not None and binding.scope.opened_by in {Scope.FUNCTION, Scope.LAMBDA}:
+        return f"the nested function {unparse(node)}()"
+    return None
+
+
+RULE = Rule(
+    codes=(AEX201,),
+    triggers=POOL_WORDS,  # only a process pool is judged, and one comes from these names
+    on_call=unpicklable_work,
+    call_names=frozenset({RUN_IN_EXECUTOR, *POOL_METHODS}),
+)

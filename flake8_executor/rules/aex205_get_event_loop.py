@@ -1,0 +1,75 @@
+"""AEX205: ``asyncio.get_event_loop()``, deprecated outside a running loop, wrong inside one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.state import FileState
+from flake8_executor.findings import Finding
+from flake8_executor.fixes import Fix
+from flake8_executor.rules.base import Code, Docs, Rule, finding_at, last_parts, shown_call, unparse
+
+GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+
+AEX205 = Code(
+    "AEX205",
+    "asyncio.get_event_loop()",
+    {
+        "coroutine": "{call} in a coroutine: use asyncio.get_running_loop()",
+        "elsewhere": "{call} is deprecated and fails when no event loop is running on recent"
+        " Pythons; use asyncio.run() or asyncio.new_event_loop(), and asyncio.get_running_loop()"
+        " in coroutines",
+    },
+    Docs(
+        what="Finds calls of `asyncio.get_event_loop()`, in coroutines and elsewhere.",
+        why="In a coroutine the loop is running, and `asyncio.get_running_loop()` says so and "
+        "cannot create a second loop by mistake. Elsewhere `get_event_loop()` is deprecated, "
+        "and fails when no loop is running on recent Pythons: use `asyncio.run()` or "
+        "`asyncio.new_event_loop()`.",
+        example="import asyncio\n\n\nasync def main(work):\n"
+        "    loop = asyncio.get_event_loop()  # error: AEX205\n"
+        "    return await loop.run_in_executor(None, work)\n",
+        use_instead="import asyncio\n\n\nasync def main(work):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, work)\n",
+        fix="In a coroutine, `asyncio.get_event_loop()` becomes `asyncio.get_running_loop()` (a "
+        "`from asyncio import get_event_loop` is removed once unused). Safe: in a coroutine both "
+        "return the running loop. Not fixed elsewhere, where the program's start-up has to change.",
+        fixed="import asyncio\n\n\nasync def main(work):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, work)\n",
+        invalid=("import asyncio\n\nloop = asyncio.get_event_loop()  # error: AEX205\n",),
+    ),
+    fix="in a coroutine: `get_running_loop()`",
+)
+
+
+def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
+    name = state.call_name(call)
+    if name not in GET_EVENT_LOOP:
+        return
+    node = call.node
+    binding = state.resolver.import_binding(node.func, call.scope)
+    origin = binding.origin if binding is not None else None
+    shown = shown_call(node.func)
+    if name != unparse(node.func):
+        shown = f"{shown} ({name})"
+    if call.on_loop:
+        yield finding_at(
+            node,
+            AEX205.message("coroutine", call=shown),
+            qualified=name,
+            fix=Fix.GET_RUNNING_LOOP,
+            import_origin=origin,
+        )
+    else:
+        yield finding_at(node, AEX205.message("elsewhere", call=shown), qualified=name)
+
+
+RULE = Rule(
+    codes=(AEX205,),
+    triggers=last_parts(GET_EVENT_LOOP),
+    on_call=get_event_loop,
+    call_names=last_parts(GET_EVENT_LOOP),
+)
