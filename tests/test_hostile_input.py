@@ -245,6 +245,11 @@ def test_50k_line_file_fixed(executor_fix: Run, project: Path) -> None:
 # --- deep nesting ---------------------------------------------------------------------------------
 
 
+# ``time.sleep(--...1)`` is not a literal, so its fix is unsafe: these tests are about depth, not
+# safety, and pass --unsafe-fixes.
+UNSAFE = "--unsafe-fixes"
+
+
 def nested(depth: int) -> str:
     """A coroutine whose blocking call has a ``depth``-deep argument: libcst must parse it to fix."""
     return SLEEPY.replace("sleep(1)", "sleep(" + "-" * depth + "1)")
@@ -257,7 +262,7 @@ def nested_beside(depth: int) -> str:
 
 def test_nested_a_hundred_deep_is_fixed(executor_fix: Run, project: Path) -> None:
     target = write(project / "deep.py", nested(100))
-    assert executor_fix(target).code == 0
+    assert executor_fix(UNSAFE, target).code == 0
     assert target.read_text() == nested(100).replace("import time", "import asyncio").replace(
         "time.sleep", "await asyncio.sleep"
     )
@@ -284,7 +289,7 @@ def test_deeply_nested_expression_is_left_unchanged(
     if depth < 3000:  # the plugin is given what ast could parse
         tree = ast.parse(source)
         assert [finding.code for finding in analyze(tree, Settings(), source)] == ["AEX101"]
-    result = executor_fix(target, good)
+    result = executor_fix(UNSAFE, target, good)
     assert result.code == 2
     one_clear_line(result, target, "")
     assert target.read_text() == source
@@ -296,7 +301,7 @@ def test_deeply_nested_expression_message_is_clear(
     executor_fix: Run, project: Path, depth: int
 ) -> None:
     target = write(project / "deep.py", nested(depth))
-    line = executor_fix(target).lines_about(target)[0]
+    line = executor_fix(UNSAFE, target).lines_about(target)[0]
     assert "internal error" not in line and "Error(" not in line, line
     assert "nested" in line
 
@@ -542,7 +547,7 @@ def test_option_that_is_not_a_number(executor_fix: Run, project: Path) -> None:
 def test_process_pool_expression_is_one_argument(executor_fix: Run, project: Path) -> None:
     source = "import json\n\n\nasync def main(body):\n    return json.loads(body)\n"
     target = write(project / "app.py", source)
-    result = executor_fix("--process-pool", "pools, other", target)
+    result = executor_fix(UNSAFE, "--process-pool", "pools, other", target)
     if result.code == 2:  # rejected: fine, if it says why in one line
         assert len(result.stderr.splitlines()) == 1 and target.read_text() == source
         return
@@ -625,7 +630,7 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
     # small workload in its own process, where a crash would take the whole run down).
     write(project / "filler.py", "value = 1\n" * 120_000)
     completed = subprocess.run(
-        [sys.executable, "-c", CRASHING_RUN, "-j", "2", "."],
+        [sys.executable, "-c", CRASHING_RUN, UNSAFE, "-j", "2", "."],
         capture_output=True,
         text=True,
         timeout=300,

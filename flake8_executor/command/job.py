@@ -40,6 +40,7 @@ class FileJob:
     settings: Settings
     selection: Selection
     mode: Mode
+    unsafe_fixes: bool = False  # apply unsafe fixes too (``--unsafe-fixes``)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
     """The report and the bytes to write (the input itself when nothing changes)."""
     try:
         decoded = decode(data)
-        result = fix_source(decoded.text, job.settings, job.selection)
+        result = fix_source(decoded.text, job.settings, job.selection, job.unsafe_fixes)
         changed = result.text != decoded.text
         new_data = encode(result.text, decoded.encoding) if changed else data
     except FileError as error:

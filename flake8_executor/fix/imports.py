@@ -19,30 +19,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Callable
 
+from flake8_executor.analysis.resolve import ALIASED_MODULES, module_alias
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
 from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
 
 if TYPE_CHECKING:
     import libcst as cst
-
-# The modules a rewrite refers to by the module's own alias (``aio.sleep`` after ``import asyncio
-# as aio``).
-ALIASED_MODULES = ("asyncio", "functools")
-
-
-def module_alias(tree: ast.Module, name: str) -> str | None:
-    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``, if it does."""
-    aliases = [
-        alias.asname or name
-        for statement in tree.body
-        if isinstance(statement, ast.Import)
-        for alias in statement.names
-        if alias.name == name
-    ]
-    if name in aliases:
-        return name
-    return aliases[0] if aliases else None
 
 
 def module_aliases(tree: ast.Module) -> dict[str, str]:

@@ -121,16 +121,19 @@ def _parse_fixed(text: str) -> ast.Module:
         raise BrokenFix(f"the fixed code would not parse: {error}") from None
 
 
-def fix_source(text: str, settings: Settings, selection: Selection | None = None) -> FixedSource:
+def fix_source(
+    text: str, settings: Settings, selection: Selection | None = None, unsafe_fixes: bool = False
+) -> FixedSource:
     """The fixed text and what became of every selected finding.
 
+    Safe fixes only, unless ``unsafe_fixes``: an unsafe one is reported as available instead.
     Raises ``UnparsableSource`` for input that does not parse and ``BrokenFix`` when a pass's result
     would not parse.
     """
     selection = selection or Selection()
     tree = parse(text)
     lines, findings = wanted_findings(text, tree, settings, selection)
-    applied = apply_findings(text, findings, settings, lines, tree)
+    applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = unfixed
@@ -142,7 +145,7 @@ def fix_source(text: str, settings: Settings, selection: Selection | None = None
             break
         passes += 1
         lines, findings = wanted_findings(text, tree, settings, selection)
-        applied = apply_findings(text, findings, settings, lines, tree)
+        applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
         fixed.extend(outcome for outcome in applied.outcomes if outcome.fixed)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
     return FixedSource(text, fixed, unfixed, unfixed_after)
@@ -158,13 +161,21 @@ def apply_findings(
     settings: Settings,
     lines: list[str] | None = None,
     tree: ast.Module | None = None,
+    unsafe_fixes: bool = True,
 ) -> Applied:
     """One pass: apply the fixable ``findings`` (already selected) to ``text``, report the rest.
 
-    ``lines`` and ``tree`` are the text's, when the caller has them already.
+    ``lines`` and ``tree`` are the text's, when the caller has them already. Unsafe fixes are
+    applied only with ``unsafe_fixes`` (the default here: a caller that names the findings to
+    apply has chosen them; ``fix_source`` passes the user's choice).
     """
     left = [Outcome(f, f.unfixable or NotFixed.NO_FIX) for f in findings if not f.fixable]
-    fixable = [finding for finding in findings if finding.fixable]
+    left += [
+        Outcome(f, NotFixed.UNSAFE.format(why=f.unsafe), unsafe=True)
+        for f in findings
+        if f.fixable and f.unsafe and not unsafe_fixes
+    ]
+    fixable = [f for f in findings if f.fixable and (unsafe_fixes or not f.unsafe)]
     if not fixable:
         return Applied(text, left)
     lines = lines if lines is not None else split_lines(text)

@@ -58,6 +58,7 @@ class ApplyFixes(cst.CSTTransformer):
         self._settings = settings
         self._frames: list[str] = ["module"]
         self._awaited: dict[int, cst.CSTNode] = {}  # id -> node: expressions already under await
+        self._debug_fields = 0  # how many f-string ``{expr=}`` fields the walk is inside
         self._rewrite_context = RewriteContext(
             settings, asyncio_name=aliases["asyncio"], functools_name=aliases["functools"]
         )
@@ -90,6 +91,20 @@ class ApplyFixes(cst.CSTTransformer):
         self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp
     ) -> cst.BaseExpression:
         self._frames.pop()
+        return updated_node
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> bool:
+        if node.equal is not None:
+            self._debug_fields += 1  # f"{expr=}" prints expr's text: a rewrite would change it
+        return True
+
+    def leave_FormattedStringExpression(
+        self,
+        original_node: cst.FormattedStringExpression,
+        updated_node: cst.FormattedStringExpression,
+    ) -> cst.FormattedStringExpression:
+        if original_node.equal is not None:
+            self._debug_fields -= 1
         return updated_node
 
     def visit_Await(self, node: cst.Await) -> bool:
@@ -136,7 +151,12 @@ class ApplyFixes(cst.CSTTransformer):
             if reason is None and origin is not None and REWRITES[finding.fix].drops_callable:  # type: ignore[index]
                 freed.add((origin.module, origin.name, origin.asname))
             self.outcomes.append(
-                Outcome(finding, reason, frozenset(context.needed_imports), frozenset(freed))
+                Outcome(
+                    finding,
+                    reason,
+                    imports_needed=frozenset(context.needed_imports),
+                    imports_freed=frozenset(freed),
+                )
             )
         if awaited and not already_awaited:
             node = cst.Await(expression=node)
@@ -148,6 +168,8 @@ class ApplyFixes(cst.CSTTransformer):
         """Why this finding's rewrite must not run here, or None."""
         if awaited or not isinstance(node, cst.Call):
             return NotFixed.ANOTHER_FIX
+        if self._debug_fields:
+            return NotFixed.FSTRING_DEBUG
         if REWRITES[finding.fix].needs_coroutine and self._frames[-1] != "coroutine":  # type: ignore[index]
             return _FRAME_REASONS[self._frames[-1]]
         if finding.fix is Fix.RUN_IN_EXECUTOR_TO_THREAD and not already_awaited:

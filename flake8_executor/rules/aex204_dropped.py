@@ -41,7 +41,7 @@ AEX204 = Code(
 def dropped_work(call: CallSite, state: FileState) -> Iterator[Finding]:
     if not call.is_statement:
         return
-    if run_in_executor_call(call) is not None:
+    if run_in_executor_call(call, state) is not None:
         yield finding_at(call.node, AEX204.message("future", call=shown_call(call.node.func)))
     elif state.call_name(call) == TO_THREAD:
         yield finding_at(call.node, AEX204.message("coroutine", call=shown_call(call.node.func)))
