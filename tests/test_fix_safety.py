@@ -208,3 +208,28 @@ def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(tmp_path
     assert sum(fixed.values()) > 50
     for key in set(before) | set(after):
         assert after[key] == before[key] - fixed[key], key
+
+
+def test_noqa_is_read_as_flake8_reads_it(executor_fix: Run, project: Path) -> None:
+    """The findings flake8 reports are exactly the ones executor-fix acts on, and no others."""
+    case = FIX_FIXTURES / "noqa_as_flake8.py"
+    target = project / case.name
+    shutil.copy(case, target)
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select=AEX", case.name],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=120,
+    )
+    reported = {
+        (int(line), code) for line, code in re.findall(r":(\d+):\d+: (AEX\d+)", completed.stdout)
+    }
+    result = executor_fix("--diff", target)
+    acted = {
+        (int(line), code)
+        for line, code in re.findall(
+            r":(\d+):\d+: (AEX\d+) (?:would be fixed|not fixed)", result.stderr
+        )
+    }
+    assert reported == acted == {(10, "AEX101"), (15, "AEX101")}

@@ -31,7 +31,7 @@ from flake8_executor.fix.text import (
     with_final_cr,
 )
 from flake8_executor.fixes import NotFixed
-from flake8_executor.selection import Selection, file_is_skipped, silenced_by_noqa
+from flake8_executor.selection import Noqa, Selection, file_is_skipped
 from flake8_executor.settings import Settings
 
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
@@ -106,11 +106,10 @@ def wanted_findings(
     lines = split_lines(text)
     if file_is_skipped(lines):
         return lines, []
-    findings = [
-        finding
-        for finding in findings
-        if selection.wants(finding.code) and not silenced_by_noqa(finding, lines)
-    ]
+    findings = [finding for finding in findings if selection.wants(finding.code)]
+    if findings:
+        noqa = Noqa(text)
+        findings = [finding for finding in findings if not noqa.silences(finding)]
     return lines, findings
 
 

@@ -45,8 +45,11 @@ _TO_THREAD_FIX = (
     "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
     "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
     "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
-    "body would still block), a generator expression, a class body, a call already awaited. Safe: "
-    "the call runs the same, with the same arguments, in the default thread pool."
+    "body would still block), a generator expression, a class body, a call already awaited, the "
+    "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
+    "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
+    "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
+    "shared state), the form below py39 (no contextvars in the thread)."
 )
 
 AEX100 = Code(
@@ -95,9 +98,10 @@ AEX101 = Code(
         example="import time\n\n\nasync def poll():\n    time.sleep(1)  # error: AEX101\n",
         use_instead="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
         fix="`time.sleep(x)` becomes `await asyncio.sleep(x)`; `import asyncio` is added and "
-        "`import time` (or `from time import sleep`) removed once nothing else uses it. Declined "
-        "for arguments other than one plain value, and where `await` cannot be added. A helper "
-        "that sleeps is moved to a thread as a whole.",
+        "`import time` (or `from time import sleep`) removed once nothing else uses it. Safe for a "
+        "non-negative literal; unsafe otherwise (`time.sleep(-1)` raises, `asyncio.sleep(-1)` "
+        "does not). Declined for arguments other than one plain value, and where `await` cannot "
+        "be added. A helper that sleeps is moved to a thread as a whole (unsafe).",
         fixed="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
     ),
     fix="`await asyncio.sleep(...)`",
