@@ -30,6 +30,11 @@ class Fix(str, enum.Enum):
     EXECUTOR_TO_NONE = "executor-to-none"  # run_in_executor(process_pool, io_call) -> (None, ...)
     GET_RUNNING_LOOP = "get-running-loop"  # asyncio.get_event_loop() -> get_running_loop()
     RUN_IN_EXECUTOR_TO_THREAD = "run-in-executor-to-thread"  # run_in_executor(None, f) -> to_thread
+    LAMBDA_TO_PARTIAL = "lambda-to-partial"  # lambda: f(a) -> functools.partial(f, a)
+    AWAIT_DROPPED = (
+        "await-dropped"  # asyncio.to_thread(f) as a statement -> await asyncio.to_thread(f)
+    )
+    WAIT_FOR = "wait-for"  # fut.result(t) -> await asyncio.wait_for(asyncio.wrap_future(fut), t)
 
 
 class Unsafe:
@@ -52,6 +57,11 @@ class Unsafe:
         "run_in_executor() does not copy contextvars into the thread (asyncio.to_thread() does,"
         " from Python 3.9)"
     )
+    NOW_RUNS = "the dropped coroutine never ran: awaited, the work now runs, and the coroutine waits for it"
+    WAIT_FOR = (
+        "on a timeout, asyncio.wait_for() cancels the future (a queued call never runs), where"
+        " result(timeout) leaves it to run"
+    )
     SHARED_DATA = (
         "the data written may be changed by another task while the thread writes it; it is not a"
         " literal"
@@ -72,6 +82,8 @@ class NotFixed:
         "no process pool configured (process-pool in [tool.flake8-executor], --process-pool)"
     )
     RESULT_TIMEOUT = "result() is given a timeout"
+    LAMBDA_PARAMETERS = "the lambda's body uses its parameters, which a partial cannot bind later"
+    LAMBDA_NOT_ONE_CALL = "the lambda is not one call of a module-level function"
     SLEEP_ARGUMENTS = "time.sleep() is not called with one plain argument"
     KEYWORD_EXECUTOR = "the executor or the function is passed by keyword"
     HELD_ACROSS_AWAIT = (

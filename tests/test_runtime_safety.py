@@ -480,3 +480,91 @@ def test_an_f_string_debug_field_prints_its_own_text(tmp_path: Path) -> None:
     # What the rewrite would print: the field's text is the expression as written.
     by_hand = DEBUG_FSTRING.replace("{time.sleep(0)=}", "{await asyncio.sleep(0)=}")
     assert run(by_hand, tmp_path) == "await asyncio.sleep(0)=None\n"
+
+
+# -- the fixes that make more code right ----------------------------------------------------------
+
+LAMBDA = """\
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+PROCESS_POOL = ProcessPoolExecutor(max_workers=1)
+
+
+def crunch(data, *, reverse=False):
+    return sorted(data, reverse=reverse)
+
+
+async def main(data):
+    loop = asyncio.get_running_loop()
+    print(await loop.run_in_executor(PROCESS_POOL, lambda: crunch(data, reverse=True)))
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main([2, 3, 1]))
+    except Exception as error:
+        print("failed:", type(error).__name__)
+"""
+
+
+def test_a_lambda_becomes_a_partial_that_a_process_pool_can_pickle(tmp_path: Path) -> None:
+    assert run(LAMBDA, tmp_path).startswith("failed:")
+    fixed = fix_source(LAMBDA, Settings()).text  # safe: a default run
+    assert "functools.partial(crunch, data, reverse=True)" in fixed
+    assert run(fixed, tmp_path) == "[3, 2, 1]\n"
+
+
+DROPPED = """\
+import asyncio
+
+
+def work():
+    print("worked")
+
+
+async def main():
+    asyncio.to_thread(work)
+    await asyncio.sleep(0.1)
+    print("done")
+
+
+asyncio.run(main())
+"""
+
+
+def test_awaiting_a_dropped_to_thread_runs_work_that_never_ran(tmp_path: Path) -> None:
+    assert run(DROPPED, tmp_path).startswith("done\n")  # then a "never awaited" warning
+    assert run(unsafe_fixed(DROPPED, Settings()), tmp_path) == "worked\ndone\n"
+
+
+TIMEOUT = """\
+import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+POOL = ThreadPoolExecutor(max_workers=1)
+GATE = threading.Event()
+
+
+async def main():
+    POOL.submit(GATE.wait)
+    queued = POOL.submit(print, "queued call ran")
+    try:
+        queued.result(0.1)
+    except Exception as error:
+        print("timed out:", type(error).__name__)
+    GATE.set()
+    POOL.shutdown(wait=True)
+
+
+asyncio.run(main())
+"""
+
+
+def test_wait_for_cancels_the_future_on_a_timeout(tmp_path: Path) -> None:
+    assert run(TIMEOUT, tmp_path) == "timed out: TimeoutError\nqueued call ran\n"
+    fixed = unsafe_fixed(TIMEOUT, Settings())
+    assert "await asyncio.wait_for(asyncio.wrap_future(queued), 0.1)" in fixed
+    assert run(fixed, tmp_path) == "timed out: TimeoutError\n"

@@ -125,12 +125,23 @@ class ApplyFixes(cst.CSTTransformer):
     # -- the rewrites ------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = updated_node.with_changes(func=_parenthesized(updated_node.func))
+        return self._rewrite_at(original_node, updated_node)
+
+    def leave_Lambda(
+        self, original_node: cst.Lambda, updated_node: cst.Lambda
+    ) -> cst.BaseExpression:
+        return self._rewrite_at(original_node, updated_node)
+
+    def _rewrite_at(
+        self, original_node: cst.Call | cst.Lambda, updated_node: cst.Call | cst.Lambda
+    ) -> cst.BaseExpression:
+        """Run the rewrites of the findings at this node's span, in their order."""
         span = node_span(self.get_metadata(PositionProvider, original_node))
         findings = self._plans.pop(span, None)
         if not findings:
             return updated_node
         already_awaited = id(original_node) in self._awaited
-        # The parentheses around the call go around whatever replaces it.
+        # The parentheses around the node go around whatever replaces it.
         node: cst.BaseExpression = updated_node.with_changes(lpar=[], rpar=[])
         awaited = False
         context = self._rewrite_context
@@ -139,7 +150,6 @@ class ApplyFixes(cst.CSTTransformer):
             # What this rewrite alone asks of the imports, kept with its outcome.
             context.needed_imports, context.maybe_unused = set(), set()
             if reason is None:
-                assert isinstance(node, cst.Call)
                 try:
                     rewritten = REWRITES[finding.fix].rewrite(node, context)  # type: ignore[index]
                 except Declined as declined:
@@ -166,7 +176,7 @@ class ApplyFixes(cst.CSTTransformer):
         self, finding: Finding, node: cst.BaseExpression, awaited: bool, already_awaited: bool
     ) -> str | None:
         """Why this finding's rewrite must not run here, or None."""
-        if awaited or not isinstance(node, cst.Call):
+        if awaited or not isinstance(node, (cst.Call, cst.Lambda)):
             return NotFixed.ANOTHER_FIX
         if self._debug_fields:
             return NotFixed.FSTRING_DEBUG

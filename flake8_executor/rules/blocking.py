@@ -262,10 +262,11 @@ AEX107 = Code(
         use_instead="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
         "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
         "    return await asyncio.wrap_future(fut)\n",
-        fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`. Unsafe: a cancelled "
-        "future then raises `asyncio.CancelledError` instead of "
-        "`concurrent.futures.CancelledError` (declined inside a `try` that catches the latter). "
-        "Declined for `result(timeout)` and where `await` cannot be added; `.exception()`, "
+        fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`, and `fut.result(t)` "
+        "`await asyncio.wait_for(asyncio.wrap_future(fut), t)`. Unsafe: a cancelled future then "
+        "raises `asyncio.CancelledError` instead of `concurrent.futures.CancelledError` (declined "
+        "inside a `try` that catches the latter), and on a timeout `wait_for` cancels the future, "
+        "which `result(t)` leaves to run. Declined where `await` cannot be added; `.exception()`, "
         "`wait()` and `as_completed()` are not fixed.",
         fix_args=("--unsafe-fixes",),
         fixed="from concurrent.futures import ThreadPoolExecutor\nimport asyncio\n\n"
@@ -395,7 +396,9 @@ def _fix_plan(
     if fix is Fix.PROCESS_POOL and not settings.process_pool:
         return fix, NotFixed.NO_PROCESS_POOL, None
     if fix is Fix.WRAP_FUTURE and (node.args or node.keywords):
-        return fix, NotFixed.RESULT_TIMEOUT, None
+        if not _one_timeout(node):
+            return fix, NotFixed.RESULT_TIMEOUT, None
+        fix = Fix.WAIT_FOR
     if fix is Fix.ASYNC_SLEEP and (
         node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred)
     ):
@@ -413,10 +416,10 @@ def _fix_plan(
         if blocked:
             return fix, blocked, None
         return fix, None, Unsafe.PROCESS_POOL
-    if fix is Fix.WRAP_FUTURE:
+    if fix in (Fix.WRAP_FUTURE, Fix.WAIT_FOR):
         if _catches_cancelled(call, state):
             return fix, NotFixed.CATCHES_CANCELLED, None
-        return fix, None, Unsafe.WRAP_FUTURE
+        return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
     if fix is Fix.ASYNC_SLEEP and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
     if fix is Fix.TO_THREAD and not settings.has_to_thread:
@@ -424,6 +427,15 @@ def _fix_plan(
     if qualified in _WRITES_DATA and not all(_literal(arg) for arg in node.args):
         return fix, None, Unsafe.SHARED_DATA
     return fix, None, None
+
+
+def _one_timeout(node: ast.Call) -> bool:
+    """``result(5)`` or ``result(timeout=5)``: a timeout, and nothing else."""
+    if node.args:
+        return (
+            len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+        )
+    return len(node.keywords) == 1 and node.keywords[0].arg == "timeout"
 
 
 def _non_negative_literal(node: ast.expr) -> bool:
