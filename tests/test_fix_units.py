@@ -242,7 +242,7 @@ def test_imports_of_the_replaced_callable_go_only_when_unused() -> None:
             import_origin=ImportOrigin("time", None, None),
         ),
     )
-    assert result.startswith("import time\nimport asyncio\n\n\nasync def f():\n")
+    assert result.startswith("import asyncio\nimport time\n\n\nasync def f():\n")
 
 
 def test_a_finding_without_a_call_at_its_position_is_reported() -> None:

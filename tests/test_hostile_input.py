@@ -66,7 +66,7 @@ LATIN1 = (
     b"async def main(url):\n    label = '\xe9t\xe9'\n    return requests.get(url)\n"
 )
 LATIN1_FIXED = (
-    b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nimport requests\nimport asyncio\n\n\n"
+    b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nimport asyncio\n\nimport requests\n\n\n"
     b"async def main(url):\n    label = '\xe9t\xe9'\n"
     b"    return await asyncio.to_thread(requests.get, url)\n"
 )
@@ -82,7 +82,7 @@ VALID_ODDITIES = {
     ),
     "mixed line endings": (
         b"import requests\r\n\n\nasync def main(url):\r\n    x = 1\n    return requests.get(url)\r\n",
-        b"import requests\r\nimport asyncio\r\n\n\nasync def main(url):\r\n    x = 1\n"
+        b"import asyncio\r\n\r\nimport requests\r\n\n\nasync def main(url):\r\n    x = 1\n"
         b"    return await asyncio.to_thread(requests.get, url)\r\n",
     ),
     "tabs": (
@@ -105,8 +105,7 @@ VALID_ODDITIES = {
     "a module's name in fullwidth letters": (  # CPython reads it as ``time``; libcst does not
         (SLEEPY + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n").encode(),
         (
-            "import time\n"
-            + SLEEPY_FIXED
+            SLEEPY_FIXED.replace("import asyncio\n", "import asyncio\nimport time\n")
             + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n"
         ).encode(),
     ),

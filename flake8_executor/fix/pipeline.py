@@ -222,11 +222,26 @@ def _apply_to_module(
     )
     to_add = imports.imports_to_add(module_tree, outcomes)
     if to_add:
-        module = imports.add_imports(module, to_add)
+        placed = _placed(module.code, to_add, module.default_newline)
+        module = (
+            _parse_module(placed) if placed is not None else imports.add_imports(module, to_add)
+        )
     to_remove = imports.removable(text, imports.imports_freed(outcomes))
     if to_remove:
         module = imports.remove_unused_imports(module, to_remove)
     return Applied(with_final_cr(text, module.code), outcomes)
+
+
+def _placed(
+    text: str, names: list[str], newline: str, tree: ast.Module | None = None
+) -> str | None:
+    """``imports.insert_imports`` on a text, parsing it when its tree is not at hand."""
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+    return imports.insert_imports(text, tree, names, newline)
 
 
 def _apply_in_fragments(
@@ -251,16 +266,19 @@ def _apply_in_fragments(
     new_text, outcomes, growth = rewritten
     to_add = imports.imports_to_add(tree, outcomes)
     if to_add:
-        stop = imports.import_block_stop(tree, lines)
-        cut = None
-        if stop is not None:
-            if any(fragment.first < stop <= fragment.last for fragment in plan):
+        placed = _placed(new_text, to_add, newline)
+        if placed is None:
+            # libcst's AddImportsVisitor on the head: up to the statement after the imports.
+            stop = imports.import_block_stop(tree, lines)
+            cut = None
+            if stop is not None:
+                if any(fragment.first < stop <= fragment.last for fragment in plan):
+                    return None
+                cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
+            placed = imports.add_on_head(new_text, cut, to_add, newline)
+            if placed is None:
                 return None
-            cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
-        added = imports.add_on_head(new_text, cut, to_add, newline)
-        if added is None:
-            return None
-        new_text = added
+        new_text = placed
     to_remove = imports.imports_freed(outcomes)
     new_tree = None
     if to_remove:

@@ -37,7 +37,7 @@ AEX200 = Code(
         "function can be pickled, so the same form works with a process pool, unlike a lambda. "
         "Declined when the executor or the function is itself passed by keyword. Safe: the call "
         "that raised `TypeError` now runs `f` with the arguments written.",
-        fixed="import asyncio\n\nimport requests\nimport functools\n\n\nasync def load(url):\n"
+        fixed="import asyncio\nimport functools\n\nimport requests\n\n\nasync def load(url):\n"
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
         "timeout=3))\n",

@@ -45,8 +45,18 @@ AEX201 = Code(
         "    return sorted(data)\n\n\nasync def handle(data):\n"
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(PROCESS_POOL, functools.partial(crunch, data))\n",
-        fix="Not fixed: where the function should live, and what it needs, is the author's choice.",
+        fix="A lambda of no parameters whose body is one call of a module-level function (or "
+        "an imported one) becomes `functools.partial(f, ...)`, which pickles; `import functools` "
+        "is added once. Safe: the program failed there before. Not fixed otherwise (a nested "
+        "function, a lambda that uses its parameters): where the function should live is the "
+        "author's choice.",
+        fixed="import asyncio\nimport functools\nfrom concurrent.futures import ProcessPoolExecutor\n\n"
+        "PROCESS_POOL = ProcessPoolExecutor()\n\n\ndef crunch(data):\n    return sorted(data)\n\n\n"
+        "async def handle(data):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(\n"
+        "        PROCESS_POOL, functools.partial(crunch, data)\n    )\n",
     ),
+    fix="`lambda: f(a)` -> `functools.partial(f, a)`",
 )
 
 

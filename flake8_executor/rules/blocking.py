@@ -71,7 +71,7 @@ AEX100 = Code(
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         fix=_TO_THREAD_FIX + " An async client (`httpx.AsyncClient`, `aiohttp`) is the better cure "
         "where you can change the code.",
-        fixed="import requests\nimport asyncio\n\n\nasync def load(url):\n"
+        fixed="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         invalid=(
             "import requests\n\nSESSION = requests.Session()\n\n\nasync def ping(url):\n"
@@ -125,7 +125,7 @@ AEX102 = Code(
         use_instead="import asyncio\n\n\nasync def build():\n"
         '    proc = await asyncio.create_subprocess_exec("make")\n    await proc.wait()\n',
         fix=_TO_THREAD_FIX,
-        fixed="import subprocess\nimport asyncio\n\n\nasync def build():\n"
+        fixed="import asyncio\nimport subprocess\n\n\nasync def build():\n"
         '    await asyncio.to_thread(subprocess.run, ["make"])\n',
     ),
     fix="`await asyncio.to_thread(...)`",
@@ -146,7 +146,7 @@ AEX103 = Code(
         use_instead="import asyncio\nfrom pathlib import Path\n\n\nasync def config(path):\n"
         "    return await asyncio.to_thread(Path(path).read_text)\n",
         fix=_TO_THREAD_FIX,
-        fixed="from pathlib import Path\nimport asyncio\n\n\nasync def config(path):\n"
+        fixed="import asyncio\nfrom pathlib import Path\n\n\nasync def config(path):\n"
         "    return await asyncio.to_thread(Path(path).read_text)\n",
         invalid=(
             "async def read(path):\n"
@@ -175,7 +175,7 @@ AEX104 = Code(
         "    return await asyncio.to_thread(\n"
         '        hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000\n    )\n',
         fix=_TO_THREAD_FIX,
-        fixed="import hashlib\nimport asyncio\n\n\nasync def hash_password(pw, salt):\n"
+        fixed="import asyncio\nimport hashlib\n\n\nasync def hash_password(pw, salt):\n"
         '    return await asyncio.to_thread(hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000)\n',
     ),
     fix="`await asyncio.to_thread(...)`",
@@ -212,7 +212,7 @@ AEX105 = Code(
         "pickled (an open stream, a lambda, `iterparse`, lxml trees), and where `await` cannot be "
         "added.",
         fix_args=("--process-pool", "POOL", "--unsafe-fixes"),
-        fixed="import json\n\nfrom app.pools import POOL\nimport asyncio\n\n\nasync def handle(body):\n"
+        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\nasync def handle(body):\n"
         "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
     ),
     fix="only with `--executor-process-pool`",
@@ -231,7 +231,7 @@ AEX106 = Code(
         use_instead="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
         fix=_TO_THREAD_FIX,
-        fixed="import sys\nimport asyncio\n\n\nasync def main():\n"
+        fixed="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
     ),
     fix="`await asyncio.to_thread(input, ...)`",
@@ -269,7 +269,7 @@ AEX107 = Code(
         "which `result(t)` leaves to run. Declined where `await` cannot be added; `.exception()`, "
         "`wait()` and `as_completed()` are not fixed.",
         fix_args=("--unsafe-fixes",),
-        fixed="from concurrent.futures import ThreadPoolExecutor\nimport asyncio\n\n"
+        fixed="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
         "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
         "    return await asyncio.wrap_future(fut)\n",
     ),
