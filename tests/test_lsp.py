@@ -9,6 +9,7 @@ one finding with ``apply_findings`` of that finding (and, for a file with one fi
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -265,3 +266,32 @@ async def test_noqa_and_pyproject_settings(client: LanguageClient, workspace: Pa
     assert [d.code for d in diagnostics] == ["AEX100"]
     text = "import requests\n\n\nasync def main(url):\n    return requests.get(url)  # noqa\n"
     assert await open_document(client, workspace / "noqa.py", text) == []
+
+
+async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -> None:
+    """Settings from the client win over pyproject.toml; UTF-8 columns when the client asks; a
+    clean shutdown and exit (exit code 0)."""
+    client = await SERVER.start()
+    try:
+        published = Published()
+        published.watch(client)
+        client.published = published  # type: ignore[attr-defined]
+        options = {"flake8-executor": {"select": ["AEX100"], "target-version": "py38"}}
+        result = await asyncio.wait_for(
+            client.initialize_session(initialize_params(workspace, options, ["utf-8"])), TIMEOUT
+        )
+        assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+        path = workspace / "options.py"
+        (fetch,) = await open_document(client, path, MIXED)
+        line = MIXED.splitlines()[7]
+        start = len(line[: line.index("requests.get")].encode("utf-8"))
+        assert fetch.range.start == types.Position(7, start)
+        (action,) = await actions_at(client, path, fetch.range, only=["quickfix"])
+        assert action.title.startswith("Run in a thread: await loop.run_in_executor(None, ")
+        fixed = apply_edits(MIXED, document_edit(action).edits, lambda text: len(text.encode()))
+        assert "run_in_executor(None, functools.partial(requests.get, url))" in fixed
+        await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
+        assert client._server is not None
+        assert client._server.returncode == 0
+    finally:
+        await client.stop()
