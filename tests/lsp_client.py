@@ -53,8 +53,12 @@ class Published:
 
 
 def initialize_params(
-    root: Path, options: object = None, encodings: Sequence[str] | None = None
+    root: Path,
+    options: object = None,
+    encodings: Sequence[str] | None = None,
+    resolve: bool = False,
 ) -> types.InitializeParams:
+    """A client that takes documentChanges; ``resolve``: one that resolves actions' edits later."""
     return types.InitializeParams(
         capabilities=types.ClientCapabilities(
             general=types.GeneralClientCapabilities(position_encodings=encodings)
@@ -63,6 +67,13 @@ def initialize_params(
             workspace=types.WorkspaceClientCapabilities(
                 workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)
             ),
+            text_document=types.TextDocumentClientCapabilities(
+                code_action=types.CodeActionClientCapabilities(
+                    resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+                )
+            )
+            if resolve
+            else None,
         ),
         root_uri=root.as_uri(),
         initialization_options=options,

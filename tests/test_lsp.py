@@ -28,6 +28,7 @@ from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.lsp.actions import FIX_ALL
 from flake8_executor.lsp.diagnostics import docs_url
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 from tests.lsp_client import (
     SERVER,
@@ -269,8 +270,9 @@ async def test_noqa_and_pyproject_settings(client: LanguageClient, workspace: Pa
 
 
 async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -> None:
-    """Settings from the client win over pyproject.toml; UTF-8 columns when the client asks; a
-    clean shutdown and exit (exit code 0)."""
+    """Settings from the client win over pyproject.toml; UTF-8 columns when the client asks;
+    fix-all resolved when picked, and only for the version it was offered for; a clean shutdown
+    and exit (exit code 0)."""
     client = await SERVER.start()
     try:
         published = Published()
@@ -278,7 +280,10 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         client.published = published  # type: ignore[attr-defined]
         options = {"flake8-executor": {"select": ["AEX100"], "target-version": "py38"}}
         result = await asyncio.wait_for(
-            client.initialize_session(initialize_params(workspace, options, ["utf-8"])), TIMEOUT
+            client.initialize_session(
+                initialize_params(workspace, options, ["utf-8"], resolve=True)
+            ),
+            TIMEOUT,
         )
         assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
         path = workspace / "options.py"
@@ -290,6 +295,17 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         assert action.title.startswith("Run in a thread: await loop.run_in_executor(None, ")
         fixed = apply_edits(MIXED, document_edit(action).edits, lambda text: len(text.encode()))
         assert "run_in_executor(None, functools.partial(requests.get, url))" in fixed
+        # Unasked kinds: the quick fix, and fix-all without its edit until it is resolved.
+        quick, lazy = await actions_at(client, path, fetch.range)
+        assert quick.title == action.title and lazy.kind == FIX_ALL and lazy.edit is None
+        resolved = await client.code_action_resolve_async(lazy)
+        settings = Settings(target_version=(3, 8))
+        expected = fix_source(MIXED, settings, Selection(select=("AEX100",))).text
+        utf8 = lambda text: len(text.encode())  # noqa: E731
+        assert apply_edits(MIXED, document_edit(resolved).edits, utf8) == expected
+        await change_document(client, path, MIXED + "\n", 2)
+        stale = await client.code_action_resolve_async(lazy)
+        assert stale.edit is None
         await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
         assert client._server is not None
         assert client._server.returncode == 0

@@ -60,7 +60,9 @@ def fixed_text(analysis: Analysis, placed: Placed) -> str | None:
         return None
     if not all(outcome.fixed for outcome in applied.outcomes) or applied.text == analysis.text:
         return None
-    return applied.text if _parses(applied.text) else None
+    # The fixer checks its output parses only between passes (``fix_source``); one pass is checked
+    # here, unless the pass parsed it already.
+    return applied.text if applied.tree is not None or _parses(applied.text) else None
 
 
 def all_fixed_text(analysis: Analysis) -> str | None:
@@ -117,24 +119,54 @@ def quick_fixes(analysis: Analysis, at: types.Range, units: Units) -> list[types
     return actions
 
 
-def fix_all(analysis: Analysis, units: Units) -> types.CodeAction | None:
+def fix_all(analysis: Analysis, units: Units, lazy: bool) -> types.CodeAction | None:
+    """The fix-all action; ``lazy``: without its edit, for the client to ask ``resolve_fix_all``.
+
+    Fixing a whole file takes a fixer run over all its findings, and clients ask for actions at
+    every cursor move: a client that can resolve actions pays for it only when the user picks it.
+    """
+    if not any(placed.finding.fixable for placed in analysis.placed):
+        return None
+    action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL)
+    if lazy:
+        action.data = {"uri": analysis.uri, "version": analysis.version}
+        return action
+    return resolve_fix_all(analysis, action, units)
+
+
+def resolve_fix_all(
+    analysis: Analysis, action: types.CodeAction, units: Units
+) -> types.CodeAction | None:
+    """``action`` with the edit that fixes the whole file; None when nothing changes.
+
+    A lazy action names the version it was offered for: if the document has changed since, it is
+    returned without an edit (the user asks again, on the new text).
+    """
+    data = action.data if isinstance(action.data, dict) else {}
+    if "version" in data and data["version"] != analysis.version:
+        logger.info("fix-all for version %s not resolved: the document changed", data["version"])
+        return None
     new_text = all_fixed_text(analysis)
     if new_text is None:
         return None
-    return types.CodeAction(
-        title=FIX_ALL_TITLE,
-        kind=FIX_ALL,
-        edit=workspace_edit(analysis, new_text, units),
-    )
+    action.edit = workspace_edit(analysis, new_text, units)
+    return action
 
 
 def code_actions(
-    analysis: Analysis, at: types.Range, only: Sequence[str] | None, units: Units
+    analysis: Analysis,
+    at: types.Range,
+    only: Sequence[str] | None,
+    units: Units,
+    lazy: bool = False,
 ) -> list[types.CodeAction]:
-    """The actions for a request: quick fixes at ``at`` and fix-all, those of the kinds asked."""
+    """The actions for a request: quick fixes at ``at`` and fix-all, those of the kinds asked.
+
+    ``lazy``: the client resolves actions, so fix-all comes without its edit (``fix_all``).
+    """
     actions = quick_fixes(analysis, at, units) if wanted(QUICK_FIX, only) else []
     if wanted(FIX_ALL, only):
-        action = fix_all(analysis, units)
+        action = fix_all(analysis, units, lazy)
         if action is not None:
             actions.append(action)
     return actions

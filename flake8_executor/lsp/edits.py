@@ -31,18 +31,39 @@ def _end_of(lines: list[str], index: int, units: Units) -> types.Position:
     return types.Position(len(lines) - 1, units(lines[-1]))
 
 
+def _common_ends(before: list[str], after: list[str]) -> tuple[int, int]:
+    """How many lines the texts share at their start, and then at their end."""
+    shortest = min(len(before), len(after))
+    head = 0
+    while head < shortest and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def text_edits(old: str, new: str, units: Units) -> list[types.TextEdit]:
-    """Edits that turn ``old`` into ``new``, in document order, none overlapping."""
+    """Edits that turn ``old`` into ``new``, in document order, none overlapping.
+
+    The lines both texts start and end with are set aside first: a fix changes a few lines, and
+    ``difflib`` then compares only the stretch between the first and the last of them.
+    """
     before, after = pieces(old), pieces(new)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    head, tail = _common_ends(before, after)
+    matcher = difflib.SequenceMatcher(
+        None, before[head : len(before) - tail], after[head : len(after) - tail]
+    )
     edits = []
     for tag, start, stop, new_start, new_stop in matcher.get_opcodes():
         if tag == "equal":
             continue
         edits.append(
             types.TextEdit(
-                range=types.Range(_end_of(before, start, units), _end_of(before, stop, units)),
-                new_text="".join(after[new_start:new_stop]),
+                range=types.Range(
+                    _end_of(before, head + start, units), _end_of(before, head + stop, units)
+                ),
+                new_text="".join(after[head + new_start : head + new_stop]),
             )
         )
     return edits

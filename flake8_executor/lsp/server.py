@@ -41,6 +41,15 @@ class ExecutorServer(LanguageServer):
         self.problems_shown: set[str] = set()
 
     @property
+    def resolves_edits(self) -> bool:
+        """Whether the client asks ``codeAction/resolve`` for an action's missing edit."""
+        try:
+            support = self.client_capabilities.text_document.code_action.resolve_support
+        except AttributeError:  # a capability the client left out
+            return False
+        return support is not None and "edit" in support.properties
+
+    @property
     def units(self) -> Units:
         """The client's measure of a string: UTF-16 code units unless it negotiated another."""
         return self.workspace.position_codec.client_num_units
@@ -184,7 +193,7 @@ def build_server() -> ExecutorServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=list(actions.KINDS)),
+        types.CodeActionOptions(code_action_kinds=list(actions.KINDS), resolve_provider=True),
     )
     def code_action(
         ls: ExecutorServer, params: types.CodeActionParams
@@ -192,7 +201,18 @@ def build_server() -> ExecutorServer:
         analysis = ls.safe_analysis(params.text_document.uri)
         if analysis is None:
             return None
-        return actions.code_actions(analysis, params.range, params.context.only, ls.units) or None
+        found = actions.code_actions(
+            analysis, params.range, params.context.only, ls.units, ls.resolves_edits
+        )
+        return found or None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: ExecutorServer, params: types.CodeAction) -> types.CodeAction:
+        data = params.data if isinstance(params.data, dict) else {}
+        analysis = ls.safe_analysis(str(data.get("uri", "")))
+        if analysis is None or params.kind != actions.FIX_ALL:
+            return params
+        return actions.resolve_fix_all(analysis, params, ls.units) or params
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: ExecutorServer, params: types.HoverParams) -> types.Hover | None:
