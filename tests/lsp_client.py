@@ -1,22 +1,19 @@
-"""What the language server's tests share: starting a client, waiting for diagnostics, applying edits.
-
-The client is pytest-lsp's (a real LSP client over the server's stdin and stdout). Edits are applied
-here as an editor would: each range read in the negotiated units, all against the original text.
+"""What the language server's client tests share: the server's command, the client's capabilities,
+waiting for diagnostics. The client is pytest-lsp's (a real LSP client over the server's stdin and
+stdout); edits are applied with ``lsp_text``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from flake8_executor.lsp.edits import pieces
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "flake8_executor.lsp.main"])
 # Generous: the machine is shared, and a first fix imports libcst. A hang still ends the test.
@@ -78,41 +75,6 @@ def initialize_params(
         root_uri=root.as_uri(),
         initialization_options=options,
     )
-
-
-def utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def offset(text: str, at: types.Position, units: Callable[[str], int] = utf16_units) -> int:
-    """The string index of an LSP position in ``text``, reading columns in ``units``."""
-    lines = pieces(text)
-    start = sum(len(line) for line in lines[: at.line])
-    line = lines[at.line].rstrip("\r\n") if at.line < len(lines) else ""
-    for index in range(len(line) + 1):
-        if units(line[:index]) >= at.character:
-            return start + index
-    return start + len(line)
-
-
-def apply_edits(
-    text: str, edits: Sequence[types.TextEdit], units: Callable[[str], int] = utf16_units
-) -> str:
-    """The text once ``edits`` (ranges in the original text, none overlapping) are applied."""
-    spans = sorted(
-        (
-            (offset(text, edit.range.start, units), offset(text, edit.range.end, units), edit)
-            for edit in edits
-        ),
-        key=lambda span: span[:2],
-    )
-    out, done = [], 0
-    for start, end, edit in spans:
-        assert start >= done, "overlapping edits"
-        out += [text[done:start], edit.new_text]
-        done = end
-    out.append(text[done:])
-    return "".join(out)
 
 
 def document_edit(action: types.CodeAction) -> types.TextDocumentEdit:

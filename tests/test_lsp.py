@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pytest_lsp", reason="the lsp tests need the test extra (pytest-lsp, pygls)")
+pytest.importorskip(
+    "pytest_lsp",
+    reason="pytest-lsp is not installed (the test extra has it on Python 3.10 and later: its last "
+    "release for 3.9 does not work with pygls 2)",
+)
 
 import pytest_lsp
 from lsprotocol import types
@@ -30,15 +34,8 @@ from flake8_executor.lsp.actions import FIX_ALL
 from flake8_executor.lsp.diagnostics import docs_url
 from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
-from tests.lsp_client import (
-    SERVER,
-    TIMEOUT,
-    Published,
-    apply_edits,
-    document_edit,
-    initialize_params,
-    utf16_units,
-)
+from tests.lsp_client import SERVER, TIMEOUT, Published, document_edit, initialize_params
+from tests.lsp_text import apply_edits, utf16_units
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

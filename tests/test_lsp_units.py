@@ -23,7 +23,7 @@ from flake8_executor.lsp.positions import char_column
 from flake8_executor.lsp.titles import call_source, fix_title
 from flake8_executor.rules.registry import CODES
 from flake8_executor.settings import Settings
-from tests.lsp_client import apply_edits, utf16_units
+from tests.lsp_text import apply_edits, utf16_units
 
 ROOT = Path(__file__).resolve().parent.parent
 
