@@ -127,6 +127,8 @@ def _fixed_alone(text: str, code: str, line: int) -> str:
 async def test_initialize_announces_the_features(client: LanguageClient) -> None:
     capabilities = client.initialize_result.capabilities  # type: ignore[attr-defined]
     assert capabilities.hover_provider
+    sync = capabilities.text_document_sync
+    assert sync.open_close and sync.save and sync.change == types.TextDocumentSyncKind.Incremental
     assert list(capabilities.code_action_provider.code_action_kinds) == ["quickfix", FIX_ALL]
     assert capabilities.position_encoding in (None, types.PositionEncodingKind.Utf16)
 
@@ -223,6 +225,23 @@ async def test_change_updates_diagnostics_and_the_edits_version(
     # The edit names the version it was computed for: a client holding another refuses it.
     assert document_edit(new).text_document.version == 2
     assert await change_document(client, path, "import requests\n", 3) == []
+    # Keystrokes in a row: one run, for the last text.
+    published: Published = client.published  # type: ignore[attr-defined]
+    since = len(published.received)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(version=4, uri=path.as_uri()),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(ONE_FINDING)],
+        )
+    )
+    assert len(await change_document(client, path, two, 5)) == 2
+    assert [p.version for p in published.received[since:] if p.uri == path.as_uri()] == [5]
+    # Saving publishes at once (and reads pyproject.toml again).
+    since = len(published.received)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(path.as_uri()))
+    )
+    assert len(await published.wait(path.as_uri(), 5, since)) == 2
 
 
 async def test_a_document_that_does_not_parse(client: LanguageClient, workspace: Path) -> None:
@@ -234,6 +253,10 @@ async def test_a_document_that_does_not_parse(client: LanguageClient, workspace:
         types.HoverParams(types.TextDocumentIdentifier(path.as_uri()), types.Position(3, 12))
     )
     assert hover is None
+    # A file on disk the client never opened is not the server's business.
+    never = workspace / "never_opened.py"
+    never.write_text(ONE_FINDING, encoding="utf-8")
+    assert await actions_at(client, never, _range(4, 11, 11)) == []
     # Fixed, it is reported again: the server survived.
     assert len(await change_document(client, path, ONE_FINDING, 2)) == 1
 

@@ -70,11 +70,10 @@ class ExecutorServer(LanguageServer):
 
     def analysis(self, uri: str) -> Analysis | None:
         """The analysis of the document's current text, made now unless it is made already."""
-        try:
-            document = self.workspace.get_text_document(uri)
-            text, version = document.source, document.version
-        except Exception:  # a document the client never opened
-            return None
+        if uri not in self.workspace.text_documents:
+            return None  # never opened: pygls would read the file, and only buffers are checked
+        document = self.workspace.get_text_document(uri)
+        text, version = document.source, document.version
         known = self.analyses.get(uri)
         if known is not None and known.version == version and known.text == text:
             return known
