@@ -298,7 +298,9 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         published = Published()
         published.watch(client)
         client.published = published  # type: ignore[attr-defined]
-        options = {"flake8-executor": {"select": ["AEX100"], "target-version": "py38"}}
+        options = {
+            "flake8-executor": {"select": ["AEX100"], "target-version": "py38", "colour": "blue"}
+        }
         result = await asyncio.wait_for(
             client.initialize_session(
                 initialize_params(workspace, options, ["utf-8"], resolve=True)
@@ -306,6 +308,9 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
             TIMEOUT,
         )
         assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+        # A setting it does not know is said once; the others are used.
+        assert [message.type for message in client.messages] == [types.MessageType.Warning]
+        assert "unknown setting 'colour'" in client.messages[0].message
         path = workspace / "options.py"
         (fetch,) = await open_document(client, path, MIXED)
         line = MIXED.splitlines()[7]

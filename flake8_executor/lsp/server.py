@@ -61,8 +61,8 @@ class ExecutorServer(LanguageServer):
 
     def warn(self, message: str) -> None:
         """Tell the user once (not on every keystroke) about a setting that was not used."""
-        logger.warning(message)
         if message not in self.problems_shown:
+            logger.warning(message)
             self.problems_shown.add(message)
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Warning, message=message)
