@@ -16,8 +16,11 @@ pytest.importorskip("lsprotocol", reason="the lsp tests need the test extra (pyg
 
 from flake8_executor.docs import README_BEGIN
 from flake8_executor.engine import analyze_source
-from flake8_executor.lsp.configuration import ClientOptions, configure
+from flake8_executor.lsp import actions
+from flake8_executor.lsp.actions import fixed_text
+from flake8_executor.lsp.configuration import ClientOptions, Configured, configure
 from flake8_executor.lsp.diagnostics import docs_url
+from flake8_executor.lsp.documents import Analysis, analyze_document
 from flake8_executor.lsp.edits import pieces, text_edits
 from flake8_executor.lsp.positions import char_column
 from flake8_executor.lsp.titles import call_source, fix_title
@@ -142,3 +145,30 @@ def test_client_options_are_checked_and_win_over_pyproject(tmp_path: Path) -> No
     bad = configure(document, ClientOptions.from_client({"target-version": "py2"}))
     assert bad.problem is not None and bad.problem.startswith("target-version: ")
     assert bad.settings == Settings()
+
+
+def _analysis(source: str) -> Analysis:
+    return analyze_document("file:///app.py", 1, source, Configured(), utf16_units)
+
+
+def test_no_action_for_a_fix_that_fails_or_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+    fetch = _analysis("import requests\n\n\nasync def main(u):\n    return requests.get(u)\n")
+    (placed,) = fetch.placed
+    assert fixed_text(fetch, placed) is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in a rewrite")
+
+    monkeypatch.setattr(actions, "apply_findings", broken)
+    monkeypatch.setattr(actions, "fix_source", broken)
+    assert actions.code_actions(fetch, placed.range, None, utf16_units) == []
+    monkeypatch.undo()
+    # Reported, never fixed: the body of the with would still block.
+    opened = _analysis("async def main(p):\n    with open(p) as f:\n        return f.read()\n")
+    assert [p.finding.code for p in opened.placed] == ["AEX103"]
+    assert actions.code_actions(opened, opened.placed[0].range, None, utf16_units) == []
+
+
+def test_an_unparsable_text_has_no_findings() -> None:
+    broken = _analysis("async def main(:\n    requests.get(u)\n")
+    assert broken.placed == () and broken.problem is not None
