@@ -30,7 +30,8 @@ def _readme_url() -> str:
         (label.strip().lower(), url.strip())
         for label, _, url in (entry.partition(",") for entry in urls)
     )
-    return by_label.get("documentation") or by_label.get("homepage") or README_URL
+    url = by_label.get("documentation") or by_label.get("homepage") or README_URL
+    return url.partition("#")[0]  # the code's anchor goes there
 
 
 @functools.cache
