@@ -121,6 +121,17 @@ def test_every_code_links_to_its_readme_section() -> None:
             "    await asyncio.get_running_loop().run_in_executor(ex, g, k=1)\n",
             "Pass the keywords with functools.partial(g, ...) (AEX200)",
         ),
+        (
+            "import time\nasync def f(d):\n    time.sleep(d)\n",
+            "Sleep without blocking: await asyncio.sleep(...) (AEX101, unsafe: time.sleep() raises"
+            " on a negative value, asyncio.sleep() returns at once; the value is not a"
+            " non-negative literal)",
+        ),
+        (
+            "import asyncio\nasync def f(g):\n    asyncio.to_thread(g)\n",
+            "Await it: await asyncio.to_thread(g, ...) (AEX204, unsafe: the dropped coroutine never"
+            " ran: awaited, the work now runs, and the coroutine waits for it)",
+        ),
     ],
 )
 def test_titles_say_what_the_fix_does_with_the_users_names(source: str, title: str) -> None:

@@ -1,7 +1,7 @@
 """What a quick fix is called in the editor's menu: what the rewrite does, with the user's names.
 
-``fix_title`` is the one place that decides a title; when fixes carry a safe/unsafe applicability it
-is where the title says so.
+``fix_title`` is the one place that decides a title; an unsafe fix (``Finding.unsafe``) says so in
+its title, with the reason, as ruff's server marks its unsafe fixes.
 """
 
 from __future__ import annotations
@@ -84,6 +84,28 @@ def fix_title(finding: Finding, source: str, settings: Settings) -> str:
         title = "Use asyncio.get_running_loop()"
     elif fix is Fix.RUN_IN_EXECUTOR_TO_THREAD:
         title = f"Use asyncio.to_thread({sent}, ...)"
+    elif fix is Fix.LAMBDA_TO_PARTIAL:
+        title = "Send a picklable functools.partial instead of the lambda"
+    elif fix is Fix.AWAIT_DROPPED:
+        title = f"Await it: await asyncio.to_thread({_short(_first_arg(source), 'f')}, ...)"
+    elif fix is Fix.WAIT_FOR:
+        timeout = _short(_first_arg(source), "t")
+        title = f"Await the future with a timeout: await asyncio.wait_for(..., {timeout})"
     else:
         title = f"Fix {finding.code}"
+    if finding.unsafe:
+        return f"{title} ({finding.code}, unsafe: {finding.unsafe})"
     return f"{title} ({finding.code})"
+
+
+def _first_arg(source: str) -> ast.expr | None:
+    try:
+        node = ast.parse(source.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if isinstance(node, ast.Call):
+        if node.args:
+            return node.args[0]
+        if node.keywords:
+            return node.keywords[0].value
+    return None
