@@ -299,7 +299,7 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         published.watch(client)
         client.published = published  # type: ignore[attr-defined]
         options = {
-            "flake8-executor": {"select": ["AEX100"], "target-version": "py38", "colour": "blue"}
+            "flake8-executor": {"select": ["AEX100"], "target-version": "py310", "colour": "blue"}
         }
         result = await asyncio.wait_for(
             client.initialize_session(
@@ -317,14 +317,16 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         start = len(line[: line.index("requests.get")].encode("utf-8"))
         assert fetch.range.start == types.Position(7, start)
         (action,) = await actions_at(client, path, fetch.range, only=["quickfix"])
-        assert action.title.startswith("Run in a thread: await loop.run_in_executor(None, ")
+        assert (
+            action.title == "Run in a thread: await asyncio.to_thread(requests.get, ...) (AEX100)"
+        )
         fixed = apply_edits(MIXED, document_edit(action).edits, lambda text: len(text.encode()))
-        assert "run_in_executor(None, functools.partial(requests.get, url))" in fixed
+        assert "data = await asyncio.to_thread(requests.get, url)" in fixed
         # Unasked kinds: the quick fix, and fix-all without its edit until it is resolved.
         quick, lazy = await actions_at(client, path, fetch.range)
         assert quick.title == action.title and lazy.kind == FIX_ALL and lazy.edit is None
         resolved = await client.code_action_resolve_async(lazy)
-        settings = Settings(target_version=(3, 8))
+        settings = Settings(target_version=(3, 10))
         expected = fix_source(MIXED, settings, Selection(select=("AEX100",))).text
         utf8 = lambda text: len(text.encode())  # noqa: E731
         assert apply_edits(MIXED, document_edit(resolved).edits, utf8) == expected
@@ -335,4 +337,5 @@ async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -
         assert client._server is not None
         assert client._server.returncode == 0
     finally:
-        await client.stop()
+        # Bounded: a failed assertion above must fail the test, not leave the suite waiting.
+        await asyncio.wait_for(client.stop(), TIMEOUT)

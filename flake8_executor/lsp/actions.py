@@ -125,8 +125,8 @@ def fix_all(analysis: Analysis, units: Units, lazy: bool) -> types.CodeAction | 
     Fixing a whole file takes a fixer run over all its findings, and clients ask for actions at
     every cursor move: a client that can resolve actions pays for it only when the user picks it.
     """
-    if not any(placed.finding.fixable for placed in analysis.placed):
-        return None
+    if not any(p.finding.fixable and not p.finding.unsafe for p in analysis.placed):
+        return None  # fix-all applies safe fixes only, as executor-fix does by default
     action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL)
     if lazy:
         action.data = {"uri": analysis.uri, "version": analysis.version}
