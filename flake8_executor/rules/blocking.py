@@ -280,15 +280,15 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     if not call.on_loop:
         return
     node = call.node
-    found = state.blocking_entry(node.func, call.scope)
+    found = state.lookup.blocking_call(call)
     if found is None:
+        if state.blocking_entry(node.func, call.scope) is not None:
+            return  # a catalog call that does not block as written (see ``blocking_call``)
         reach = state.helper_reach(node.func, call.scope)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
     qualified, entry = found
-    if entry.needs_args and not (node.args or node.keywords):
-        return
     kind = entry.kind
     fields = {
         "call": shown_call(node.func),
