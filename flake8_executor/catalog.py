@@ -96,6 +96,9 @@ SOURCES: dict[str, str] = {
     "blockbuster": "blockbuster's patched functions (cbornet/blockbuster, blockbuster.py), "
     "a runtime detector of blocking calls in asyncio",
     "measured": "measured: two threads vs one (README, Threads or processes?)",
+    "provisional": "kind from the library's implementation (Pillow's C core releases the GIL "
+    "around image operations; pandas' parsers build Python objects); the two-thread measurement "
+    "is pending (README, Threads or processes?)",
 }
 
 
@@ -275,10 +278,10 @@ CALLS: dict[str, Entry] = {
         "pandas.read_csv pandas.read_json pandas.read_parquet pandas.read_excel pandas.read_table"
         " pandas.read_feather pandas.read_pickle pandas.read_xml pandas.read_html",
         fix=Fix.PROCESS_POOL,
-        source="measured",
+        source="provisional",
         **_CPU,
     ),
-    "input": Entry(Kind.STDIN),
+    "input": Entry(Kind.STDIN, domain=Domain.WAITS),
     **_entries(
         Kind.FUTURE_WAIT,
         "concurrent.futures.wait concurrent.futures.as_completed",
@@ -354,10 +357,7 @@ CONSTRUCTORS: dict[str, str] = {
     ),
     **_same("pymongo.MongoClient", "pymongo.MongoClient pymongo.mongo_client.MongoClient"),
     **_same("elasticsearch.Elasticsearch", "elasticsearch.Elasticsearch"),
-    **_same(
-        "botocore.client.BaseClient",
-        "boto3.client boto3.session.Session.client",
-    ),
+    "boto3.client": "botocore.client.BaseClient",
     **_same("boto3.resource", "boto3.resource"),
     **_same("boto3.Session", "boto3.Session boto3.session.Session"),
     **_same("botocore.session.Session", "botocore.session.get_session botocore.session.Session"),
@@ -687,7 +687,7 @@ METHODS: dict[tuple[str, str], Entry] = {
         "PIL.Image.Image",
         Kind.CPU_RELEASES_GIL,
         "convert resize thumbnail rotate transpose filter quantize reduce save load",
-        source="measured",
+        source="provisional",
         **_CPU,
     ),
     # -- futures, Celery -------------------------------------------------------------------------
@@ -744,6 +744,7 @@ ANNOTATION_TYPES: dict[str, str] = {
     **_same("sqlalchemy.orm.Query", "sqlalchemy.orm.Query"),
     **_same("sqlite3.Cursor", "sqlite3.Cursor"),
     **_same("psycopg2.cursor", "psycopg2.extensions.cursor"),
+    **_same("psycopg.Connection", "psycopg.Connection"),
     **_same("psycopg.Cursor", "psycopg.Cursor"),
     **_same("pymysql.Cursor", "pymysql.cursors.Cursor pymysql.cursors.DictCursor"),
     **_same("pymongo.Database", "pymongo.database.Database"),
