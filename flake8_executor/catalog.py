@@ -175,9 +175,15 @@ CALLS: dict[str, Entry] = {
         Kind.IO,
         "urllib.request.urlopen urllib.request.urlretrieve urllib3.request"
         " socket.create_connection socket.getaddrinfo socket.gethostbyname socket.gethostbyname_ex"
-        " socket.gethostbyaddr socket.getfqdn socket.getnameinfo smtplib.SMTP smtplib.SMTP_SSL"
-        " smtplib.LMTP ftplib.FTP ftplib.FTP_TLS imaplib.IMAP4 imaplib.IMAP4_SSL poplib.POP3"
+        " socket.gethostbyaddr socket.getfqdn socket.getnameinfo imaplib.IMAP4 imaplib.IMAP4_SSL poplib.POP3"
         " poplib.POP3_SSL http.client.HTTPConnection.request select.select",
+        **_NET,
+    ),
+    # They connect when given a host (the docs), and only then.
+    **_entries(
+        Kind.IO,
+        "smtplib.SMTP smtplib.SMTP_SSL smtplib.LMTP ftplib.FTP ftplib.FTP_TLS",
+        needs_args=True,
         **_NET,
     ),
     # -- databases and services: connecting is a network round trip ------------------------------
