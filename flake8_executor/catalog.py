@@ -296,6 +296,8 @@ CALLS: dict[str, Entry] = {
     ),
 }
 
+HTTP_RESPONSE = "requests.Response"
+
 # Constructors and factory functions whose result the engine tracks: qualified name -> type.
 CONSTRUCTORS: dict[str, str] = {
     # network
@@ -369,6 +371,12 @@ CONSTRUCTORS: dict[str, str] = {
     **_same("botocore.session.Session", "botocore.session.get_session botocore.session.Session"),
     **_same("kafka.KafkaProducer", "kafka.KafkaProducer"),
     **_same("kafka.KafkaConsumer", "kafka.KafkaConsumer"),
+    # an HTTP response of requests, httpx, httpx2: its ``text``/``content`` is a whole body
+    **{
+        f"{module}.{verb}": HTTP_RESPONSE
+        for module in ("requests", "httpx", "httpx2")
+        for verb in _HTTP_VERBS.split()
+    },
     # processes, files
     "subprocess.Popen": "subprocess.Popen",
     **_same(
@@ -418,6 +426,8 @@ _PATH_SAME = "absolute resolve expanduser with_name with_suffix with_stem joinpa
 
 # (type, method) -> the type the method returns (``path / "x"`` is handled by the resolver).
 RETURNS: dict[tuple[str, str], str] = {
+    **_returns("requests.Session", HTTP_RESPONSE, _HTTP_VERBS),
+    **_returns("httpx.Client", HTTP_RESPONSE, _HTTP_VERBS),
     **_returns("pathlib.Path", "pathlib.Path", _PATH_SAME),
     **_returns(THREAD_POOL, FUTURE, "submit"),
     **_returns(PROCESS_POOL, FUTURE, "submit"),
@@ -472,6 +482,9 @@ ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     **SUBSCRIPT_TYPES,
     "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
 }
+# Attributes that hold a whole message body: CPU work on one is work on an unbounded input.
+BODY_ATTRIBUTES: dict[str, frozenset[str]] = {HTTP_RESPONSE: frozenset({"text", "content"})}
+
 # ``obj.name`` for one name.
 ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
     ("pathlib.Path", "parent"): "pathlib.Path",

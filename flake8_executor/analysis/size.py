@@ -4,7 +4,8 @@ Hashing, compressing or parsing a value costs in proportion to its size. Read by
 asyncio code (README, "Precision"), these calls were almost always given something small: a
 websocket key, a nonce, a cookie, an etag, a database value. So a sized entry fires only when its
 input is *evidently* large or unbounded: the result of a ``read()`` (a file, a stream, a network
-body: ``await request.read()``, ``await request.body()``, ``f.read()``), a file object itself, or
+body: ``await request.read()``, ``await request.body()``, ``f.read()``), the ``text``/``content``
+of an HTTP response (``requests.get(url).text``), a file object itself, or
 a name bound only to such values; ``.decode()``/``.encode()`` of one is one too. Anything else,
 literals, ``os.urandom(16)``, a ``uuid``, a parameter of unknown size, stays silent.
 """
@@ -15,7 +16,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_executor.analysis.resolve import Binding, Scope
-from flake8_executor.catalog import Kind
+from flake8_executor.catalog import BODY_ATTRIBUTES, Kind
 
 if TYPE_CHECKING:
     from flake8_executor.analysis.lookup import CatalogLookup
@@ -60,6 +61,9 @@ def evidently_large(node: ast.expr, scope: Scope, lookup: CatalogLookup, depth: 
                 return evidently_large(func.value, scope, lookup, depth + 1)
         found = lookup.blocking_entry(func, scope)
         return found is not None and found[1].kind is Kind.FILE  # a file object: open(p)
+    if isinstance(node, ast.Attribute):
+        owner = lookup.resolver.type_of(node.value, scope)
+        return isinstance(owner, str) and node.attr in BODY_ATTRIBUTES.get(owner, ())
     if isinstance(node, ast.Name):
         bindings = scope.lookup(node.id)
         if not bindings:
