@@ -566,10 +566,12 @@ METHODS: dict[tuple[str, str], Entry] = {
     ),
     **_methods("urllib.request.OpenerDirector", Kind.IO, "open", **_NET),
     # -- databases and services ------------------------------------------------------------------
+    # Not rewritten: a sqlite3 connection may only be used in the thread that made it.
     **_methods(
         "sqlite3.Connection",
         Kind.IO,
         "execute executemany executescript commit rollback backup",
+        fix=None,
         source="blockbuster",
         **_DB,
     ),
@@ -577,6 +579,7 @@ METHODS: dict[tuple[str, str], Entry] = {
         "sqlite3.Cursor",
         Kind.IO,
         "execute executemany executescript fetchone fetchmany fetchall",
+        fix=None,
         source="blockbuster",
         **_DB,
     ),

@@ -71,8 +71,9 @@ AEX100 = Code(
         "    return requests.get(url).json()  # error: AEX100\n",
         use_instead="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
-        fix=_TO_THREAD_FIX + " An async client (`httpx.AsyncClient`, `aiohttp`) is the better cure "
-        "where you can change the code.",
+        fix=_TO_THREAD_FIX + " Not for `sqlite3` connections and cursors: they belong to the "
+        "thread that made them. An async client (`httpx.AsyncClient`, `aiohttp`, `asyncpg`, "
+        "`redis.asyncio`) is the better cure where you can change the code.",
         fixed="import requests\nimport asyncio\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         invalid=(
