@@ -96,9 +96,8 @@ SOURCES: dict[str, str] = {
     "blockbuster": "blockbuster's patched functions (cbornet/blockbuster, blockbuster.py), "
     "a runtime detector of blocking calls in asyncio",
     "measured": "measured: two threads vs one (README, Threads or processes?)",
-    "provisional": "kind from the library's implementation (Pillow's C core releases the GIL "
-    "around image operations; pandas' parsers build Python objects); the two-thread measurement "
-    "is pending (README, Threads or processes?)",
+    "provisional": "kind from the library's engine, not measured yet (Arrow's readers release "
+    "the GIL; openpyxl, pickle, lxml and html5lib build Python objects)",
 }
 
 
@@ -278,11 +277,27 @@ CALLS: dict[str, Entry] = {
         data_arg=0,
         **_CPU,
     ),
-    # pandas readers: a whole file read and parsed (pandas docs: I/O tools).
+    # pandas readers: a whole file read and parsed. Measured (README): the C parser of read_csv
+    # releases the GIL (1.94), read_json holds it (1.02); the others by their engines: Arrow's
+    # readers release it, openpyxl, pickle, lxml and html5lib build Python objects.
+    **_entries(
+        Kind.CPU_RELEASES_GIL,
+        "pandas.read_csv pandas.read_table",
+        source="measured",
+        **_CPU,
+    ),
+    **_entries(
+        Kind.CPU_RELEASES_GIL,
+        "pandas.read_parquet pandas.read_feather",
+        source="provisional",
+        **_CPU,
+    ),
+    "pandas.read_json": Entry(
+        Kind.CPU_HOLDS_GIL, Fix.PROCESS_POOL, source="measured", domain=Domain.CPU
+    ),
     **_entries(
         Kind.CPU_HOLDS_GIL,
-        "pandas.read_csv pandas.read_json pandas.read_parquet pandas.read_excel pandas.read_table"
-        " pandas.read_feather pandas.read_pickle pandas.read_xml pandas.read_html",
+        "pandas.read_excel pandas.read_pickle pandas.read_xml pandas.read_html",
         fix=Fix.PROCESS_POOL,
         source="provisional",
         **_CPU,
@@ -704,12 +719,12 @@ METHODS: dict[tuple[str, str], Entry] = {
         "apply map starmap join",
         **_WAITS,
     ),
-    # -- CPU: Pillow (decoding, resampling, encoding) ----------------------------------------------
+    # -- CPU: Pillow; measured (README): resize, rotate, convert, PNG save release the GIL ----
     **_methods(
         "PIL.Image.Image",
         Kind.CPU_RELEASES_GIL,
         "convert resize thumbnail rotate transpose filter quantize reduce save load",
-        source="provisional",
+        source="measured",
         **_CPU,
     ),
     # -- futures, Celery -------------------------------------------------------------------------

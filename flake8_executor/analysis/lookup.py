@@ -41,8 +41,11 @@ class CatalogLookup:
 
         ``func`` is what is called or passed (``requests.get``, ``session.get``, ``path.read_text``).
         """
-        is_attribute = isinstance(func, ast.Attribute)
-        if is_attribute and not self.any_method and func.attr not in self.attribute_names:  # type: ignore[union-attr]
+        if (
+            isinstance(func, ast.Attribute)
+            and not self.any_method
+            and func.attr not in self.attribute_names
+        ):
             return None  # no catalog name nor tracked method ends so: skip the resolution
         resolver = self.resolver
         name = resolver.qualified_name(func, scope)
