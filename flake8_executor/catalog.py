@@ -1,13 +1,20 @@
-"""The one catalog of blocking callables: qualified name -> kind.
+"""The one catalog of blocking callables, and the small type model that finds them on objects.
 
-Every rule and the fixer read this table; nothing else in the package names a blocking function. The
-kind decides the code (``AEX100``..``AEX107``, see ``rules/blocking.py``), the words of the message
-and which executor suits the work (threads for I/O and for C code that releases the GIL, processes
-for parses that hold it).
+Every rule and the fixer read these tables; nothing else in the package names a blocking function.
+The kind decides the code (``AEX100``..``AEX108``, see ``rules/blocking.py``), the words of the
+message and which executor suits the work (threads for I/O and for C code that releases the GIL,
+processes for parses that hold it).
 
 Names are written as Python resolves them: ``requests.get`` for ``import requests; requests.get(...)``,
-and bare names (``open``, ``input``) for builtins. Methods of tracked objects (``requests.Session()``,
-``pathlib.Path(...)``, ...) are keyed by the object's type and the method name.
+and bare names (``open``, ``input``) for builtins. Objects are typed as data too: a constructor or
+factory gives a type (``psycopg2.connect`` -> ``psycopg2.connection``), a method of a type gives
+another (``connection.cursor()`` -> ``psycopg2.cursor``), and so do calling an object
+(``sessionmaker(...)()``), subscripting it (``MongoClient()["db"]``) and reading an attribute
+(``client.db.coll``). A method of a type is blocking by ``METHODS`` or, for clients whose every
+method is a request (a boto3 client), by ``ANY_METHOD`` minus its exceptions. Each lookup is one
+dict access. Every entry names its source (``SOURCES``): the library's docs, a peer's list, a
+runtime detector's list, or a measurement; async counterparts (``redis.asyncio``, ``motor``,
+``httpx.AsyncClient``...) are simply not in the tables, so they never fire.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class Kind(str, enum.Enum):
     CPU_HOLDS_GIL = "cpu-holds-gil"
     STDIN = "stdin"
     FUTURE_WAIT = "future-wait"
+    THREAD_WAIT = "thread-wait"
 
     @property
     def why(self) -> str:
@@ -49,20 +57,48 @@ KIND_WHY: dict[Kind, str] = {
     Kind.CPU_HOLDS_GIL: "CPU-heavy parse that holds the GIL",
     Kind.STDIN: "waits for the terminal",
     Kind.FUTURE_WAIT: "waits for a concurrent.futures future",
+    Kind.THREAD_WAIT: "waits for another thread or process",
 }
 
 # Kinds that an executor can take; the order is severity, used when one helper reaches several kinds.
-THREAD_KINDS = frozenset({Kind.IO, Kind.SLEEP, Kind.SUBPROCESS, Kind.FILE, Kind.STDIN})
+THREAD_KINDS = frozenset(
+    {Kind.IO, Kind.SLEEP, Kind.SUBPROCESS, Kind.FILE, Kind.STDIN, Kind.THREAD_WAIT}
+)
 SEVERITY: tuple[Kind, ...] = (
     Kind.IO,
     Kind.SUBPROCESS,
     Kind.SLEEP,
     Kind.STDIN,
+    Kind.THREAD_WAIT,
     Kind.FILE,
     Kind.FUTURE_WAIT,
     Kind.CPU_HOLDS_GIL,
     Kind.CPU_RELEASES_GIL,
 )
+
+
+class Domain(str, enum.Enum):
+    """What part of the world an entry waits on; README lists the catalog by domain."""
+
+    NETWORK = "network"
+    DATABASES = "databases and services"
+    PROCESSES = "processes"
+    FILES = "files"
+    WAITS = "waits"
+    CPU = "CPU"
+
+
+# Where an entry comes from: a key of this table is written on every entry.
+SOURCES: dict[str, str] = {
+    "docs": "the library's own documentation of the call (it performs I/O or waits)",
+    "flake8-async": "flake8-async's ASYNC2xx lists (python-trio/flake8-async, visitor2xx.py); "
+    "ruff's ASYNC rules port them",
+    "blockbuster": "blockbuster's patched functions (cbornet/blockbuster, blockbuster.py), "
+    "a runtime detector of blocking calls in asyncio",
+    "measured": "measured: two threads vs one (README, Threads or processes?)",
+    "provisional": "kind from the library's engine, not measured yet (Arrow's readers release "
+    "the GIL; openpyxl, pickle, lxml and html5lib build Python objects)",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,15 @@ class Entry:
     fix: Fix | None = Fix.TO_THREAD  # None: the finding is reported, never rewritten
     # A call only blocks when it is given data (``hashlib.sha256()`` alone costs nothing).
     needs_args: bool = False
+    # CPU work whose cost is its input's size: the index of the data argument. Such a call is
+    # reported only when that input is evidently large or unbounded (``analysis/size.py``); -1:
+    # the call is reported whatever its input (slow by design, or it reads a whole file).
+    data_arg: int = -1
+    # A keyword that makes the call return at once when false (``q.get(block=False)``); the same
+    # value as the first positional argument does too (``lock.acquire(False)``).
+    blocking_flag: str | None = None
+    source: str = "docs"
+    domain: Domain | None = None
 
 
 def _entries(kind: Kind, names: str, **extra: object) -> dict[str, Entry]:
@@ -80,74 +125,306 @@ def _entries(kind: Kind, names: str, **extra: object) -> dict[str, Entry]:
     return {name: entry for name in names.split()}
 
 
+def _methods(owner: str, kind: Kind, names: str, **extra: object) -> dict[tuple[str, str], Entry]:
+    entry = Entry(kind, **extra)  # type: ignore[arg-type]
+    return {(owner, name): entry for name in names.split()}
+
+
+def _same(type_: str, names: str) -> dict[str, str]:
+    return {name: type_ for name in names.split()}
+
+
+def _returns(owner: str, type_: str, names: str) -> dict[tuple[str, str], str]:
+    return {(owner, name): type_ for name in names.split()}
+
+
+_NET = {"domain": Domain.NETWORK}
+_DB = {"domain": Domain.DATABASES}
+_PROC = {"domain": Domain.PROCESSES}
+_FILES = {"domain": Domain.FILES}
+_WAITS = {"domain": Domain.WAITS}
+_CPU = {"domain": Domain.CPU}
+
 _HTTP_VERBS = "get post put patch delete head options request"
 _HASH_ALGOS = (
     "md5 sha1 sha224 sha256 sha384 sha512 sha3_224 sha3_256 sha3_384 sha3_512 blake2b blake2s"
 )
+_DBAPI_CURSOR = "execute executemany callproc fetchone fetchmany fetchall nextset"
+_SOCKET_METHODS = (
+    "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg recvmsg_into send"
+    " sendall sendto sendmsg sendfile"
+)
+_FILE_READS = "read readline readlines readinto write writelines"
 
 # Module-level callables, by qualified name.
 CALLS: dict[str, Entry] = {
-    **_entries(Kind.IO, " ".join(f"requests.{verb}" for verb in _HTTP_VERBS.split())),
-    **_entries(Kind.IO, " ".join(f"httpx.{verb}" for verb in [*_HTTP_VERBS.split(), "stream"])),
+    # -- network ---------------------------------------------------------------------------------
+    **_entries(Kind.IO, " ".join(f"requests.{verb}" for verb in _HTTP_VERBS.split()), **_NET),
+    **_entries(
+        Kind.IO,
+        " ".join(
+            f"{module}.{verb}"
+            for module in ("httpx", "httpx2")
+            for verb in [*_HTTP_VERBS.split(), "stream"]
+        ),
+        source="flake8-async",
+        **_NET,
+    ),
     **_entries(
         Kind.IO,
         "urllib.request.urlopen urllib.request.urlretrieve urllib3.request"
         " socket.create_connection socket.getaddrinfo socket.gethostbyname socket.gethostbyname_ex"
-        " socket.gethostbyaddr socket.getfqdn smtplib.SMTP smtplib.SMTP_SSL ftplib.FTP ftplib.FTP_TLS"
-        " http.client.HTTPConnection.request",
+        " socket.gethostbyaddr socket.getfqdn socket.getnameinfo imaplib.IMAP4 imaplib.IMAP4_SSL poplib.POP3"
+        " poplib.POP3_SSL http.client.HTTPConnection.request select.select",
+        **_NET,
     ),
-    "time.sleep": Entry(Kind.SLEEP, Fix.ASYNC_SLEEP),
+    # They connect when given a host (the docs), and only then.
+    **_entries(
+        Kind.IO,
+        "smtplib.SMTP smtplib.SMTP_SSL smtplib.LMTP ftplib.FTP ftplib.FTP_TLS",
+        needs_args=True,
+        **_NET,
+    ),
+    # -- databases and services: connecting is a network round trip ------------------------------
+    **_entries(
+        Kind.IO,
+        "psycopg2.connect psycopg.connect psycopg.Connection.connect pymysql.connect"
+        " pymysql.Connect MySQLdb.connect MySQLdb.Connect kafka.KafkaProducer kafka.KafkaConsumer",
+        **_DB,
+    ),
+    # -- processes -------------------------------------------------------------------------------
+    "time.sleep": Entry(Kind.SLEEP, Fix.ASYNC_SLEEP, domain=Domain.WAITS),
     **_entries(
         Kind.SUBPROCESS,
         "subprocess.run subprocess.call subprocess.check_call subprocess.check_output"
         " subprocess.getoutput subprocess.getstatusoutput os.system os.popen os.wait os.waitpid"
         " os.wait3 os.wait4",
+        **_PROC,
     ),
+    # fork/exec of a child is done on the calling thread (flake8-async ASYNC220/221/222).
+    **_entries(
+        Kind.SUBPROCESS,
+        "subprocess.Popen os.waitid os.posix_spawn os.posix_spawnp"
+        + "".join(f" os.spawn{suffix}" for suffix in "l le lp lpe v ve vp vpe".split()),
+        source="flake8-async",
+        **_PROC,
+    ),
+    "os.fork": Entry(Kind.SUBPROCESS, None, source="flake8-async", domain=Domain.PROCESSES),
+    # -- files -----------------------------------------------------------------------------------
     **_entries(
         Kind.FILE,
         "open io.open os.fdopen shutil.copy shutil.copy2 shutil.copyfile shutil.copytree"
-        " shutil.move shutil.rmtree",
+        " shutil.move shutil.rmtree shutil.make_archive shutil.unpack_archive shutil.copyfileobj"
+        " shutil.disk_usage os.listdir os.scandir os.walk os.makedirs os.removedirs os.rename"
+        " os.rmdir os.remove glob.glob glob.iglob tempfile.TemporaryFile"
+        " tempfile.NamedTemporaryFile tempfile.TemporaryDirectory tempfile.mkstemp"
+        " tempfile.mkdtemp",
+        **_FILES,
+    ),
+    **_entries(Kind.FILE, "io.open_code", source="flake8-async", **_FILES),
+    # blockbuster patches these; the other metadata reads (``os.path.exists``...) are left out:
+    # no runtime detector patches them, they answer in microseconds on a local disk.
+    **_entries(
+        Kind.FILE,
+        "os.stat os.mkdir os.replace os.readlink os.unlink",
+        source="blockbuster",
+        **_FILES,
+    ),
+    # -- CPU -------------------------------------------------------------------------------------
+    # Slow by design, whatever the input: fires on any call.
+    **_entries(
+        Kind.CPU_RELEASES_GIL,
+        "hashlib.pbkdf2_hmac hashlib.scrypt bcrypt.hashpw bcrypt.checkpw bcrypt.kdf",
+        source="measured",
+        **_CPU,
     ),
     **_entries(
         Kind.CPU_RELEASES_GIL,
-        "hashlib.pbkdf2_hmac hashlib.scrypt zlib.compress zlib.decompress gzip.compress"
-        " gzip.decompress bz2.compress bz2.decompress lzma.compress lzma.decompress"
-        " bcrypt.hashpw bcrypt.checkpw bcrypt.kdf",
+        "zlib.compress zlib.decompress gzip.compress gzip.decompress bz2.compress bz2.decompress"
+        " lzma.compress lzma.decompress",
+        source="measured",
+        data_arg=0,
+        **_CPU,
     ),
     **_entries(
         Kind.CPU_RELEASES_GIL,
-        " ".join(f"hashlib.{algo}" for algo in _HASH_ALGOS.split()) + " hashlib.new",
+        " ".join(f"hashlib.{algo}" for algo in _HASH_ALGOS.split()),
         needs_args=True,
+        source="measured",
+        data_arg=0,
+        **_CPU,
+    ),
+    "hashlib.new": Entry(
+        Kind.CPU_RELEASES_GIL, needs_args=True, source="measured", data_arg=1, domain=Domain.CPU
+    ),
+    # Parses of a whole file or stream: the input is a file, fires on any call.
+    **_entries(
+        Kind.CPU_HOLDS_GIL,
+        "json.load xml.etree.ElementTree.parse xml.etree.ElementTree.iterparse"
+        " xml.dom.minidom.parse lxml.etree.parse pickle.load",
+        fix=Fix.PROCESS_POOL,
+        source="measured",
+        **_CPU,
+    ),
+    # Parses of a value in memory: reported when that value is evidently large (see data_arg).
+    **_entries(
+        Kind.CPU_HOLDS_GIL,
+        "json.loads xml.etree.ElementTree.fromstring xml.etree.ElementTree.XML"
+        " xml.dom.minidom.parseString lxml.etree.fromstring lxml.etree.XML pickle.loads yaml.load"
+        " yaml.safe_load yaml.full_load yaml.unsafe_load",
+        fix=Fix.PROCESS_POOL,
+        source="measured",
+        data_arg=0,
+        **_CPU,
+    ),
+    # pandas readers: a whole file read and parsed. Measured (README): the C parser of read_csv
+    # releases the GIL (1.94), read_json holds it (1.02); the others by their engines: Arrow's
+    # readers release it, openpyxl, pickle, lxml and html5lib build Python objects.
+    **_entries(
+        Kind.CPU_RELEASES_GIL,
+        "pandas.read_csv pandas.read_table",
+        source="measured",
+        **_CPU,
+    ),
+    **_entries(
+        Kind.CPU_RELEASES_GIL,
+        "pandas.read_parquet pandas.read_feather",
+        source="provisional",
+        **_CPU,
+    ),
+    "pandas.read_json": Entry(
+        Kind.CPU_HOLDS_GIL, Fix.PROCESS_POOL, source="measured", domain=Domain.CPU
     ),
     **_entries(
         Kind.CPU_HOLDS_GIL,
-        "json.load json.loads xml.etree.ElementTree.parse xml.etree.ElementTree.fromstring"
-        " xml.etree.ElementTree.XML xml.etree.ElementTree.iterparse xml.dom.minidom.parse"
-        " xml.dom.minidom.parseString lxml.etree.parse lxml.etree.fromstring lxml.etree.XML"
-        " pickle.load pickle.loads yaml.load yaml.safe_load yaml.full_load yaml.unsafe_load",
+        "pandas.read_excel pandas.read_pickle pandas.read_xml pandas.read_html",
         fix=Fix.PROCESS_POOL,
+        source="provisional",
+        **_CPU,
     ),
-    "input": Entry(Kind.STDIN),
+    "input": Entry(Kind.STDIN, domain=Domain.WAITS),
     **_entries(
-        Kind.FUTURE_WAIT, "concurrent.futures.wait concurrent.futures.as_completed", fix=None
+        Kind.FUTURE_WAIT,
+        "concurrent.futures.wait concurrent.futures.as_completed",
+        fix=None,
+        domain=Domain.WAITS,
     ),
 }
 
-# Constructors whose result the engine tracks: qualified constructor name -> object type.
+HTTP_RESPONSE = "requests.Response"
+
+# Constructors and factory functions whose result the engine tracks: qualified name -> type.
 CONSTRUCTORS: dict[str, str] = {
-    "requests.Session": "requests.Session",
-    "requests.session": "requests.Session",
-    "requests.sessions.Session": "requests.Session",
-    "httpx.Client": "httpx.Client",
-    "urllib3.PoolManager": "urllib3.PoolManager",
-    "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
-    "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
-    "pathlib.Path": "pathlib.Path",
-    "pathlib.PosixPath": "pathlib.Path",
-    "pathlib.WindowsPath": "pathlib.Path",
-    "pathlib.Path.home": "pathlib.Path",
-    "pathlib.Path.cwd": "pathlib.Path",
+    # network
+    **_same("requests.Session", "requests.Session requests.session requests.sessions.Session"),
+    **_same("httpx.Client", "httpx.Client httpx2.Client"),
+    **_same(
+        "urllib3.PoolManager",
+        "urllib3.PoolManager urllib3.ProxyManager urllib3.HTTPConnectionPool"
+        " urllib3.HTTPSConnectionPool urllib3.connection_from_url urllib3.proxy_from_url"
+        " urllib3.connectionpool.HTTPConnectionPool urllib3.connectionpool.HTTPSConnectionPool"
+        " urllib3.connectionpool.connection_from_url urllib3.poolmanager.PoolManager"
+        " urllib3.poolmanager.ProxyManager urllib3.poolmanager.proxy_from_url",
+    ),
+    **_same("http.client.HTTPConnection", "http.client.HTTPConnection http.client.HTTPSConnection"),
+    **_same(
+        "socket.socket",
+        "socket.socket socket.create_connection socket.create_server socket.fromfd",
+    ),
+    **_same("ssl.SSLContext", "ssl.SSLContext ssl.create_default_context"),
+    **_same("smtplib.SMTP", "smtplib.SMTP smtplib.SMTP_SSL smtplib.LMTP"),
+    **_same("ftplib.FTP", "ftplib.FTP ftplib.FTP_TLS"),
+    **_same("imaplib.IMAP4", "imaplib.IMAP4 imaplib.IMAP4_SSL imaplib.IMAP4_stream"),
+    **_same("poplib.POP3", "poplib.POP3 poplib.POP3_SSL"),
+    **_same("xmlrpc.client.ServerProxy", "xmlrpc.client.ServerProxy xmlrpc.client.Server"),
+    "paramiko.SSHClient": "paramiko.SSHClient",
+    "paramiko.client.SSHClient": "paramiko.SSHClient",
+    **_same(
+        "urllib.request.OpenerDirector",
+        "urllib.request.build_opener urllib.request.OpenerDirector",
+    ),
+    # databases and services
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.Connection": "sqlite3.Connection",
+    **_same(
+        "psycopg2.connection",
+        "psycopg2.connect psycopg2.extensions.connection psycopg2.extras.DictConnection"
+        " psycopg2.extras.RealDictConnection",
+    ),
+    **_same(
+        "psycopg2.pool",
+        "psycopg2.pool.SimpleConnectionPool psycopg2.pool.ThreadedConnectionPool",
+    ),
+    **_same("psycopg.Connection", "psycopg.connect psycopg.Connection.connect"),
+    **_same("psycopg_pool.ConnectionPool", "psycopg_pool.ConnectionPool"),
+    **_same(
+        "pymysql.Connection",
+        "pymysql.connect pymysql.Connect pymysql.connections.Connection MySQLdb.connect"
+        " MySQLdb.Connect MySQLdb.Connection MySQLdb.connections.Connection",
+    ),
+    **_same("sqlalchemy.Engine", "sqlalchemy.create_engine sqlmodel.create_engine"),
+    **_same(
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.sessionmaker sqlalchemy.orm.session.sessionmaker",
+    ),
+    **_same(
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.Session sqlalchemy.orm.session.Session sqlalchemy.orm.scoped_session"
+        " sqlmodel.Session",
+    ),
+    **_same(
+        "redis.Redis",
+        "redis.Redis redis.StrictRedis redis.client.Redis redis.client.StrictRedis"
+        " redis.from_url redis.Redis.from_url redis.StrictRedis.from_url"
+        " redis.cluster.RedisCluster redis.RedisCluster",
+    ),
+    **_same("pymongo.MongoClient", "pymongo.MongoClient pymongo.mongo_client.MongoClient"),
+    **_same("elasticsearch.Elasticsearch", "elasticsearch.Elasticsearch"),
+    "boto3.client": "botocore.client.BaseClient",
+    **_same("boto3.resource", "boto3.resource"),
+    **_same("boto3.Session", "boto3.Session boto3.session.Session"),
+    **_same("botocore.session.Session", "botocore.session.get_session botocore.session.Session"),
+    **_same("kafka.KafkaProducer", "kafka.KafkaProducer"),
+    **_same("kafka.KafkaConsumer", "kafka.KafkaConsumer"),
+    # an HTTP response of requests, httpx, httpx2: its ``text``/``content`` is a whole body
+    **{
+        f"{module}.{verb}": HTTP_RESPONSE
+        for module in ("requests", "httpx", "httpx2")
+        for verb in _HTTP_VERBS.split()
+    },
+    # processes, files
     "subprocess.Popen": "subprocess.Popen",
+    **_same(
+        "pathlib.Path",
+        "pathlib.Path pathlib.PosixPath pathlib.WindowsPath pathlib.Path.home pathlib.Path.cwd",
+    ),
+    "zipfile.ZipFile": "zipfile.ZipFile",
+    **_same("tarfile.TarFile", "tarfile.open tarfile.TarFile"),
+    # waits
+    **_same(
+        "threading.Lock",
+        "threading.Lock threading.RLock multiprocessing.Lock multiprocessing.RLock",
+    ),
+    **_same(
+        "threading.Semaphore",
+        "threading.Semaphore threading.BoundedSemaphore multiprocessing.Semaphore"
+        " multiprocessing.BoundedSemaphore",
+    ),
+    **_same("threading.Condition", "threading.Condition multiprocessing.Condition"),
+    **_same(
+        "threading.Event",
+        "threading.Event threading.Barrier multiprocessing.Event multiprocessing.Barrier",
+    ),
+    **_same("threading.Thread", "threading.Thread threading.Timer multiprocessing.Process"),
+    **_same(
+        "queue.Queue",
+        "queue.Queue queue.LifoQueue queue.PriorityQueue queue.SimpleQueue multiprocessing.Queue"
+        " multiprocessing.JoinableQueue multiprocessing.SimpleQueue",
+    ),
+    **_same("multiprocessing.pool.Pool", "multiprocessing.Pool multiprocessing.pool.Pool"),
+    # CPU
+    **_same("PIL.Image.Image", "PIL.Image.open PIL.Image.new PIL.Image.frombytes PIL.Image.Image"),
+    # executors and Celery (AEX107, AEX2xx)
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
@@ -160,33 +437,332 @@ PROCESS_POOL = "concurrent.futures.ProcessPoolExecutor"
 FUTURE = "concurrent.futures.Future"
 EXECUTOR_TYPES = frozenset({THREAD_POOL, PROCESS_POOL})
 
-# Methods of a tracked type that return the same type (``path.parent``, ``path / "x"`` are handled
-# by the type inference itself): ``Path(...).resolve().read_text()`` is still a file read.
-SAME_TYPE_METHODS: dict[str, frozenset[str]] = {
-    "pathlib.Path": frozenset(
-        "absolute resolve expanduser with_name with_suffix with_stem joinpath relative_to".split()
+_PATH_SAME = "absolute resolve expanduser with_name with_suffix with_stem joinpath relative_to"
+
+# (type, method) -> the type the method returns (``path / "x"`` is handled by the resolver).
+RETURNS: dict[tuple[str, str], str] = {
+    **_returns("requests.Session", HTTP_RESPONSE, _HTTP_VERBS),
+    **_returns("httpx.Client", HTTP_RESPONSE, _HTTP_VERBS),
+    **_returns("pathlib.Path", "pathlib.Path", _PATH_SAME),
+    **_returns(THREAD_POOL, FUTURE, "submit"),
+    **_returns(PROCESS_POOL, FUTURE, "submit"),
+    **_returns("celery.Task", "celery.result.AsyncResult", "delay apply_async"),
+    ("socket.socket", "accept"): "socket.socket",  # (conn, address) in truth; rarely kept whole
+    ("socket.socket", "makefile"): "socket.SocketIO",
+    ("ssl.SSLContext", "wrap_socket"): "ssl.SSLSocket",
+    ("paramiko.SSHClient", "open_sftp"): "paramiko.SFTPClient",
+    ("sqlite3.Connection", "cursor"): "sqlite3.Cursor",
+    ("sqlite3.Connection", "execute"): "sqlite3.Cursor",
+    ("psycopg2.connection", "cursor"): "psycopg2.cursor",
+    ("psycopg2.pool", "getconn"): "psycopg2.connection",
+    **_returns("psycopg.Connection", "psycopg.Cursor", "cursor execute"),
+    ("psycopg_pool.ConnectionPool", "connection"): "psycopg.Connection",
+    ("psycopg_pool.ConnectionPool", "getconn"): "psycopg.Connection",
+    ("pymysql.Connection", "cursor"): "pymysql.Cursor",
+    **_returns("sqlalchemy.Engine", "sqlalchemy.Connection", "connect begin"),
+    **_returns("sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.Session", "begin"),
+    ("sqlalchemy.orm.Session", "query"): "sqlalchemy.orm.Query",
+    **_returns(
+        "sqlalchemy.orm.Query",
+        "sqlalchemy.orm.Query",
+        "filter filter_by join outerjoin order_by group_by limit offset options where distinct",
+    ),
+    ("redis.Redis", "pipeline"): "redis.client.Pipeline",
+    ("redis.Redis", "pubsub"): "redis.client.PubSub",
+    **_returns("pymongo.MongoClient", "pymongo.Database", "get_database get_default_database"),
+    ("pymongo.Database", "get_collection"): "pymongo.Collection",
+    **_returns("pymongo.Collection", "pymongo.Cursor", "find find_raw_batches"),
+    **_returns("pymongo.Cursor", "pymongo.Cursor", "sort limit skip batch_size hint where"),
+    ("boto3.Session", "client"): "botocore.client.BaseClient",
+    ("boto3.Session", "resource"): "boto3.resource",
+    ("botocore.session.Session", "create_client"): "botocore.client.BaseClient",
+    ("botocore.client.BaseClient", "get_waiter"): "botocore.waiter.Waiter",
+    **_returns(
+        "PIL.Image.Image",
+        "PIL.Image.Image",
+        "convert resize rotate crop copy transpose filter quantize reduce",
     ),
 }
-SAME_TYPE_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "pathlib.Path": frozenset({"parent"}),
+
+# Calling an object of a type (``Session = sessionmaker(engine); Session()``) gives another.
+CALL_RETURNS: dict[str, str] = {"sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.Session"}
+
+# ``obj[key]`` and ``obj.name`` (any name): pymongo's databases and collections.
+SUBSCRIPT_TYPES: dict[str, str] = {
+    "pymongo.MongoClient": "pymongo.Database",
+    "pymongo.Database": "pymongo.Collection",
+    "pymongo.Collection": "pymongo.Collection",
+}
+ANY_ATTRIBUTE_TYPES: dict[str, str] = {
+    **SUBSCRIPT_TYPES,
+    "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
+}
+# Attributes that hold a whole message body: CPU work on one is work on an unbounded input.
+BODY_ATTRIBUTES: dict[str, frozenset[str]] = {HTTP_RESPONSE: frozenset({"text", "content"})}
+
+# ``obj.name`` for one name.
+ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
+    ("pathlib.Path", "parent"): "pathlib.Path",
 }
 
 # Methods of tracked objects: (object type, method) -> entry.
 METHODS: dict[tuple[str, str], Entry] = {
-    **{("requests.Session", verb): Entry(Kind.IO) for verb in _HTTP_VERBS.split()},
-    **{("httpx.Client", verb): Entry(Kind.IO) for verb in [*_HTTP_VERBS.split(), "send", "stream"]},
-    **{("urllib3.PoolManager", verb): Entry(Kind.IO) for verb in ("request", "urlopen")},
-    **{
-        ("pathlib.Path", method): Entry(Kind.FILE)
-        for method in "read_text read_bytes write_text write_bytes open".split()
-    },
-    ("subprocess.Popen", "wait"): Entry(Kind.SUBPROCESS),
-    ("subprocess.Popen", "communicate"): Entry(Kind.SUBPROCESS),
-    (FUTURE, "result"): Entry(Kind.FUTURE_WAIT, Fix.WRAP_FUTURE),
-    (FUTURE, "exception"): Entry(Kind.FUTURE_WAIT, None),
-    ("celery.result.AsyncResult", "get"): Entry(Kind.IO, None),
-    ("celery.Task", "delay"): Entry(Kind.IO),
-    ("celery.Task", "apply_async"): Entry(Kind.IO),
+    # -- network ---------------------------------------------------------------------------------
+    **_methods("requests.Session", Kind.IO, f"{_HTTP_VERBS} send", **_NET),
+    **_methods(
+        "httpx.Client",
+        Kind.IO,
+        f"{_HTTP_VERBS} send stream close",
+        source="flake8-async",
+        **_NET,
+    ),
+    **_methods(
+        "urllib3.PoolManager",
+        Kind.IO,
+        "request urlopen request_encode_url request_encode_body",
+        source="flake8-async",
+        **_NET,
+    ),
+    **_methods(
+        "http.client.HTTPConnection",
+        Kind.IO,
+        "connect request getresponse send endheaders",
+        **_NET,
+    ),
+    **_methods("socket.socket", Kind.IO, _SOCKET_METHODS, source="blockbuster", **_NET),
+    **_methods(
+        "ssl.SSLSocket",
+        Kind.IO,
+        f"{_SOCKET_METHODS} read write do_handshake",
+        source="blockbuster",
+        **_NET,
+    ),
+    **_methods("socket.SocketIO", Kind.IO, _FILE_READS, source="blockbuster", **_NET),
+    # They read certificate files from disk.
+    **_methods(
+        "ssl.SSLContext",
+        Kind.FILE,
+        "load_verify_locations load_cert_chain load_default_certs set_default_verify_paths",
+        **_NET,
+    ),
+    **_methods(
+        "smtplib.SMTP",
+        Kind.IO,
+        "connect login starttls ehlo helo ehlo_or_helo_if_needed sendmail send_message quit noop"
+        " verify rset docmd auth",
+        **_NET,
+    ),
+    **_methods(
+        "ftplib.FTP",
+        Kind.IO,
+        "connect login retrbinary retrlines storbinary storlines nlst dir mlsd cwd pwd mkd rmd"
+        " delete rename size quit sendcmd voidcmd",
+        **_NET,
+    ),
+    **_methods(
+        "imaplib.IMAP4",
+        Kind.IO,
+        "login authenticate select examine search fetch store copy append expunge close logout"
+        " list uid noop starttls",
+        **_NET,
+    ),
+    **_methods(
+        "poplib.POP3",
+        Kind.IO,
+        "user pass_ apop stat list retr dele top uidl noop rset quit",
+        **_NET,
+    ),
+    **_methods("paramiko.SSHClient", Kind.IO, "connect exec_command open_sftp", **_NET),
+    **_methods(
+        "paramiko.SFTPClient",
+        Kind.IO,
+        "get put listdir listdir_attr stat lstat open remove rename mkdir rmdir chdir",
+        **_NET,
+    ),
+    **_methods("urllib.request.OpenerDirector", Kind.IO, "open", **_NET),
+    # -- databases and services ------------------------------------------------------------------
+    # Not rewritten: a sqlite3 connection may only be used in the thread that made it.
+    **_methods(
+        "sqlite3.Connection",
+        Kind.IO,
+        "execute executemany executescript commit rollback backup",
+        fix=None,
+        source="blockbuster",
+        **_DB,
+    ),
+    **_methods(
+        "sqlite3.Cursor",
+        Kind.IO,
+        "execute executemany executescript fetchone fetchmany fetchall",
+        fix=None,
+        source="blockbuster",
+        **_DB,
+    ),
+    **_methods("psycopg2.connection", Kind.IO, "commit rollback", **_DB),
+    **_methods("psycopg2.cursor", Kind.IO, f"{_DBAPI_CURSOR} copy_from copy_to copy_expert", **_DB),
+    **_methods("psycopg2.pool", Kind.IO, "getconn", **_DB),
+    **_methods("psycopg.Connection", Kind.IO, "execute commit rollback", **_DB),
+    **_methods(
+        "psycopg.Cursor", Kind.IO, "execute executemany fetchone fetchmany fetchall copy", **_DB
+    ),
+    **_methods("psycopg_pool.ConnectionPool", Kind.IO, "getconn", **_DB),
+    **_methods("pymysql.Connection", Kind.IO, "commit rollback ping select_db query", **_DB),
+    **_methods("pymysql.Cursor", Kind.IO, _DBAPI_CURSOR, **_DB),
+    **_methods("sqlalchemy.Engine", Kind.IO, "connect begin execute", **_DB),
+    **_methods(
+        "sqlalchemy.Connection",
+        Kind.IO,
+        "execute exec_driver_sql scalar scalars commit rollback",
+        **_DB,
+    ),
+    **_methods(
+        "sqlalchemy.orm.Session",
+        Kind.IO,
+        "execute exec scalar scalars get get_one commit rollback flush refresh merge connection",
+        **_DB,
+    ),
+    **_methods(
+        "sqlalchemy.orm.Query",
+        Kind.IO,
+        "all first one one_or_none scalar count get delete update",
+        **_DB,
+    ),
+    **_methods("redis.client.Pipeline", Kind.IO, "execute watch unwatch", **_DB),
+    **_methods(
+        "redis.client.PubSub",
+        Kind.IO,
+        "subscribe psubscribe unsubscribe punsubscribe get_message listen ping",
+        **_DB,
+    ),
+    **_methods(
+        "pymongo.MongoClient",
+        Kind.IO,
+        "list_database_names list_databases drop_database server_info",
+        **_DB,
+    ),
+    **_methods(
+        "pymongo.Database",
+        Kind.IO,
+        "command list_collection_names list_collections create_collection drop_collection"
+        " validate_collection",
+        **_DB,
+    ),
+    **_methods(
+        "pymongo.Collection",
+        Kind.IO,
+        "find_one insert_one insert_many update_one update_many replace_one delete_one"
+        " delete_many count_documents estimated_document_count aggregate distinct"
+        " find_one_and_update find_one_and_replace find_one_and_delete bulk_write create_index"
+        " create_indexes drop_index drop_indexes drop index_information list_indexes watch",
+        **_DB,
+    ),
+    **_methods("pymongo.Cursor", Kind.IO, "to_list next explain distinct", **_DB),
+    **_methods("botocore.waiter.Waiter", Kind.IO, "wait", **_DB),
+    **_methods("kafka.KafkaProducer", Kind.IO, "send flush close partitions_for", **_DB),
+    **_methods(
+        "kafka.KafkaConsumer",
+        Kind.IO,
+        "poll commit committed position seek_to_beginning seek_to_end topics"
+        " partitions_for_topic beginning_offsets end_offsets offsets_for_times close",
+        **_DB,
+    ),
+    # -- processes, files ------------------------------------------------------------------------
+    **_methods("subprocess.Popen", Kind.SUBPROCESS, "wait communicate", **_PROC),
+    **_methods(
+        "pathlib.Path",
+        Kind.FILE,
+        "read_text read_bytes write_text write_bytes open",
+        **_FILES,
+    ),
+    **_methods(
+        "pathlib.Path",
+        Kind.FILE,
+        "iterdir glob rglob touch unlink mkdir rmdir rename replace stat",
+        source="blockbuster",
+        **_FILES,
+    ),
+    **_methods("zipfile.ZipFile", Kind.FILE, "extractall extract write", **_FILES),
+    **_methods("tarfile.TarFile", Kind.FILE, "extractall extract add", **_FILES),
+    # -- waits: blocking by default (threading, queue, multiprocessing docs) ----------------------
+    **_methods(
+        "threading.Lock",
+        Kind.THREAD_WAIT,
+        "acquire",
+        fix=None,
+        blocking_flag="blocking",
+        source="blockbuster",
+        **_WAITS,
+    ),
+    **_methods(
+        "threading.Semaphore",
+        Kind.THREAD_WAIT,
+        "acquire",
+        fix=None,
+        blocking_flag="blocking",
+        **_WAITS,
+    ),
+    **_methods(
+        "threading.Condition",
+        Kind.THREAD_WAIT,
+        "acquire wait wait_for",
+        fix=None,
+        blocking_flag="blocking",
+        **_WAITS,
+    ),
+    **_methods("threading.Event", Kind.THREAD_WAIT, "wait", **_WAITS),
+    **_methods("threading.Thread", Kind.THREAD_WAIT, "join", **_WAITS),
+    **_methods("queue.Queue", Kind.THREAD_WAIT, "get", blocking_flag="block", **_WAITS),
+    **_methods("queue.Queue", Kind.THREAD_WAIT, "join", **_WAITS),
+    **_methods(
+        "multiprocessing.pool.Pool",
+        Kind.THREAD_WAIT,
+        "apply map starmap join",
+        **_WAITS,
+    ),
+    # -- CPU: Pillow; measured (README): resize, rotate, convert, PNG save release the GIL ----
+    **_methods(
+        "PIL.Image.Image",
+        Kind.CPU_RELEASES_GIL,
+        "convert resize thumbnail rotate transpose filter quantize reduce save load",
+        source="measured",
+        **_CPU,
+    ),
+    # -- futures, Celery -------------------------------------------------------------------------
+    (FUTURE, "result"): Entry(Kind.FUTURE_WAIT, Fix.WRAP_FUTURE, domain=Domain.WAITS),
+    (FUTURE, "exception"): Entry(Kind.FUTURE_WAIT, None, domain=Domain.WAITS),
+    ("celery.result.AsyncResult", "get"): Entry(Kind.IO, None, domain=Domain.DATABASES),
+    **_methods("celery.Task", Kind.IO, "delay apply_async", **_DB),
+}
+
+# Clients whose every method is a request, but these: type -> (entry, the methods that are not).
+# A method whose name starts with a capital letter (``s3.Bucket("b")``) or an underscore is not a
+# request either.
+ANY_METHOD: dict[str, tuple[Entry, frozenset[str]]] = {
+    "botocore.client.BaseClient": (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        frozenset(
+            "get_paginator can_paginate generate_presigned_url generate_presigned_post get_waiter"
+            " close meta exceptions".split()
+        ),
+    ),
+    "boto3.resource": (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        frozenset("meta get_available_subresources".split()),
+    ),
+    "redis.Redis": (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        frozenset(
+            "pipeline pubsub lock register_script get_encoder get_connection_kwargs get_retry"
+            " set_retry set_response_callback load_external_module monitor client json ft ts bf"
+            " cf cms topk tdigest".split()
+        ),
+    ),
+    "elasticsearch.Elasticsearch": (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        frozenset("options close".split()),
+    ),
+    "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), frozenset()),
+    "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), frozenset()),
 }
 
 # Decorators that make a module-level function a Celery task (``@app.task`` is matched by its last
@@ -194,12 +770,67 @@ METHODS: dict[tuple[str, str], Entry] = {
 CELERY_TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task"})
 CELERY_APP_TASK_ATTRIBUTE = "task"
 
-# Types that annotations may name for a parameter or variable (``client: httpx.Client``).
+# Types that annotations may name for a parameter or variable (``client: httpx.Client``,
+# ``db: Session`` in a FastAPI endpoint).
 ANNOTATION_TYPES: dict[str, str] = {
     **{name: type_ for name, type_ in CONSTRUCTORS.items() if name.rpartition(".")[2][0].isupper()},
     "concurrent.futures.Future": FUTURE,
     "concurrent.futures.Executor": "concurrent.futures.Executor",
+    **_same("sqlalchemy.Engine", "sqlalchemy.Engine sqlalchemy.engine.Engine"),
+    **_same("sqlalchemy.Connection", "sqlalchemy.Connection sqlalchemy.engine.Connection"),
+    **_same("sqlalchemy.orm.Query", "sqlalchemy.orm.Query"),
+    **_same("sqlite3.Cursor", "sqlite3.Cursor"),
+    **_same("psycopg2.cursor", "psycopg2.extensions.cursor"),
+    **_same("psycopg.Connection", "psycopg.Connection"),
+    **_same("psycopg.Cursor", "psycopg.Cursor"),
+    **_same("pymysql.Cursor", "pymysql.cursors.Cursor pymysql.cursors.DictCursor"),
+    **_same("pymongo.Database", "pymongo.database.Database"),
+    **_same("pymongo.Collection", "pymongo.collection.Collection"),
+    **_same("botocore.client.BaseClient", "botocore.client.BaseClient"),
+    **_same("redis.client.Pipeline", "redis.client.Pipeline"),
+    **_same("ssl.SSLSocket", "ssl.SSLSocket"),
+    **_same("paramiko.SFTPClient", "paramiko.SFTPClient paramiko.sftp_client.SFTPClient"),
 }
+
+
+def _type_edges() -> dict[str, set[str]]:
+    """type -> the types one step away from it (a method, a call, a subscript, an attribute)."""
+    edges: dict[str, set[str]] = {}
+    for (owner, _name), type_ in [*RETURNS.items(), *ATTRIBUTE_TYPES.items()]:
+        edges.setdefault(owner, set()).add(type_)
+    for owner, type_ in [
+        *CALL_RETURNS.items(),
+        *SUBSCRIPT_TYPES.items(),
+        *ANY_ATTRIBUTE_TYPES.items(),
+    ]:
+        edges.setdefault(owner, set()).add(type_)
+    return edges
+
+
+def _roots_reaching(targets: frozenset[str]) -> frozenset[str]:
+    """The top-level modules whose names give an object that is, or leads to, one of ``targets``.
+
+    A file that imports none of them cannot call a method of such an object: the lookup then keeps
+    its fast path (a method name that no catalog table spells is not resolved at all).
+    """
+    edges = _type_edges()
+    reaching = set(targets)
+    changed = True
+    while changed:
+        changed = False
+        for owner, types in edges.items():
+            if owner not in reaching and types & reaching:
+                reaching.add(owner)
+                changed = True
+    return frozenset(
+        name.partition(".")[0]
+        for table in (CONSTRUCTORS, ANNOTATION_TYPES)
+        for name, type_ in table.items()
+        if type_ in reaching
+    )
+
+
+ANY_METHOD_ROOTS = _roots_reaching(frozenset(ANY_METHOD))
 
 
 def names_giving(types: frozenset[str]) -> frozenset[str]:

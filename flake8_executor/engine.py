@@ -36,9 +36,10 @@ def analyze(
     """
     if source is not None and not might_have_findings(source):
         return []
-    walk = Walk(tree)
+    settings = settings or Settings()
+    walk = Walk(tree, settings.target_version)
     walk.run()
-    state = FileState(settings or Settings(), walk.calls)
+    state = FileState(settings, walk.calls, walk.import_roots)
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME
     for call in walk.calls:

@@ -325,12 +325,18 @@ def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path)
         encoding="utf-8",
     )
     # Both fixes are unsafe (a process pool; run_in_executor below py39): the table allows them.
-    parse = "import json\n\nfrom service import app\n\n\nasync def f(body):\n    return json.loads(body)\n"
+    parse = (
+        "import json\n\nfrom service import app\n\n\nasync def f(body):\n"
+        "    return json.loads(body.read())\n"
+    )
     target = write(project / "src" / "app.py", parse + FETCH.replace("main", "other"))
     skipped = write(project / "skipped" / "app.py", SLEEPY)
     assert executor_fix(project / "src").code == 0
     text = target.read_text()
-    assert "await asyncio.get_running_loop().run_in_executor(app.pool, json.loads, body)" in text
+    assert (
+        "await asyncio.get_running_loop().run_in_executor(app.pool, json.loads, body.read())"
+        in text
+    )
     # requires-python >= 3.8: no asyncio.to_thread.
     assert "run_in_executor(None, functools.partial(requests.get, url))" in text
     assert skipped.read_text() == SLEEPY

@@ -181,7 +181,12 @@ def _flake8(directory: Path) -> Counter[tuple[str, str]]:
 
 
 def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(tmp_path: Path) -> None:
-    """Over every fixture: the findings after == those before minus the ones called fixed."""
+    """Over every fixture: no finding the summary called fixed is left, and none is new.
+
+    Per file and code, the findings after are at most those before less the ones fixed. (Fewer is
+    allowed: a response that a fix now gets from ``await asyncio.to_thread(requests.get, ...)``
+    is no longer known to be a whole body, so its parse is no longer reported.)
+    """
     project = tmp_path / "project"
     shutil.copytree(ROOT / "fixtures", project / "fixtures")
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
@@ -207,7 +212,7 @@ def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(tmp_path
     after = _flake8(project)
     assert sum(fixed.values()) > 50
     for key in set(before) | set(after):
-        assert after[key] == before[key] - fixed[key], key
+        assert after[key] <= before[key] - fixed[key], key
 
 
 def test_noqa_is_read_as_flake8_reads_it(executor_fix: Run, project: Path) -> None:

@@ -155,6 +155,7 @@ def test_a_helper_moved_to_a_thread_leaves_its_thread_state(tmp_path: Path) -> N
 
 PROCESS_POOL = """\
 import asyncio
+import io
 import json
 from concurrent.futures import ProcessPoolExecutor
 
@@ -162,13 +163,13 @@ PROCESS_POOL = ProcessPoolExecutor(max_workers=1)
 SEEN = []
 
 
-def parse(text):
-    SEEN.append(text)
-    return json.loads(text)
+def parse(stream):
+    SEEN.append(stream)
+    return json.loads(stream.read())
 
 
 async def main():
-    print(parse('{"a": 1}'), len(SEEN))
+    print(parse(io.StringIO('{"a": 1}')), len(SEEN))
 
 
 if __name__ == "__main__":
@@ -370,6 +371,7 @@ def test_a_receiver_with_side_effects_is_kept(tmp_path: Path) -> None:
 
 POOLED = """\
 import asyncio
+import io
 import json
 import pickle
 import xml.etree.ElementTree as ET
@@ -388,6 +390,7 @@ if __name__ == "__main__":
     with open("data.pickle", "wb") as out:
         pickle.dump([1], out)
     STREAM = open("data.pickle", "rb")
+    DATA = io.StringIO("{}")
     try:
         asyncio.run(main())
     except Exception as error:
@@ -398,7 +401,7 @@ if __name__ == "__main__":
 @pytest.mark.parametrize(
     ("call", "reason", "error"),
     [
-        ('print(json.loads("{}", object_hook=lambda d: d))', "a lambda", "lambda"),
+        ("print(json.loads(DATA.read(), object_hook=lambda d: d))", "a lambda", "lambda"),
         ("print(pickle.load(STREAM))", "the open stream", "BufferedReader"),
         ("print(len(list(ET.iterparse('doc.xml'))))", "cannot be pickled back", "pickle"),
     ],
@@ -418,11 +421,14 @@ def test_what_a_process_pool_cannot_pickle(
 
 UNBOUND_POOL = """\
 import asyncio
+import io
 import json
+
+DATA = io.StringIO("[1]")
 
 
 async def main():
-    print(json.loads("[1]"))
+    print(json.loads(DATA.read()))
 
 
 asyncio.run(main())

@@ -116,13 +116,13 @@ class CallGraph:
         complete = True
         lookup = self._lookup
         for call in self._by_function.get(key, ()):
-            found = lookup.blocking_entry(call.node.func, call.scope)
+            found = lookup.blocking_call(call)
             if found is not None:
                 qualified, entry = found
-                if entry.needs_args and not (call.node.args or call.node.keywords):
-                    continue
                 reach.setdefault(entry.kind, (name, qualified))
                 continue
+            if lookup.blocking_entry(call.node.func, call.scope) is not None:
+                continue  # a catalog call that does not block as written
             callee = self.helper_of(call.node.func, call.scope)
             if callee is None:
                 continue

@@ -2,7 +2,9 @@
 
 The catalog in force is the built-in one plus ``--executor-extra-calls``. A callable is found by its
 qualified name (``requests.get``, through any import alias) or, for a method of a tracked object, by
-the object's type and the method's name (``requests.Session`` + ``get``).
+the object's type and the method's name (``requests.Session`` + ``get``), or by the type alone for a
+client whose every method is a request (a boto3 client). ``blocking_call`` adds what only a call
+shows: its arguments (no data, ``block=False``, ``os.devnull``, a small input to CPU work).
 """
 
 from __future__ import annotations
@@ -11,26 +13,39 @@ import ast
 
 from flake8_executor import catalog
 from flake8_executor.analysis.resolve import Resolver, Scope
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.size import data_argument, evidently_large
 
 
 class CatalogLookup:
     """The catalog in force for one file, looked up through that file's resolver."""
 
-    __slots__ = ("attribute_names", "calls", "resolver")
+    __slots__ = ("any_method", "attribute_names", "calls", "resolver")
 
-    def __init__(self, resolver: Resolver, extra_calls: dict[str, catalog.Entry]) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        extra_calls: dict[str, catalog.Entry],
+        import_roots: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
         self.resolver = resolver
         self.calls = {**catalog.CALLS, **extra_calls} if extra_calls else catalog.CALLS
         self.attribute_names = (
             catalog.attribute_names(extra_calls) if extra_calls else catalog.ATTRIBUTE_NAMES
         )
+        # Only a file that imports boto3, redis, ... can call a client's any-named method.
+        self.any_method = not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.
 
         ``func`` is what is called or passed (``requests.get``, ``session.get``, ``path.read_text``).
         """
-        if isinstance(func, ast.Attribute) and func.attr not in self.attribute_names:
+        if (
+            isinstance(func, ast.Attribute)
+            and not self.any_method
+            and func.attr not in self.attribute_names
+        ):
             return None  # no catalog name nor tracked method ends so: skip the resolution
         resolver = self.resolver
         name = resolver.qualified_name(func, scope)
@@ -41,7 +56,72 @@ class CatalogLookup:
         if isinstance(func, ast.Attribute):
             owner = resolver.type_of(func.value, scope)
             if isinstance(owner, str):
-                entry = catalog.METHODS.get((owner, func.attr))
+                attr = func.attr
+                entry = catalog.METHODS.get((owner, attr))
                 if entry is not None:
-                    return f"{owner}.{func.attr}", entry
+                    return f"{owner}.{attr}", entry
+                any_method = catalog.ANY_METHOD.get(owner)
+                if (
+                    any_method is not None
+                    and attr not in any_method[1]
+                    and not attr[:1].isupper()
+                    and not attr.startswith("_")
+                ):
+                    return f"{owner}.{attr}", any_method[0]
         return None
+
+    def blocking_call(self, call: CallSite) -> tuple[str, catalog.Entry] | None:
+        """The entry of a call that blocks as written, or ``None`` when its arguments say it won't.
+
+        Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
+        some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
+        a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
+        CPU work on input that is not evidently large is left alone (README: "Precision").
+        """
+        if call.awaited or call.in_wrap_file:
+            return None
+        node = call.node
+        found = self.blocking_entry(node.func, call.scope)
+        if found is None:
+            return None
+        entry = found[1]
+        args = node.args
+        if entry.needs_args and not (args or node.keywords):
+            return None
+        if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
+            return None
+        if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
+            return None
+        if entry.data_arg >= 0:
+            data = data_argument(node, entry.data_arg)
+            if data is None or not evidently_large(data, call.scope, self):
+                return None
+        return found
+
+    def _on_devnull(self, node: ast.Call, scope: Scope) -> bool:
+        """``open(os.devnull)``, ``Path(os.devnull).open()``: the null device never blocks."""
+        if node.args and self._is_devnull(node.args[0], scope):
+            return True
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        return (
+            isinstance(receiver, ast.Call)
+            and bool(receiver.args)
+            and self._is_devnull(receiver.args[0], scope)
+        )
+
+    def _is_devnull(self, node: ast.expr, scope: Scope) -> bool:
+        return isinstance(node, ast.Attribute) and (
+            node.attr == "devnull" and self.resolver.qualified_name(node, scope) == "os.devnull"
+        )
+
+
+def _nonblocking(node: ast.Call, flag: str) -> bool:
+    """``q.get(block=False)``, ``q.get(False)``, ``lock.acquire(blocking=False)``."""
+    for keyword in node.keywords:
+        if keyword.arg == flag:
+            return _is_false(keyword.value)
+    return bool(node.args) and _is_false(node.args[0])
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (False, 0) and node.value is not None

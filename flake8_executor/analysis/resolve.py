@@ -258,9 +258,15 @@ class Resolver:
             owner = self.type_of(node.value, scope)
             if isinstance(owner, ClassInstance):
                 return self._bindings_type(owner.scope.self_attributes.get(node.attr), None)
-            if owner is not None and node.attr in catalog.SAME_TYPE_ATTRIBUTES.get(owner, ()):
-                return owner
-            return None
+            if owner is None:
+                return None
+            found = catalog.ATTRIBUTE_TYPES.get((owner, node.attr))
+            if found is None and not node.attr.startswith("_"):
+                found = catalog.ANY_ATTRIBUTE_TYPES.get(owner)
+            return found
+        if isinstance(node, ast.Subscript):
+            owner = self.type_of(node.value, scope)
+            return catalog.SUBSCRIPT_TYPES.get(owner) if isinstance(owner, str) else None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left = self.type_of(node.left, scope)
             return left if left == "pathlib.Path" else None
@@ -269,19 +275,20 @@ class Resolver:
         return None
 
     def _call_type(self, node: ast.Call, scope: Scope) -> ObjectType | None:
+        """A constructor's or factory's type, a method's returned type, or a called object's."""
         func = node.func
         name = self.qualified_name(func, scope)
-        if name is not None and name in catalog.CONSTRUCTORS:
-            return catalog.CONSTRUCTORS[name]
+        if name is not None:
+            found = catalog.CONSTRUCTORS.get(name)
+            if found is not None:
+                return found
         if isinstance(func, ast.Attribute):
             owner = self.type_of(func.value, scope)
-            if owner in catalog.EXECUTOR_TYPES and func.attr == "submit":
-                return catalog.FUTURE
-            if owner == "celery.Task" and func.attr in {"delay", "apply_async"}:
-                return "celery.result.AsyncResult"
-            if isinstance(owner, str) and func.attr in catalog.SAME_TYPE_METHODS.get(owner, ()):
-                return owner
-        return None
+            if isinstance(owner, str):
+                return catalog.RETURNS.get((owner, func.attr))
+            return None
+        called = self.type_of(func, scope)
+        return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
 
     def _bindings_type(self, bindings: list[Binding] | None, name: str | None) -> ObjectType | None:
         if not bindings:

@@ -17,10 +17,15 @@ class FileState:
 
     __slots__ = ("_call_graph", "_call_names", "call_sites", "lookup", "resolver", "settings")
 
-    def __init__(self, settings: Settings, call_sites: list[CallSite]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        call_sites: list[CallSite],
+        import_roots: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
         self.settings = settings
         self.resolver = Resolver()
-        self.lookup = CatalogLookup(self.resolver, settings.extra_calls)
+        self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
         self.call_sites = call_sites
         self._call_graph: CallGraph | None = None
         self._call_names: dict[int, str | None] = {}

@@ -20,7 +20,7 @@ from flake8_executor.fixes import NotFixed
 class Walk:
     """Records scopes, bindings, call sites and ``with`` items in one pass over the tree."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, target_version: tuple[int, int] = (3, 9)) -> None:
         self.module = Scope(Scope.MODULE, tree, None)
         self.scopes: list[Scope] = [self.module]
         self.calls: list[CallSite] = []
@@ -28,6 +28,10 @@ class Walk:
         self._statement_calls: set[int] = set()
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
+        self._wrapped_calls: set[int] = set()
+        # The top-level modules the file imports (the lookup's fast path depends on them).
+        self.import_roots: set[str] = set()
+        self.target_version = target_version
         self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None, None))]
 
     def run(self) -> None:
@@ -66,6 +70,7 @@ class Walk:
             call.is_statement = key in self._statement_calls
             call.is_with_item = key in self._with_calls
             call.awaited = key in self._awaited_calls
+            call.in_wrap_file = key in self._wrapped_calls
 
     def release(self) -> None:
         """Break the scope <-> binding cycles, so reference counting frees the file at once.
@@ -171,6 +176,7 @@ class Walk:
     def _import(self, node: ast.Import, site: Site) -> None:
         scope = site.scope
         for alias in node.names:
+            self.import_roots.add(alias.name.partition(".")[0])
             origin = ImportOrigin(alias.name, None, alias.asname)
             if alias.asname:
                 binding = Binding(Binding.IMPORT, scope, import_name=alias.name, origin=origin)
@@ -182,6 +188,8 @@ class Walk:
     def _import_from(self, node: ast.ImportFrom, site: Site) -> None:
         scope = site.scope
         module = "." * node.level + (node.module or "")
+        if not node.level and node.module:
+            self.import_roots.add(node.module.partition(".")[0])
         for alias in node.names:
             if alias.name == "*":
                 continue
@@ -308,6 +316,16 @@ class Walk:
         call = CallSite(node, site)
         self.calls.append(call)
         stack = self._stack
+        func = node.func
+        if (
+            node.args
+            and type(node.args[0]) is ast.Call
+            and (
+                (type(func) is ast.Attribute and func.attr == "wrap_file")
+                or (type(func) is ast.Name and func.id == "wrap_file")
+            )
+        ):
+            self._wrapped_calls.add(id(node.args[0]))  # trio/anyio.wrap_file(open(p))
         stack.append((node.func, site))
         for arg in node.args:
             stack.append((arg, site))
@@ -335,6 +353,21 @@ class Walk:
 
     def _attribute(self, node: ast.Attribute, site: Site) -> None:
         self._stack.append((node.value, site))
+
+    def _if(self, node: ast.If, site: Site) -> None:
+        """Skip the branch that a version guard rules out on the target version and later.
+
+        ``if sys.version_info < (3, 7):`` never runs on a py39 target: its calls would be false
+        alarms, and its bindings (``from typing_extensions import ...``) are not the file's.
+        """
+        verdict = _version_verdict(node.test, self.target_version)
+        stack = self._stack
+        if verdict is not False:
+            self._push(node.body, site)
+        if verdict is not True:
+            self._push(node.orelse, site)
+        if verdict is None:
+            stack.append((node.test, site))
 
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
@@ -364,6 +397,7 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.Await: Walk._await,
     ast.Yield: Walk._yield,
     ast.YieldFrom: Walk._yield,
+    ast.If: Walk._if,
     ast.Pass: Walk._skip,
     ast.Load: Walk._skip,
     ast.Store: Walk._skip,
@@ -385,3 +419,53 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 def _child_fields(node_type: type) -> tuple[str, ...]:
     return tuple(field for field in node_type._fields if field != "ctx")
+
+
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+}
+
+
+def _version_verdict(test: ast.expr, target: tuple[int, int]) -> bool | None:
+    """``True``/``False`` when ``sys.version_info <op> (3, N)`` is so on every Python >= target.
+
+    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints);
+    anything else, ``None``: both branches are walked.
+    """
+    if type(test) is not ast.Compare or len(test.ops) != 1:
+        return None
+    left = test.left
+    if type(left) is ast.Subscript:
+        left = left.value
+    if not (
+        type(left) is ast.Attribute
+        and left.attr == "version_info"
+        and type(left.value) is ast.Name
+        and left.value.id == "sys"
+    ):
+        return None
+    compare = _COMPARE.get(type(test.ops[0]))
+    right = test.comparators[0]
+    if compare is None or type(right) is not ast.Tuple or not right.elts:
+        return None
+    try:
+        bound = tuple(element.value for element in right.elts)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    if not all(type(part) is int for part in bound):
+        return None
+    # Versions from the target on: the oldest, and one far above any bound (sys.version_info
+    # compares as a tuple, (3, 9, 0, "final", 0) > (3, 9)).
+    oldest = (*target, 0)
+    newest = (99, 0, 0)
+    at_oldest, at_newest = compare(oldest, bound), compare(newest, bound)
+    if at_oldest == at_newest and _monotonic(type(test.ops[0])):
+        return at_oldest
+    return None
+
+
+def _monotonic(op: type) -> bool:
+    return op in _COMPARE

@@ -58,19 +58,26 @@ AEX100 = Code(
     _templates("run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"),
     Docs(
         what="Finds network calls that block: `requests.get/post/...` and the methods of "
-        "`requests.Session()`, sync `httpx` functions and `httpx.Client()` methods, "
-        "`urllib.request.urlopen/urlretrieve`, `urllib3.request` and `PoolManager().request`, "
-        "`socket.create_connection/getaddrinfo/gethostbyname...`, `smtplib.SMTP(...)`, "
-        "`ftplib.FTP(...)`, and Celery's `.delay()`/`.apply_async()` of a task declared in the "
-        "module and `AsyncResult(...).get()`, called in an `async def`.",
+        "`requests.Session()`, sync `httpx`/`httpx2` functions and `Client()` methods, "
+        "`urllib.request.urlopen/urlretrieve` and openers, `urllib3.request` and its pools, "
+        "`http.client` connections, `socket`/`ssl` socket calls and name lookups, `smtplib`, "
+        "`ftplib`, `imaplib`, `poplib`, `xmlrpc.client.ServerProxy`, `paramiko`, and the sync "
+        "clients of databases and services: `sqlite3`, `psycopg2`, `psycopg`, `pymysql`, "
+        "`MySQLdb`, SQLAlchemy engines, connections and sessions (`db: Session` too), `redis`, "
+        "`pymongo`, `elasticsearch`, `boto3`/`botocore` clients, `kafka-python`; Celery's "
+        "`.delay()`/`.apply_async()` of a task declared in the module and "
+        "`AsyncResult(...).get()`; called in an `async def`. Objects are followed through the "
+        'calls that make them (`psycopg2.connect(...).cursor()`, `MongoClient()["db"]["c"]`, '
+        '`boto3.client("s3")`, `sessionmaker(...)()`). README\'s catalog lists every name.',
         why="A request waits for the network on the event loop's thread: every other task of "
         "the program stalls until the answer comes, for milliseconds or for the whole timeout.",
         example="import requests\n\n\nasync def load(url):\n"
         "    return requests.get(url).json()  # error: AEX100\n",
         use_instead="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
-        fix=_TO_THREAD_FIX + " An async client (`httpx.AsyncClient`, `aiohttp`) is the better cure "
-        "where you can change the code.",
+        fix=_TO_THREAD_FIX + " Not for `sqlite3` connections and cursors: they belong to the "
+        "thread that made them. An async client (`httpx.AsyncClient`, `aiohttp`, `asyncpg`, "
+        "`redis.asyncio`) is the better cure where you can change the code.",
         fixed="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         invalid=(
@@ -116,8 +123,9 @@ AEX102 = Code(
     ),
     Docs(
         what="Finds `subprocess.run/call/check_call/check_output/getoutput/getstatusoutput`, "
-        "`os.system`, `os.popen`, `os.wait/waitpid`, and `Popen(...).wait()/communicate()` "
-        "called in an `async def`.",
+        "`subprocess.Popen(...)` itself (fork and exec on the loop), `os.system`, `os.popen`, "
+        "`os.spawn*`, `os.posix_spawn/posix_spawnp`, `os.fork`, `os.wait*`, and "
+        "`Popen(...).wait()/communicate()` called in an `async def`.",
         why="These wait for a child process to finish, on the event loop's thread: the whole "
         "program stalls for as long as the child runs.",
         example="import subprocess\n\n\nasync def build():\n"
@@ -136,9 +144,12 @@ AEX103 = Code(
     "blocking file I/O on the event loop",
     _templates(_TO_THREAD_ADVICE),
     Docs(
-        what="Finds `open`, `io.open`, `os.fdopen`, `Path(...).read_text/read_bytes/write_text/"
-        "write_bytes/open` and `shutil.copy/copy2/copyfile/copytree/move/rmtree` called in an "
-        "`async def`.",
+        what="Finds `open`, `io.open`, `io.open_code`, `os.fdopen`, `Path(...).read_text/"
+        "read_bytes/write_text/write_bytes/open/iterdir/glob/rglob/touch/unlink/mkdir/rename/"
+        "stat`, `os.listdir/scandir/walk/stat/mkdir/makedirs/remove/unlink/rename/replace`, "
+        "`glob.glob/iglob`, `tempfile` files and directories, `zipfile`/`tarfile` extraction, "
+        "`shutil` copies, moves and archives, and `ssl` certificate loading, called in an `async "
+        "def`. Not on `os.devnull`, and not the argument of `trio`/`anyio.wrap_file(...)`.",
         why="A disk, a network file system or a full pipe can take long to answer, and the "
         "event loop waits with the call.",
         example="from pathlib import Path\n\n\nasync def config(path):\n"
@@ -163,9 +174,13 @@ AEX104 = Code(
         "a thread runs it in parallel and needs no pickling: await asyncio.to_thread({ref}, ...)"
     ),
     Docs(
-        what="Finds `hashlib.pbkdf2_hmac/scrypt`, `hashlib.sha256(data)` and the other hash "
-        "constructors given data, `zlib/gzip/bz2/lzma.compress/decompress` and "
-        "`bcrypt.hashpw/checkpw/kdf` called in an `async def`.",
+        what="Finds `hashlib.pbkdf2_hmac/scrypt` and `bcrypt.hashpw/checkpw/kdf` (slow by "
+        "design: always), `hashlib.sha256(data)` and the other hash constructors, and "
+        "`zlib/gzip/bz2/lzma.compress/decompress` when their input is evidently large (the "
+        "result of a `read()`, a file, a network body), and Pillow's image conversions, "
+        "resizes and saves, called in an `async def`. A literal, a fixed-size value "
+        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: README, "
+        "Precision.",
         why="They keep the CPU busy on the event loop's thread for as long as their input is "
         "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
         "pickling (measured: two threads take the time of one).",
@@ -189,18 +204,24 @@ AEX105 = Code(
         " await loop.run_in_executor(process_pool, {ref}, ...)"
     ),
     Docs(
-        what="Finds `json.load/loads`, `xml.etree.ElementTree.parse/fromstring/XML/iterparse`, "
-        "`xml.dom.minidom.parse/parseString`, `lxml.etree.parse/fromstring/XML`, "
-        "`pickle.load/loads` and `yaml.load/safe_load/full_load/unsafe_load` called in an "
-        "`async def`.",
+        what="Finds parses of a whole file or stream (`json.load`, `pickle.load`, "
+        "`xml.etree.ElementTree.parse/iterparse`, `xml.dom.minidom.parse`, `lxml.etree.parse`, "
+        "`pandas.read_csv/read_json/read_parquet/...`), and parses of a value in memory "
+        "(`json.loads`, `pickle.loads`, `ElementTree.fromstring/XML`, `minidom.parseString`, "
+        "`lxml.etree.fromstring/XML`, `yaml.load/safe_load/full_load/unsafe_load`) when that "
+        "value is evidently large (the result of a `read()`, a file, a network body), called in "
+        "an `async def`. A cookie, a websocket message or a parameter of unknown size is not "
+        "reported: README, Precision.",
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
-        example="import json\n\nfrom app.pools import POOL\n\n\nasync def handle(body):\n"
+        example="import json\n\nfrom app.pools import POOL\n\n\nasync def handle(request):\n"
+        "    body = await request.read()\n"
         "    return json.loads(body)  # error: AEX105\n",
         use_instead="import asyncio\nimport json\nfrom concurrent.futures import "
         "ProcessPoolExecutor\n\nPROCESS_POOL = ProcessPoolExecutor()\n\n\n"
-        "async def handle(body):\n    loop = asyncio.get_running_loop()\n"
+        "async def handle(request):\n    body = await request.read()\n"
+        "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(PROCESS_POOL, json.loads, body)\n",
         fix="Only with a process pool configured (`--executor-process-pool EXPR`, `--process-pool` "
         "for executor-fix, `process-pool` in "
@@ -212,7 +233,8 @@ AEX105 = Code(
         "pickled (an open stream, a lambda, `iterparse`, lxml trees), and where `await` cannot be "
         "added.",
         fix_args=("--process-pool", "POOL", "--unsafe-fixes"),
-        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\nasync def handle(body):\n"
+        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\n"
+        "async def handle(request):\n    body = await request.read()\n"
         "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
     ),
     fix="only with `--executor-process-pool`",
@@ -276,6 +298,40 @@ AEX107 = Code(
     fix="`.result()` -> `await asyncio.wrap_future(fut)`",
 )
 
+AEX108 = Code(
+    "AEX108",
+    "blocking wait on a thread or process primitive on the event loop",
+    _templates(
+        "use the asyncio primitive (asyncio.Lock, Event, Queue), or wait in a thread:"
+        " await asyncio.to_thread({ref}, ...)",
+        _TO_THREAD_ADVICE,
+    ),
+    Docs(
+        what="Finds `acquire()` of a `threading`/`multiprocessing` `Lock`, `RLock`, `Semaphore` "
+        "or `Condition`, `wait()` of an `Event`, `Condition` or `Barrier`, `join()` of a "
+        "`Thread` or `Process`, `get()` and `join()` of a `queue` or `multiprocessing` queue, "
+        "and `apply/map/starmap/join` of a `multiprocessing` pool, called in an `async def`. "
+        "Not with `block=False`/`blocking=False` (or `False` as first argument), nor the "
+        "`_nowait` methods, nor the `asyncio` primitives of the same names.",
+        why="These wait for another thread or process, by default for as long as it takes: on "
+        "the event loop, every task waits with them, and the thread they wait for may itself "
+        "be waiting for the loop (a deadlock).",
+        example="import queue\n\nJOBS = queue.Queue()\n\n\nasync def next_job():\n"
+        "    return JOBS.get()  # error: AEX108\n",
+        use_instead="import asyncio\nimport queue\n\nJOBS = queue.Queue()\n\n\n"
+        "async def next_job():\n    return await asyncio.to_thread(JOBS.get)\n",
+        fix=_TO_THREAD_FIX + " Not for `acquire()` and `Condition.wait()`: a lock taken in a "
+        "worker thread belongs to that thread (an `RLock` cannot be released from the loop).",
+        fixed="import asyncio\nimport queue\n\nJOBS = queue.Queue()\n\n\n"
+        "async def next_job():\n    return await asyncio.to_thread(JOBS.get)\n",
+        valid=(
+            "import asyncio\nimport queue\n\nJOBS = queue.Queue()\nLOCK = asyncio.Lock()\n\n\n"
+            "async def poll():\n    async with LOCK:\n        return JOBS.get_nowait()\n",
+        ),
+    ),
+    fix="`await asyncio.to_thread(...)` (not `acquire()`)",
+)
+
 # The kind of a catalog entry decides the code.
 CODE_OF_KIND: dict[Kind, Code] = {
     Kind.IO: AEX100,
@@ -286,6 +342,7 @@ CODE_OF_KIND: dict[Kind, Code] = {
     Kind.CPU_HOLDS_GIL: AEX105,
     Kind.STDIN: AEX106,
     Kind.FUTURE_WAIT: AEX107,
+    Kind.THREAD_WAIT: AEX108,
 }
 
 
@@ -293,15 +350,15 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     if not call.on_loop:
         return
     node = call.node
-    found = state.blocking_entry(node.func, call.scope)
+    found = state.lookup.blocking_call(call)
     if found is None:
+        if state.blocking_entry(node.func, call.scope) is not None:
+            return  # a catalog call that does not block as written (see ``blocking_call``)
         reach = state.helper_reach(node.func, call.scope)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
     qualified, entry = found
-    if entry.needs_args and not (node.args or node.keywords):
-        return
     kind = entry.kind
     fields = {
         "call": shown_call(node.func),
