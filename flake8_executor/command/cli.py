@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from flake8_executor import __version__, docs
+from flake8_executor import __version__, configuration, docs
 from flake8_executor.command import config as project_config
 from flake8_executor.command.files import DEFAULT_EXCLUDES, discover, normalize_patterns
 from flake8_executor.command.job import (
@@ -31,8 +31,8 @@ from flake8_executor.command.job import (
 )
 from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.selection import Selection, parse_codes
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
+from flake8_executor.selection import Selection, checked_codes
+from flake8_executor.settings import SUPPORTED_TARGETS, Settings
 
 PROG = "executor-fix"
 STDIN = "-"
@@ -151,29 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace, config: project_config.ProjectConfig) -> Settings:
-    """Flags over the pyproject table; an error names where the bad value came from."""
-    values: dict[str, str] = {}
-    sources: dict[str, str] = {}
-    for key in ("extra-calls", "process-pool", "target-version", "follow-calls"):
-        flag_value = getattr(args, key.replace("-", "_"))
-        if flag_value is not None:
-            values[key], sources[key] = flag_value, f"--{key}"
-            continue
-        config_value = config.target_version() if key == "target-version" else config.text(key)
-        if config_value is not None:
-            values[key], sources[key] = config_value, f"{key} in {config.path}"
+def _settings(
+    args: argparse.Namespace, config: project_config.ProjectConfig, start: str
+) -> Settings:
+    """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
+    flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
     try:
-        return build_settings(
-            extra_calls=values.get("extra-calls", ""),
-            process_pool=values.get("process-pool", ""),
-            target_version=values.get("target-version", ""),
-            follow_calls=values.get("follow-calls", True),
-        )
+        return configuration.resolve(
+            flags, config, configuration.flake8_config_values(), start
+        ).settings
     except ValueError as error:
-        option, _, reason = str(error).partition(": ")
-        key = option.removeprefix("--executor-") if option.startswith("--") else ""
-        raise UsageError(f"{sources.get(key, option)}: {reason}" if key else str(error)) from None
+        raise UsageError(str(error)) from None
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
@@ -183,7 +171,7 @@ def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -
         if text is None:
             text, source = config.text(key), f"{key} in {config.path}"
         try:
-            codes[key] = parse_codes(text, source) if text is not None else None
+            codes[key] = checked_codes(text, source) if text is not None else None
         except ValueError as error:
             raise UsageError(str(error)) from None
     return Selection(codes["select"], codes["ignore"] or ())
@@ -281,7 +269,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     config = project_config.load(project_config.find_pyproject(args.paths))
     if config.note:
         print(f"{PROG}: note: {config.note}", file=stderr)
-    settings = _settings(args, config)
+    settings = _settings(args, config, configuration.start_directory(args.paths))
     selection = _selection(args, config)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
