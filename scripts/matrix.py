@@ -136,21 +136,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"matrix: Python {version} ({interpreter}) ...", flush=True)
             outcome = run_one(version, interpreter, args.pytest_args, logs)
+            if outcome.status == "FAILED":  # CI shows only this output: the end of the log
+                log = logs / f"py{version}.log"
+                if log.exists():
+                    tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-80:]
+                    print("\n".join(tail), flush=True)
         print(f"matrix: {outcome.text}", flush=True)
         outcomes.append(outcome)
     ran = [outcome for outcome in outcomes if outcome.status != "missing"]
     failed = [outcome for outcome in ran if outcome.status != "passed"]
-    print("matrix: results")
-    for outcome in outcomes:
-        print(f"  {outcome.text}")
+    lines = ["matrix: results", *(f"  {outcome.text}" for outcome in outcomes)]
     if failed:
-        print(f"matrix: FAILED on {', '.join(outcome.version for outcome in failed)}")
-        return 1
-    if len(ran) < args.minimum:
-        print(f"matrix: FAILED: only {len(ran)} Pythons ran, at least {args.minimum} must")
-        return 1
-    print(f"matrix: {len(ran)} passed, 0 failed")
-    return 0
+        lines.append(f"matrix: FAILED on {', '.join(outcome.version for outcome in failed)}")
+    elif len(ran) < args.minimum:
+        lines.append(f"matrix: FAILED: only {len(ran)} Pythons ran, at least {args.minimum} must")
+    else:
+        lines.append(f"matrix: {len(ran)} passed, 0 failed")
+    summary = "\n".join(lines) + "\n"
+    print(summary, end="")
+    # .ci/run prints it again as its closing lines, after the steps that follow.
+    (ROOT / ".matrix" / "summary.txt").write_text(summary, encoding="utf-8")
+    return 1 if failed or len(ran) < args.minimum else 0
 
 
 if __name__ == "__main__":
