@@ -262,10 +262,14 @@ def test_console_script_and_module_agree(project: Path) -> None:
 def test_pre_commit_hook_is_declared() -> None:
     hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
     for line in (
-        "- id: executor-fix",
-        "entry: executor-fix",
-        "language: python",
-        "types: [python]",
+        "- id: executor-fix\n",
+        "- id: executor-fix-check\n",
+        "entry: executor-fix --force-exclude\n",
+        "entry: executor-fix --check --force-exclude\n",
+        "language: python\n",
+        "types_or: [python, pyi]\n",
+        "require_serial: true\n",
+        "minimum_pre_commit_version:",
     ):
         assert line in hooks
 

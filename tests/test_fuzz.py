@@ -144,7 +144,7 @@ def _parses(source: str) -> bool:
     return True
 
 
-@bounded(40)
+@bounded(30)
 @given(source=hypothesmith.from_grammar())
 def test_grammar_programs(source: str) -> None:
     assume(_parses(source))
@@ -158,7 +158,7 @@ def test_grammar_programs_long(source: str) -> None:
     check_module(source)
 
 
-@bounded(10)
+@bounded(6)
 @given(source=hypothesmith.from_node())
 def test_node_programs(source: str) -> None:
     assume(_parses(source))
@@ -189,7 +189,7 @@ def in_a_coroutine(program: str, position: int) -> str:
     )
 
 
-@bounded(12)
+@bounded(10)
 @given(program=hypothesmith.from_grammar(), position=st.integers(0, 20))
 def test_grammar_programs_in_a_coroutine(program: str, position: int) -> None:
     source = in_a_coroutine(program, position)
@@ -241,7 +241,7 @@ def check_expressions(program: str) -> None:
             check_module(source, Settings(process_pool="POOL"))
 
 
-@bounded(4)
+@bounded(3)
 @given(program=hypothesmith.from_grammar())
 def test_grammar_expressions_as_arguments(program: str) -> None:
     check_expressions(program)
@@ -698,7 +698,7 @@ SELECTIONS = st.sampled_from(
 )
 
 
-@bounded(40)
+@bounded(25)
 @given(source=catalog_modules(), options=SETTINGS, selection=SELECTIONS)
 def test_catalog_modules(source: str, options: Settings, selection: Selection) -> None:
     check_module(source, options, selection)
@@ -743,7 +743,7 @@ def check_bytes(source: str, variant: str, options: Settings) -> None:
         assert new_data == data
 
 
-@bounded(20)
+@bounded(10)
 @given(source=catalog_modules(), variant=st.sampled_from(sorted(ENCODINGS)), options=SETTINGS)
 def test_catalog_modules_as_bytes(source: str, variant: str, options: Settings) -> None:
     check_bytes(source, variant, options)
@@ -755,7 +755,7 @@ def test_catalog_modules_as_bytes_long(source: str, variant: str, options: Setti
     check_bytes(source, variant, options)
 
 
-@bounded(15)
+@bounded(10)
 @given(source=hypothesmith.from_grammar(), variant=st.sampled_from(sorted(ENCODINGS)))
 def test_grammar_programs_as_bytes(source: str, variant: str) -> None:
     assume(_parses(source) and "\r" not in source and "\f" not in source)

@@ -41,7 +41,7 @@ pytestmark = [
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 THIRD_PARTY = {"site-packages", "dist-packages"}
-SAMPLE_STEP = 25  # with asyncio's packages: about 130 files, a few seconds
+SAMPLE_STEP = 40  # with asyncio's packages: about 100 files, a few seconds
 # The process pool lets the AEX105 rewrite run too; follow-calls is on by default.
 OPTIONS = Settings(process_pool="PROCESS_POOL")
 
