@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from flake8_executor import __version__
+from flake8_executor import __version__, docs
 from flake8_executor.command.job import FileReport, Mode
 from flake8_executor.fix.outcome import Outcome
 
@@ -95,7 +95,7 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
             "id": code,
             "name": CODES[code].summary,
             "shortDescription": {"text": CODES[code].summary},
-            "help": {"text": f"executor-fix --explain {code}"},
+            "help": {"text": docs.explain(code)},
             "defaultConfiguration": {"level": "warning", "enabled": CODES[code].default_on},
         }
         for code in codes
