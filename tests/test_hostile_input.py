@@ -677,8 +677,8 @@ def test_flake8_over_the_odd_files(tmp_path: Path) -> None:
     left_out = {"too many nested parentheses", "too deep indentation"}
     if not _null_bytes_are_a_syntax_error():
         # Before 3.11 compile() raises ValueError for a null byte and flake8 itself crashes on
-        # the file, before any plugin runs: not ours to test.
-        left_out.add("null byte")
+        # such a file, before any plugin runs: not ours to test.
+        left_out |= {name for name, (data, _) in BROKEN.items() if b"\0" in data}
     for name, (data, _) in BROKEN.items():
         if name not in left_out:
             write(tmp_path / f"broken_{name.replace(' ', '_')}.py", data)
