@@ -57,8 +57,14 @@ def _write_sources(
     return [f"--executor-{key}={flag}"] if "flag" in present else []
 
 
-@pytest.mark.parametrize("flake8_file", ["setup.cfg", "tox.ini", ".flake8"])
-@pytest.mark.parametrize("key", list(VALUES))
+# Every setting from setup.cfg; each of flake8's other config files with one setting.
+CASES = [(key, "setup.cfg") for key in VALUES] + [
+    ("process-pool", "tox.ini"),
+    ("target-version", ".flake8"),
+]
+
+
+@pytest.mark.parametrize(("key", "flake8_file"), CASES)
 def test_front_ends_agree_on_every_setting_from_every_source(
     project: Path, key: str, flake8_file: str
 ) -> None:
