@@ -43,18 +43,20 @@ class Outcome:
 
 
 def find_interpreter(version: str) -> str | None:
-    """``python3.X`` on PATH, else the newest ``3.X.*`` under pyenv's versions; checked by running it."""
-    candidates: list[str] = []
-    on_path = shutil.which(f"python{version}")
-    if on_path:
-        candidates.append(on_path)
+    """The newest ``3.X.*`` under pyenv's versions, else ``python3.X`` on PATH; checked by running it.
+
+    pyenv's own folders come first: a ``python3.X`` on PATH may be a virtual environment's.
+    """
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     found = sorted(
         pyenv_root.glob(f"versions/{version}.*/bin/python{version}"),
         key=lambda path: [int(part) for part in path.parts[-3].split(".") if part.isdigit()],
         reverse=True,
     )
-    candidates += [str(path) for path in found]
+    candidates = [str(path) for path in found]
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        candidates.append(on_path)
     for candidate in candidates:
         # pyenv's shims exist for versions that are not selected and fail when run: ask each one.
         probe = subprocess.run(
