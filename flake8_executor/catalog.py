@@ -255,3 +255,16 @@ def parse_extra_calls(value: str) -> dict[str, Entry]:
 
 # For the built-in catalog (``--executor-extra-calls`` adds its own names per run).
 ATTRIBUTE_NAMES = attribute_names({})
+
+# Calls that need a running event loop in the thread that makes them: a helper that makes one cannot
+# be moved to a thread (asyncio's docs: get_running_loop, create_task and ensure_future need one).
+LOOP_CALLS = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio.get_event_loop",
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.current_task",
+        "asyncio.all_tasks",
+    }
+)

@@ -44,6 +44,7 @@ class Finding:
     kind: str | None = None  # catalog kind value ("io", "cpu-holds-gil", ...), when there is one
     fix: Fix | None = None
     unfixable: str | None = None  # why the fix must not be applied here; None when it may be
+    unsafe: str | None = None  # why the fix can change behaviour (a ``fixes.Unsafe``); None: safe
     import_origin: ImportOrigin | None = None
 
     @property

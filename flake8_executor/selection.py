@@ -2,18 +2,22 @@
 
 The fixer must never touch a line that flake8 would stay silent about, so the rules here follow
 flake8's: the longest matching prefix wins between select and ignore, codes flake8 leaves off by
-default (``rules.registry.OFF_BY_DEFAULT``) stay off unless a ``--select`` prefix names them, and the noqa
-comment is matched with flake8's own regular expression.
+default (``rules.registry.OFF_BY_DEFAULT``) stay off unless a ``--select`` prefix names them,
+and ``# noqa`` is read by flake8's own code.
 """
 
 from __future__ import annotations
 
+import argparse
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
+from flake8.defaults import NOQA_FILE
+from flake8.processor import FileProcessor
+from flake8.violation import Violation
 
 from flake8_executor.findings import Finding
 from flake8_executor.rules.registry import CODES, OFF_BY_DEFAULT
@@ -111,18 +115,28 @@ def checked_codes(value: str, option: str) -> tuple[str, ...]:
     return codes
 
 
-def silenced_by_noqa(finding: Finding, lines: Sequence[str]) -> bool:
-    """Whether a ``# noqa`` comment on the finding's first line covers its code."""
-    if not 1 <= finding.line <= len(lines):
-        return False
-    match = NOQA_INLINE_REGEXP.search(lines[finding.line - 1])
-    if match is None:
-        return False
-    codes_text = match.group("codes")
-    if codes_text is None:
-        return True
-    codes = {code for code in re.split(r"[,\s]+", codes_text.upper()) if code}
-    return finding.code in codes or finding.code.startswith(tuple(codes))
+class Noqa:
+    """``# noqa`` as flake8 reads it, through flake8's own code: one per text with findings.
+
+    flake8 matches a finding against the comments of the whole *range* of lines its line belongs
+    to: a multi-line string counts as one, so a ``# noqa`` after its closing quotes covers every
+    line of it
+    (``FileProcessor.noqa_line_for``); and it compares the codes as written (``# noqa: aex101``
+    silences nothing), in ``Violation.is_inline_ignored``. Both are reused here, so that the
+    fixer never touches a finding flake8 stays silent about, nor skips one it reports.
+    """
+
+    def __init__(self, text: str) -> None:
+        options = argparse.Namespace(
+            hang_closing=False, indent_size=4, max_line_length=79, max_doc_length=None, verbose=0
+        )
+        lines = io.StringIO(text, newline="").readlines()
+        self._processor = FileProcessor("-", options, lines=lines)
+
+    def silences(self, finding: Finding) -> bool:
+        line = self._processor.noqa_line_for(finding.line)
+        violation = Violation(finding.code, "-", finding.line, finding.col, "", line or "")
+        return violation.is_inline_ignored(disable_noqa=False)
 
 
 def file_is_skipped(lines: Sequence[str]) -> bool:

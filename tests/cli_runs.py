@@ -20,7 +20,7 @@ SLEEPY = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 SLEEPY_FIXED = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
 FETCH = "import requests\n\n\nasync def main(url):\n    return requests.get(url)\n"
 FETCH_FIXED = (
-    "import requests\nimport asyncio\n\n\n"
+    "import asyncio\n\nimport requests\n\n\n"
     "async def main(url):\n    return await asyncio.to_thread(requests.get, url)\n"
 )
 # Found by the engine, fixed by nothing: executor-fix must not even rewrite it.

@@ -324,10 +324,12 @@ def test_bad_pyproject(executor_fix: Run, project: Path, pyproject: str, message
 def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[project]\nrequires-python = ">=3.8"\n\n'
-        '[tool.flake8-executor]\nprocess-pool = "app.pool"\nexclude = ["skipped"]\n',
+        '[tool.flake8-executor]\nprocess-pool = "app.pool"\nexclude = ["skipped"]\n'
+        "unsafe-fixes = true\n",
         encoding="utf-8",
     )
-    parse = "import json\n\n\nasync def f(body):\n    return json.loads(body)\n"
+    # Both fixes are unsafe (a process pool; run_in_executor below py39): the table allows them.
+    parse = "import json\n\nfrom service import app\n\n\nasync def f(body):\n    return json.loads(body)\n"
     target = write(project / "src" / "app.py", parse + FETCH.replace("main", "other"))
     skipped = write(project / "skipped" / "app.py", SLEEPY)
     assert executor_fix(project / "src").code == 0

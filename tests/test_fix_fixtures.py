@@ -142,3 +142,18 @@ def test_fixed_fixtures_parse() -> None:
 
     for path in FIXTURES.glob("*.py"):
         ast.parse(path.read_bytes(), filename=os.fspath(path))
+
+
+def test_added_imports_keep_isort_order() -> None:
+    """Where ``ruff check --select I`` passes on an input, it passes on the expected output too."""
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--quiet", "--select", "I"]
+    inputs = [case for case in CASES if case.with_name(case.stem + ".fixed.py").exists()]
+    sorted_inputs = [
+        case
+        for case in inputs
+        if subprocess.run([*ruff, str(case)], capture_output=True, timeout=60).returncode == 0
+    ]
+    assert len(sorted_inputs) >= 10
+    outputs = [str(case.with_name(case.stem + ".fixed.py")) for case in sorted_inputs]
+    completed = subprocess.run([*ruff, *outputs], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stdout

@@ -66,7 +66,7 @@ LATIN1 = (
     b"async def main(url):\n    label = '\xe9t\xe9'\n    return requests.get(url)\n"
 )
 LATIN1_FIXED = (
-    b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nimport requests\nimport asyncio\n\n\n"
+    b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nimport asyncio\n\nimport requests\n\n\n"
     b"async def main(url):\n    label = '\xe9t\xe9'\n"
     b"    return await asyncio.to_thread(requests.get, url)\n"
 )
@@ -82,7 +82,7 @@ VALID_ODDITIES = {
     ),
     "mixed line endings": (
         b"import requests\r\n\n\nasync def main(url):\r\n    x = 1\n    return requests.get(url)\r\n",
-        b"import requests\r\nimport asyncio\r\n\n\nasync def main(url):\r\n    x = 1\n"
+        b"import asyncio\r\n\r\nimport requests\r\n\n\nasync def main(url):\r\n    x = 1\n"
         b"    return await asyncio.to_thread(requests.get, url)\r\n",
     ),
     "tabs": (
@@ -105,8 +105,7 @@ VALID_ODDITIES = {
     "a module's name in fullwidth letters": (  # CPython reads it as ``time``; libcst does not
         (SLEEPY + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n").encode(),
         (
-            "import time\n"
-            + SLEEPY_FIXED
+            SLEEPY_FIXED.replace("import asyncio\n", "import asyncio\nimport time\n")
             + "\n\ndef later():\n    return \uff54\uff49\uff4d\uff45.time()\n"
         ).encode(),
     ),
@@ -256,6 +255,11 @@ def test_50k_line_file_fixed(executor_fix: Run, project: Path) -> None:
 # --- deep nesting ---------------------------------------------------------------------------------
 
 
+# ``time.sleep(--...1)`` is not a literal, so its fix is unsafe: these tests are about depth, not
+# safety, and pass --unsafe-fixes.
+UNSAFE = "--unsafe-fixes"
+
+
 def nested(depth: int) -> str:
     """A coroutine whose blocking call has a ``depth``-deep argument: libcst must parse it to fix."""
     return SLEEPY.replace("sleep(1)", "sleep(" + "-" * depth + "1)")
@@ -268,7 +272,7 @@ def nested_beside(depth: int) -> str:
 
 def test_nested_a_hundred_deep_is_fixed(executor_fix: Run, project: Path) -> None:
     target = write(project / "deep.py", nested(100))
-    assert executor_fix(target).code == 0
+    assert executor_fix(UNSAFE, target).code == 0
     assert target.read_text() == nested(100).replace("import time", "import asyncio").replace(
         "time.sleep", "await asyncio.sleep"
     )
@@ -295,7 +299,7 @@ def test_deeply_nested_expression_is_left_unchanged(
     if depth < 3000:  # the plugin is given what ast could parse
         tree = ast.parse(source)
         assert [finding.code for finding in analyze(tree, Settings(), source)] == ["AEX101"]
-    result = executor_fix(target, good)
+    result = executor_fix(UNSAFE, target, good)
     assert result.code == 2
     one_clear_line(result, target, "")
     assert target.read_text() == source
@@ -307,7 +311,7 @@ def test_deeply_nested_expression_message_is_clear(
     executor_fix: Run, project: Path, depth: int
 ) -> None:
     target = write(project / "deep.py", nested(depth))
-    line = executor_fix(target).lines_about(target)[0]
+    line = executor_fix(UNSAFE, target).lines_about(target)[0]
     assert "internal error" not in line and "Error(" not in line, line
     assert "nested" in line
 
@@ -553,7 +557,7 @@ def test_option_that_is_not_a_number(executor_fix: Run, project: Path) -> None:
 def test_process_pool_expression_is_one_argument(executor_fix: Run, project: Path) -> None:
     source = "import json\n\n\nasync def main(body):\n    return json.loads(body)\n"
     target = write(project / "app.py", source)
-    result = executor_fix("--process-pool", "pools, other", target)
+    result = executor_fix(UNSAFE, "--process-pool", "pools, other", target)
     if result.code == 2:  # rejected: fine, if it says why in one line
         assert len(result.stderr.splitlines()) == 1 and target.read_text() == source
         return
@@ -636,7 +640,7 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
     # small workload in its own process, where a crash would take the whole run down).
     write(project / "filler.py", "value = 1\n" * 120_000)
     completed = subprocess.run(
-        [sys.executable, "-c", CRASHING_RUN, "-j", "2", "."],
+        [sys.executable, "-c", CRASHING_RUN, UNSAFE, "-j", "2", "."],
         capture_output=True,
         text=True,
         timeout=300,

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite
-from flake8_executor.catalog import SEVERITY, Kind
+from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Kind
 
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
@@ -26,13 +26,16 @@ Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that rea
 class HelperReach:
     """What calling one helper does: its most severe kind, the chain to it, the other kinds."""
 
-    __slots__ = ("chain", "kind", "others")
+    __slots__ = ("chain", "kind", "loop_call", "others")
 
-    def __init__(self, reach: Reach) -> None:
+    def __init__(self, reach: Reach, loop_call: str | None = None) -> None:
         kinds = sorted(reach, key=SEVERITY.index)
         self.kind = kinds[0]
         self.chain = reach[self.kind]
         self.others = tuple(kinds[1:])
+        # A call that needs a running event loop in its thread (``asyncio.get_running_loop``),
+        # made by the helper or a helper it calls: it cannot be moved to a thread.
+        self.loop_call = loop_call
 
     @property
     def target(self) -> str:
@@ -71,7 +74,28 @@ class CallGraph:
         if binding is None:
             return None
         reach, _complete = self._reach(binding, 0)
-        return HelperReach(reach) if reach else None
+        return HelperReach(reach, self._loop_call(binding, set())) if reach else None
+
+    def _loop_call(self, binding: Binding, seen: set[int]) -> str | None:
+        """The first call of ``catalog.LOOP_CALLS`` the helper makes, directly or through helpers."""
+        key = id(binding.node)
+        if key in seen:
+            return None
+        seen.add(key)
+        function_scope = self._scope_of(key)
+        if function_scope is not None and function_scope.is_generator:
+            return None
+        resolver = self._lookup.resolver
+        for call in self._by_function.get(key, ()):
+            name = resolver.qualified_name(call.node.func, call.scope)
+            if name in LOOP_CALLS:
+                return name
+            callee = self.helper_of(call.node.func, call.scope)
+            if callee is not None:
+                found = self._loop_call(callee, seen)
+                if found is not None:
+                    return found
+        return None
 
     def _reach(self, binding: Binding, depth: int) -> tuple[Reach, bool]:
         """The helper's reach, and whether it is complete (no cycle member was still open)."""

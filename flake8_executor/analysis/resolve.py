@@ -356,5 +356,24 @@ class Resolver:
         return False
 
 
+# The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
+# aio``): the rules check the name is free to use, the fixer writes it.
+ALIASED_MODULES = ("asyncio", "functools")
+
+
+def module_alias(tree: ast.Module, name: str) -> str | None:
+    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``, if it does."""
+    aliases = [
+        alias.asname or name
+        for statement in tree.body
+        if isinstance(statement, ast.Import)
+        for alias in statement.names
+        if alias.name == name
+    ]
+    if name in aliases:
+        return name
+    return aliases[0] if aliases else None
+
+
 def _is_none(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None

@@ -13,16 +13,38 @@ from flake8_executor.analysis.resolve import Scope
 class Site:
     """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
 
-    __slots__ = ("function", "on_loop", "scope", "why_no_await")
+    __slots__ = (
+        "comprehensions",
+        "function",
+        "handlers",
+        "held_by",
+        "on_loop",
+        "scope",
+        "why_no_await",
+    )
 
     def __init__(
-        self, scope: Scope, on_loop: bool, why_no_await: str | None, function: Scope | None
+        self,
+        scope: Scope,
+        on_loop: bool,
+        why_no_await: str | None,
+        function: Scope | None,
+        held_by: ast.expr | None = None,
+        comprehensions: int = 0,
+        handlers: tuple[ast.expr | None, ...] = (),
     ) -> None:
         self.scope = scope
         self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
         # Why ``await`` cannot be added here ("inside a generator expression"); None when it can.
         self.why_no_await = why_no_await
         self.function = function  # the innermost def or lambda scope; None at module level
+        # Where an ``await`` may be written but must not be added: the context manager of the
+        # enclosing sync ``with`` in this coroutine (held across the await), how many
+        # comprehensions deep the expression is, and the types the enclosing ``try``s catch
+        # (None for a bare ``except:``).
+        self.held_by = held_by
+        self.comprehensions = comprehensions
+        self.handlers = handlers
 
 
 class CallSite:

@@ -147,7 +147,15 @@ class Walk:
         why_no_await = site.why_no_await
         if isinstance(node, ast.GeneratorExp) and site.on_loop:
             why_no_await = NotFixed.IN_GENERATOR_EXPRESSION
-        inner = Site(scope, site.on_loop, why_no_await, site.function)
+        inner = Site(
+            scope,
+            site.on_loop,
+            why_no_await,
+            site.function,
+            site.held_by,
+            site.comprehensions + 1,
+            site.handlers,
+        )
         for index, generator in enumerate(generators):
             self._stack.append((generator.target, inner))
             if index:
@@ -237,7 +245,43 @@ class Walk:
             target = item.optional_vars
             if target is not None and not self._bind_target(target, expr, None, site):
                 self._stack.append((target, site))
+        if site.on_loop and site.held_by is None and isinstance(node, ast.With):
+            # A sync context manager is held over the whole body: an await added there would
+            # hold it (a lock, a transaction) while other tasks run.
+            held = node.items[0].context_expr
+            site = Site(
+                site.scope,
+                True,
+                site.why_no_await,
+                site.function,
+                held,
+                site.comprehensions,
+                site.handlers,
+            )
         self._push(node.body, site)
+
+    def _try(self, node: ast.Try, site: Site) -> None:
+        """The body runs under the handlers' types; the handlers and the rest do not."""
+        caught = tuple(handler.type for handler in node.handlers)
+        body = Site(
+            site.scope,
+            site.on_loop,
+            site.why_no_await,
+            site.function,
+            site.held_by,
+            site.comprehensions,
+            site.handlers + caught,
+        )
+        self._push(node.body, body)
+        self._push(node.handlers, site)
+        self._push(node.orelse, site)
+        self._push(node.finalbody, site)
+
+    def _type_alias(self, node: ast.AST, site: Site) -> None:
+        """``type X = ...`` (3.12): the value is evaluated lazily, never here, so nothing runs."""
+        name = getattr(node, "name", None)
+        if isinstance(name, ast.Name):
+            site.scope.bind(name.id, Binding(Binding.OPAQUE, site.scope))
 
     def _global(self, node: ast.Global | ast.Nonlocal, site: Site) -> None:
         scope = site.scope
@@ -328,6 +372,11 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
 for _name in ("MatchAs", "MatchStar", "MatchMapping"):
     if hasattr(ast, _name):
         _HANDLERS[getattr(ast, _name)] = Walk._named_capture
+for _name in ("Try", "TryStar"):
+    if hasattr(ast, _name):
+        _HANDLERS[getattr(ast, _name)] = Walk._try
+if hasattr(ast, "TypeAlias"):
+    _HANDLERS[ast.TypeAlias] = Walk._type_alias
 
 
 # Per node type, the fields that may hold child nodes (``ctx`` never holds anything we ask about).

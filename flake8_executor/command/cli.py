@@ -33,7 +33,7 @@ from flake8_executor.command.job import (
 from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.selection import Selection, checked_codes
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings
+from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
 STDIN = "-"
@@ -133,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="report helpers that reach blocking calls",
     )
     parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply unsafe fixes: usually right, but they can change behaviour (each says "
+        "why in the summary); default: from unsafe-fixes in [tool.flake8-executor], else no",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
     )
     parser.add_argument(
@@ -197,6 +204,19 @@ def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -
     return Selection(codes["select"], codes["ignore"] or ())
 
 
+def _unsafe_fixes(args: argparse.Namespace, config: project_config.ProjectConfig) -> bool:
+    """``--unsafe-fixes``, else ``unsafe-fixes`` in the pyproject table, else no (as ruff)."""
+    if args.unsafe_fixes:
+        return True
+    value = config.values.get("unsafe-fixes")
+    if value is None:
+        return False
+    try:
+        return parse_bool(value)
+    except ValueError as error:
+        raise UsageError(f"unsafe-fixes in {config.path}: {error}") from None
+
+
 def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) -> list[str]:
     flag_patterns = args.exclude.split(",") if args.exclude else []
     return [
@@ -232,7 +252,7 @@ def summarize(
     """The lines for stderr: errors, each fixed and unfixed finding (unless not ``findings``), and
     the totals."""
     lines: list[str] = []
-    changed = fixed = unfixed = errors = 0
+    changed = fixed = unfixed = unsafe = errors = 0
     verb = "fixed" if mode is Mode.WRITE else "would be fixed"
     skipped = 0
     for report in reports:
@@ -249,6 +269,7 @@ def summarize(
                 lines.append(f"{_where(report, outcome)}: {outcome.finding.code} {verb}")
         for outcome in report.remaining(mode):
             unfixed += 1
+            unsafe += outcome.unsafe
             if findings:
                 lines.append(
                     f"{_where(report, outcome)}: {outcome.finding.code} not fixed: {outcome.reason}"
@@ -267,6 +288,12 @@ def summarize(
     lines.append(
         f"{PROG}: {', '.join(totals)} ({len(reports)} file{'s' * (len(reports) != 1)} checked)"
     )
+    if unsafe:
+        lines.append(
+            f"{PROG}: {unsafe} of them ha{'ve' if unsafe != 1 else 's'} an unsafe fix, not applied:"
+            " review the reasons above, then run again with --unsafe-fixes to apply"
+            f" {'them' if unsafe != 1 else 'it'}"
+        )
     return lines
 
 
@@ -324,13 +351,14 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     excludes = _excludes(args, config)
     root = config.directory if args.force_exclude else None
     file_paths = list(discover([path for path in args.paths if path != STDIN], excludes, root))
-    jobs = [FileJob(path, settings, selection, mode) for path in file_paths]
+    unsafe_fixes = _unsafe_fixes(args, config)
+    jobs = [FileJob(path, settings, selection, mode, unsafe_fixes) for path in file_paths]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
     reports = run_all(jobs, process_file, processes, crashed, chunk_size)
     if STDIN in args.paths:
         name = args.stdin_filename or STDIN_NAME
         excluded = bool(args.stdin_filename) and not list(discover([name], excludes, root))
-        job = FileJob(name, settings, selection, mode)
+        job = FileJob(name, settings, selection, mode, unsafe_fixes)
         reports.append(_fix_stdin(job, stdout, excluded and args.force_exclude))
     for report in reports:
         if report.diff:

@@ -22,6 +22,7 @@ KEYS = (
     "process-pool",
     "target-version",
     "follow-calls",
+    "unsafe-fixes",
     "select",
     "ignore",
     "exclude",

@@ -41,6 +41,7 @@ class FileJob:
     settings: Settings
     selection: Selection
     mode: Mode
+    unsafe_fixes: bool = False  # apply unsafe fixes too (``--unsafe-fixes``)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
         skipped = needs_newer_python(decoded.text)
         if skipped is not None:
             return FileReport(path, skipped=skipped), data
-        result = fix_source(decoded.text, job.settings, job.selection)
+        result = fix_source(decoded.text, job.settings, job.selection, job.unsafe_fixes)
         changed = result.text != decoded.text
         new_data = encode(result.text, decoded.encoding) if changed else data
     except FileError as error:

@@ -1,7 +1,8 @@
 """``executor-fix --output-format``: the run's findings for tools, not people.
 
 - ``json``: one object, ``findings`` holding one record per finding (path, line, column, code,
-  message, and ``fix``: ``"fixed"`` or ``"unfixed"``, with the ``reason`` when unfixed), ``errors``
+  message, and ``fix``: ``"fixed"``, ``"unsafe"`` (an unsafe fix, applied only with
+  ``--unsafe-fixes``) or ``"unfixed"`` (declined, or no fix), with the ``reason`` when not fixed), ``errors``
   one per file that could not be handled, ``skipped`` the files left alone on purpose.
 - ``sarif``: SARIF 2.1.0, as GitHub code scanning uploads it (one run, the codes as rules).
 - ``github``: GitHub Actions workflow commands, ``::warning file=...,line=...::``, one per finding
@@ -31,12 +32,12 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _outcomes(report: FileReport, mode: Mode) -> Iterator[tuple[Outcome, str]]:
-    """Each finding of the file with its fix state: ``"fixed"`` or ``"unfixed"``."""
+    """Each finding of the file with its fix state: ``"fixed"``, ``"unsafe"`` or ``"unfixed"``."""
     if report.problem is None:
         for outcome in report.fixed:
             yield outcome, "fixed"
     for outcome in report.remaining(mode):
-        yield outcome, "unfixed"
+        yield outcome, "unsafe" if outcome.unsafe else "unfixed"
 
 
 def records(reports: Sequence[FileReport], mode: Mode) -> list[dict[str, Any]]:

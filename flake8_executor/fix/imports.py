@@ -14,35 +14,20 @@ guarded (``spelled_otherwise``).
 from __future__ import annotations
 
 import ast
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Callable
 
+from flake8_executor.analysis.resolve import ALIASED_MODULES, module_alias
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
+from flake8_executor.fix.stdlib_modules import STDLIB_MODULES
 from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
 
 if TYPE_CHECKING:
     import libcst as cst
-
-# The modules a rewrite refers to by the module's own alias (``aio.sleep`` after ``import asyncio
-# as aio``).
-ALIASED_MODULES = ("asyncio", "functools")
-
-
-def module_alias(tree: ast.Module, name: str) -> str | None:
-    """How the module's top-level ``import name [as alias]`` lets it refer to ``name``, if it does."""
-    aliases = [
-        alias.asname or name
-        for statement in tree.body
-        if isinstance(statement, ast.Import)
-        for alias in statement.names
-        if alias.name == name
-    ]
-    if name in aliases:
-        return name
-    return aliases[0] if aliases else None
 
 
 def module_aliases(tree: ast.Module) -> dict[str, str]:
@@ -90,7 +75,32 @@ def remove_unused_imports(module: cst.Module, candidates: Sequence[ImportKey]) -
     context = CodemodContext()
     for module_name, name, asname in candidates:
         RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
-    return RemoveImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module).visit(_no_trailing_semicolon())
+
+
+def _no_trailing_semicolon() -> cst.CSTTransformer:
+    """``import os; import time`` less ``import time`` is ``import os``, not ``import os; ``.
+
+    ``RemoveImportsVisitor`` drops a statement and leaves the semicolon before it; on a line of
+    imports only, a semicolon that ends the line is dropped too. (Defined here: libcst is imported
+    only when a file has something to fix.)
+    """
+    import libcst as cst
+
+    class NoTrailingSemicolon(cst.CSTTransformer):
+        def leave_SimpleStatementLine(
+            self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+        ) -> cst.SimpleStatementLine:
+            body = updated_node.body
+            if not body or not all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body):
+                return updated_node
+            last = body[-1]
+            if isinstance(last.semicolon, cst.Semicolon):
+                last = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                return updated_node.with_changes(body=[*body[:-1], last])
+            return updated_node
+
+    return NoTrailingSemicolon()
 
 
 def import_block_stop(tree: ast.Module, lines: Sequence[str]) -> int | None:
@@ -121,9 +131,68 @@ def import_block_stop(tree: ast.Module, lines: Sequence[str]) -> int | None:
 
 
 def removable(text: str, candidates: list[ImportKey]) -> list[ImportKey]:
-    """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use."""
-    misread = spelled_otherwise(text, candidates)
-    return [candidate for candidate in candidates if candidate not in misread]
+    """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use, nor
+    those the user keeps on purpose (``kept_on_purpose``)."""
+    if not candidates:
+        return []
+    kept = set(spelled_otherwise(text, candidates)) | kept_on_purpose(text, candidates)
+    return [candidate for candidate in candidates if candidate not in kept]
+
+
+def kept_on_purpose(text: str, candidates: Sequence[ImportKey]) -> set[ImportKey]:
+    """Candidates the user means to keep, or uses where libcst's scope analysis does not look.
+
+    An explicit re-export (``import x as x``, ``from m import y as y``) or an import marked
+    ``# noqa`` (F401 or blanket); a name written in any string (``__all__`` however it is built:
+    ``+``, ``+=``, ``.extend``, ``.append``; a string annotation or ``TypeAlias``) or in a
+    ``# type:`` comment. A text search errs only towards keeping an import.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set(candidates)
+    lines = io.StringIO(text, newline="").readlines()
+    strings = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    type_comments = [line for line in lines if re.search(r"#\s*type:", line)]
+    kept = set()
+    for candidate in candidates:
+        word = _word(_bound_name(candidate))
+        if any(word.search(string) for string in strings) or any(
+            word.search(comment) for comment in type_comments
+        ):
+            kept.add(candidate)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        marked = any(
+            _NOQA_F401.search(line)
+            for line in lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
+        )
+        for alias in node.names:
+            for candidate in candidates:
+                if _imports_candidate(node, alias, candidate) and (
+                    marked or alias.asname == alias.name.rpartition(".")[2]
+                ):
+                    kept.add(candidate)
+    return kept
+
+
+# ``# noqa`` that covers F401 (unused import): blanket, or naming F401 or a prefix of it.
+_NOQA_F401 = re.compile(r"#\s*noqa(?!:)|#\s*noqa:[\s,]*(?:[A-Z]+[0-9]*[\s,]+)*F4?0?1?\b", re.I)
+
+
+def _imports_candidate(
+    node: ast.Import | ast.ImportFrom, alias: ast.alias, candidate: ImportKey
+) -> bool:
+    module, name, asname = candidate
+    if isinstance(node, ast.Import):
+        return name is None and alias.name == module and alias.asname == asname
+    module_here = "." * node.level + (node.module or "")
+    return module_here == module and alias.name == name and alias.asname == asname
 
 
 def remove_on_head(
@@ -146,6 +215,114 @@ def remove_on_head(
         if not unmentioned_after(text[cut:], candidates):
             cut = None
     return on_head(text, cut, newline, lambda module: remove_unused_imports(module, candidates))
+
+
+def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: str) -> str | None:
+    """``import NAME`` for each (standard-library) name, where isort and ruff's ``I`` rules put it.
+
+    That is the standard-library section of the leading import block, among its ``import x``
+    statements in alphabetical order, before its ``from x import y`` ones (isort's defaults); with
+    no such section, a new one before the first section (after a docstring and ``__future__``
+    imports), followed by a blank line. A file whose leading imports are not plain, one statement
+    per line, gets None, and the caller falls back to libcst's ``AddImportsVisitor``.
+    """
+    for number, name in enumerate(sorted(names)):
+        if number:
+            try:
+                tree = ast.parse(text)
+            except SyntaxError:
+                return None
+        inserted = _insert_one(text, tree, name, newline)
+        if inserted is None:
+            return None
+        text = inserted
+    return text
+
+
+def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
+    if name not in STDLIB_MODULES:
+        return None
+    lines = io.StringIO(text, newline="").readlines()
+    body = tree.body
+    index = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        index = 1  # the docstring
+    while index < len(body) and _is_future(body[index]):
+        index += 1
+    run: list[ast.Import | ast.ImportFrom] = []
+    for statement in body[index:]:
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)) or _is_future(statement):
+            break
+        run.append(statement)
+    if not run or not _own_lines(run, lines):
+        return None
+    stdlib = next((block for block in _blocks(run, lines) if all(map(_is_stdlib, block))), None)
+    if stdlib is None:
+        lines.insert(statement_start(run[0])[0] - 1, f"import {name}{newline}{newline}")
+    else:
+        lines.insert(_position_in(stdlib, name), f"import {name}{newline}")
+    return "".join(lines)
+
+
+def _is_future(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
+
+
+def _module_of(statement: ast.Import | ast.ImportFrom) -> str:
+    if isinstance(statement, ast.Import):
+        return statement.names[0].name
+    return "." * statement.level + (statement.module or "")
+
+
+def _is_stdlib(statement: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(statement, ast.ImportFrom) and statement.level:
+        return False
+    return all(
+        alias.name.partition(".")[0] in STDLIB_MODULES
+        for alias in (statement.names if isinstance(statement, ast.Import) else [])
+    ) and (
+        not isinstance(statement, ast.ImportFrom)
+        or (statement.module or "").partition(".")[0] in STDLIB_MODULES
+    )
+
+
+def _own_lines(run: Sequence[ast.stmt], lines: Sequence[str]) -> bool:
+    """Each statement starts a line of its own at column 0 and ends its last line (bar a comment)."""
+    previous_end = 0
+    for statement in run:
+        start, end = statement_start(statement), statement_end(statement)
+        if start[1] != 0 or start[0] <= previous_end:
+            return False
+        rest = lines[end[0] - 1][end[1] :] if end[0] <= len(lines) else ""
+        if rest.strip() and not rest.strip().startswith("#"):
+            return False
+        previous_end = end[0]
+    return True
+
+
+def _blocks(
+    run: Sequence[ast.Import | ast.ImportFrom], lines: Sequence[str]
+) -> list[list[ast.Import | ast.ImportFrom]]:
+    """The run split where a blank line separates two statements (isort's sections)."""
+    blocks: list[list[ast.Import | ast.ImportFrom]] = [[run[0]]]
+    for previous, statement in zip(run, run[1:]):
+        between = lines[statement_end(previous)[0] : statement_start(statement)[0] - 1]
+        if any(not line.strip() for line in between):
+            blocks.append([])
+        blocks[-1].append(statement)
+    return blocks
+
+
+def _position_in(block: Sequence[ast.Import | ast.ImportFrom], name: str) -> int:
+    """The index into the lines where ``import name`` goes in a standard-library block."""
+    key = name.lower()
+    plain = [statement for statement in block if isinstance(statement, ast.Import)]
+    for statement in plain:
+        if _module_of(statement).lower() > key:
+            return statement_start(statement)[0] - 1
+    if plain:
+        return statement_end(plain[-1])[0]
+    return statement_start(block[0])[0] - 1
 
 
 def add_on_head(text: str, cut: int | None, names: list[str], newline: str) -> str | None:

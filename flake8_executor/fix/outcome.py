@@ -24,6 +24,8 @@ class Outcome:
     reason: str | None = None
     imports_needed: frozenset[str] = field(default=frozenset(), compare=False)
     imports_freed: frozenset[ImportKey] = field(default=frozenset(), compare=False)
+    # The fix is unsafe (``finding.unsafe`` says why) and was not applied: ``--unsafe-fixes``.
+    unsafe: bool = False
 
     @property
     def fixed(self) -> bool:

@@ -31,7 +31,7 @@ from flake8_executor.fix.text import (
     with_final_cr,
 )
 from flake8_executor.fixes import NotFixed
-from flake8_executor.selection import Selection, file_is_skipped, silenced_by_noqa
+from flake8_executor.selection import Noqa, Selection, file_is_skipped
 from flake8_executor.settings import Settings
 
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
@@ -113,11 +113,10 @@ def wanted_findings(
     lines = split_lines(text)
     if file_is_skipped(lines):
         return lines, []
-    findings = [
-        finding
-        for finding in findings
-        if selection.wants(finding.code) and not silenced_by_noqa(finding, lines)
-    ]
+    findings = [finding for finding in findings if selection.wants(finding.code)]
+    if findings:
+        noqa = Noqa(text)
+        findings = [finding for finding in findings if not noqa.silences(finding)]
     return lines, findings
 
 
@@ -128,16 +127,19 @@ def _parse_fixed(text: str) -> ast.Module:
         raise BrokenFix(f"the fixed code would not parse: {error}") from None
 
 
-def fix_source(text: str, settings: Settings, selection: Selection | None = None) -> FixedSource:
+def fix_source(
+    text: str, settings: Settings, selection: Selection | None = None, unsafe_fixes: bool = False
+) -> FixedSource:
     """The fixed text and what became of every selected finding.
 
+    Safe fixes only, unless ``unsafe_fixes``: an unsafe one is reported as available instead.
     Raises ``UnparsableSource`` for input that does not parse and ``BrokenFix`` when a pass's result
     would not parse.
     """
     selection = selection or Selection()
     tree = parse(text)
     lines, findings = wanted_findings(text, tree, settings, selection)
-    applied = apply_findings(text, findings, settings, lines, tree)
+    applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = unfixed
@@ -149,7 +151,7 @@ def fix_source(text: str, settings: Settings, selection: Selection | None = None
             break
         passes += 1
         lines, findings = wanted_findings(text, tree, settings, selection)
-        applied = apply_findings(text, findings, settings, lines, tree)
+        applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
         fixed.extend(outcome for outcome in applied.outcomes if outcome.fixed)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
     return FixedSource(text, fixed, unfixed, unfixed_after)
@@ -165,13 +167,21 @@ def apply_findings(
     settings: Settings,
     lines: list[str] | None = None,
     tree: ast.Module | None = None,
+    unsafe_fixes: bool = True,
 ) -> Applied:
     """One pass: apply the fixable ``findings`` (already selected) to ``text``, report the rest.
 
-    ``lines`` and ``tree`` are the text's, when the caller has them already.
+    ``lines`` and ``tree`` are the text's, when the caller has them already. Unsafe fixes are
+    applied only with ``unsafe_fixes`` (the default here: a caller that names the findings to
+    apply has chosen them; ``fix_source`` passes the user's choice).
     """
     left = [Outcome(f, f.unfixable or NotFixed.NO_FIX) for f in findings if not f.fixable]
-    fixable = [finding for finding in findings if finding.fixable]
+    left += [
+        Outcome(f, NotFixed.UNSAFE.format(why=f.unsafe), unsafe=True)
+        for f in findings
+        if f.fixable and f.unsafe and not unsafe_fixes
+    ]
+    fixable = [f for f in findings if f.fixable and (unsafe_fixes or not f.unsafe)]
     if not fixable:
         return Applied(text, left)
     lines = lines if lines is not None else split_lines(text)
@@ -219,11 +229,26 @@ def _apply_to_module(
     )
     to_add = imports.imports_to_add(module_tree, outcomes)
     if to_add:
-        module = imports.add_imports(module, to_add)
+        placed = _placed(module.code, to_add, module.default_newline)
+        module = (
+            _parse_module(placed) if placed is not None else imports.add_imports(module, to_add)
+        )
     to_remove = imports.removable(text, imports.imports_freed(outcomes))
     if to_remove:
         module = imports.remove_unused_imports(module, to_remove)
     return Applied(with_final_cr(text, module.code), outcomes)
+
+
+def _placed(
+    text: str, names: list[str], newline: str, tree: ast.Module | None = None
+) -> str | None:
+    """``imports.insert_imports`` on a text, parsing it when its tree is not at hand."""
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+    return imports.insert_imports(text, tree, names, newline)
 
 
 def _apply_in_fragments(
@@ -248,16 +273,19 @@ def _apply_in_fragments(
     new_text, outcomes, growth = rewritten
     to_add = imports.imports_to_add(tree, outcomes)
     if to_add:
-        stop = imports.import_block_stop(tree, lines)
-        cut = None
-        if stop is not None:
-            if any(fragment.first < stop <= fragment.last for fragment in plan):
+        placed = _placed(new_text, to_add, newline)
+        if placed is None:
+            # libcst's AddImportsVisitor on the head: up to the statement after the imports.
+            stop = imports.import_block_stop(tree, lines)
+            cut = None
+            if stop is not None:
+                if any(fragment.first < stop <= fragment.last for fragment in plan):
+                    return None
+                cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
+            placed = imports.add_on_head(new_text, cut, to_add, newline)
+            if placed is None:
                 return None
-            cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
-        added = imports.add_on_head(new_text, cut, to_add, newline)
-        if added is None:
-            return None
-        new_text = added
+        new_text = placed
     to_remove = imports.imports_freed(outcomes)
     new_tree = None
     if to_remove:

@@ -58,6 +58,7 @@ class ApplyFixes(cst.CSTTransformer):
         self._settings = settings
         self._frames: list[str] = ["module"]
         self._awaited: dict[int, cst.CSTNode] = {}  # id -> node: expressions already under await
+        self._debug_fields = 0  # how many f-string ``{expr=}`` fields the walk is inside
         self._rewrite_context = RewriteContext(
             settings, asyncio_name=aliases["asyncio"], functools_name=aliases["functools"]
         )
@@ -92,6 +93,20 @@ class ApplyFixes(cst.CSTTransformer):
         self._frames.pop()
         return updated_node
 
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> bool:
+        if node.equal is not None:
+            self._debug_fields += 1  # f"{expr=}" prints expr's text: a rewrite would change it
+        return True
+
+    def leave_FormattedStringExpression(
+        self,
+        original_node: cst.FormattedStringExpression,
+        updated_node: cst.FormattedStringExpression,
+    ) -> cst.FormattedStringExpression:
+        if original_node.equal is not None:
+            self._debug_fields -= 1
+        return updated_node
+
     def visit_Await(self, node: cst.Await) -> bool:
         self._awaited[id(node.expression)] = node.expression
         return True
@@ -110,12 +125,23 @@ class ApplyFixes(cst.CSTTransformer):
     # -- the rewrites ------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = updated_node.with_changes(func=_parenthesized(updated_node.func))
+        return self._rewrite_at(original_node, updated_node)
+
+    def leave_Lambda(
+        self, original_node: cst.Lambda, updated_node: cst.Lambda
+    ) -> cst.BaseExpression:
+        return self._rewrite_at(original_node, updated_node)
+
+    def _rewrite_at(
+        self, original_node: cst.Call | cst.Lambda, updated_node: cst.Call | cst.Lambda
+    ) -> cst.BaseExpression:
+        """Run the rewrites of the findings at this node's span, in their order."""
         span = node_span(self.get_metadata(PositionProvider, original_node))
         findings = self._plans.pop(span, None)
         if not findings:
             return updated_node
         already_awaited = id(original_node) in self._awaited
-        # The parentheses around the call go around whatever replaces it.
+        # The parentheses around the node go around whatever replaces it.
         node: cst.BaseExpression = updated_node.with_changes(lpar=[], rpar=[])
         awaited = False
         context = self._rewrite_context
@@ -124,7 +150,6 @@ class ApplyFixes(cst.CSTTransformer):
             # What this rewrite alone asks of the imports, kept with its outcome.
             context.needed_imports, context.maybe_unused = set(), set()
             if reason is None:
-                assert isinstance(node, cst.Call)
                 try:
                     rewritten = REWRITES[finding.fix].rewrite(node, context)  # type: ignore[index]
                 except Declined as declined:
@@ -136,7 +161,12 @@ class ApplyFixes(cst.CSTTransformer):
             if reason is None and origin is not None and REWRITES[finding.fix].drops_callable:  # type: ignore[index]
                 freed.add((origin.module, origin.name, origin.asname))
             self.outcomes.append(
-                Outcome(finding, reason, frozenset(context.needed_imports), frozenset(freed))
+                Outcome(
+                    finding,
+                    reason,
+                    imports_needed=frozenset(context.needed_imports),
+                    imports_freed=frozenset(freed),
+                )
             )
         if awaited and not already_awaited:
             node = cst.Await(expression=node)
@@ -146,8 +176,10 @@ class ApplyFixes(cst.CSTTransformer):
         self, finding: Finding, node: cst.BaseExpression, awaited: bool, already_awaited: bool
     ) -> str | None:
         """Why this finding's rewrite must not run here, or None."""
-        if awaited or not isinstance(node, cst.Call):
+        if awaited or not isinstance(node, (cst.Call, cst.Lambda)):
             return NotFixed.ANOTHER_FIX
+        if self._debug_fields:
+            return NotFixed.FSTRING_DEBUG
         if REWRITES[finding.fix].needs_coroutine and self._frames[-1] != "coroutine":  # type: ignore[index]
             return _FRAME_REASONS[self._frames[-1]]
         if finding.fix is Fix.RUN_IN_EXECUTOR_TO_THREAD and not already_awaited:

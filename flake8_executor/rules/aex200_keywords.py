@@ -10,6 +10,7 @@ from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
 from flake8_executor.rules.executor_calls import RUN_IN_EXECUTOR, run_in_executor_call
+from flake8_executor.rules.fix_plan import names_blocked
 
 AEX200 = Code(
     "AEX200",
@@ -36,7 +37,7 @@ AEX200 = Code(
         "function can be pickled, so the same form works with a process pool, unlike a lambda. "
         "Declined when the executor or the function is itself passed by keyword. Safe: the call "
         "that raised `TypeError` now runs `f` with the arguments written.",
-        fixed="import asyncio\n\nimport requests\nimport functools\n\n\nasync def load(url):\n"
+        fixed="import asyncio\nimport functools\n\nimport requests\n\n\nasync def load(url):\n"
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
         "timeout=3))\n",
@@ -52,7 +53,7 @@ AEX200 = Code(
 
 def keywords_to_run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
     """AEX200, with the ``functools.partial`` form written out from the user's own arguments."""
-    arguments = run_in_executor_call(call)
+    arguments = run_in_executor_call(call, state)
     if arguments is None or not arguments.extra:
         return
     node = call.node
@@ -73,7 +74,11 @@ def keywords_to_run_in_executor(call: CallSite, state: FileState) -> Iterator[Fi
         node,
         AEX200.message(call=f"{unparse(node.func)}()", keywords=keywords, partial=partial),
         fix=Fix.KEYWORDS_TO_PARTIAL,
-        unfixable=None if arguments.positional else NotFixed.KEYWORD_EXECUTOR,
+        unfixable=(
+            NotFixed.KEYWORD_EXECUTOR
+            if not arguments.positional
+            else names_blocked(call, ("functools",))
+        ),
     )
 
 

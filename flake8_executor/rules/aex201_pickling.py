@@ -9,6 +9,7 @@ from flake8_executor.analysis.resolve import Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
+from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
 from flake8_executor.rules.executor_calls import (
     POOL_METHODS,
@@ -18,6 +19,7 @@ from flake8_executor.rules.executor_calls import (
     handoff,
     unwrap_partial,
 )
+from flake8_executor.rules.fix_plan import names_blocked
 
 AEX201 = Code(
     "AEX201",
@@ -43,8 +45,18 @@ AEX201 = Code(
         "    return sorted(data)\n\n\nasync def handle(data):\n"
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(PROCESS_POOL, functools.partial(crunch, data))\n",
-        fix="Not fixed: where the function should live, and what it needs, is the author's choice.",
+        fix="A lambda of no parameters whose body is one call of a module-level function (or "
+        "an imported one) becomes `functools.partial(f, ...)`, which pickles; `import functools` "
+        "is added once. Safe: the program failed there before. Not fixed otherwise (a nested "
+        "function, a lambda that uses its parameters): where the function should live is the "
+        "author's choice.",
+        fixed="import asyncio\nimport functools\nfrom concurrent.futures import ProcessPoolExecutor\n\n"
+        "PROCESS_POOL = ProcessPoolExecutor()\n\n\ndef crunch(data):\n    return sorted(data)\n\n\n"
+        "async def handle(data):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(\n"
+        "        PROCESS_POOL, functools.partial(crunch, data)\n    )\n",
     ),
+    fix="`lambda: f(a)` -> `functools.partial(f, a)`",
 )
 
 
@@ -58,7 +70,37 @@ def unpicklable_work(call: CallSite, state: FileState) -> Iterator[Finding]:
     if what is not None:
         if wrapped:
             what = f"functools.partial of {what}"
-        yield finding_at(work.function, AEX201.message(what=what))
+        fix = unfixable = None
+        if isinstance(work.function, ast.Lambda):
+            fix, unfixable = Fix.LAMBDA_TO_PARTIAL, _partial_blocked(work.function, call, state)
+        yield finding_at(work.function, AEX201.message(what=what), fix=fix, unfixable=unfixable)
+
+
+def _partial_blocked(node: ast.Lambda, call: CallSite, state: FileState) -> str | None:
+    """Why ``lambda: f(a)`` cannot become ``functools.partial(f, a)``, or None.
+
+    The lambda must take no parameters (the pool calls it with none) and be one call of a
+    function the pool can pickle by reference: a module-level ``def`` or an imported name. Its
+    arguments are then evaluated when the partial is made rather than when it is called, which
+    for work sent to a pool at once is the same.
+    """
+    args = node.args
+    if args.posonlyargs or args.args or args.vararg or args.kwonlyargs or args.kwarg:
+        return NotFixed.LAMBDA_PARAMETERS
+    body = node.body
+    if not isinstance(body, ast.Call) or not _module_level_function(body.func, call, state):
+        return NotFixed.LAMBDA_NOT_ONE_CALL
+    for part in ast.walk(body):
+        if isinstance(part, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
+            return NotFixed.LAMBDA_NOT_ONE_CALL
+    return names_blocked(call, ("functools",))
+
+
+def _module_level_function(func: ast.expr, call: CallSite, state: FileState) -> bool:
+    binding = state.resolver.function_def(func, call.scope)
+    if binding is not None:
+        return binding.scope.opened_by == Scope.MODULE
+    return state.resolver.import_binding(func, call.scope) is not None
 
 
 def _unpicklable(node: ast.expr, scope: Scope, state: FileState) -> str | None:

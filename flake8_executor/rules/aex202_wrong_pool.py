@@ -8,7 +8,7 @@ from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.catalog import Kind
 from flake8_executor.findings import Finding
-from flake8_executor.fixes import Fix
+from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules.base import (
     Code,
     Docs,
@@ -81,12 +81,14 @@ def wrong_pool(call: CallSite, state: FileState) -> Iterator[Finding]:
     if found is not None:
         qualified, kind = found[0], found[1].kind
         resolved = resolved_prefix(target, qualified)
+        holds_gil = False
     else:
         reach = state.helper_reach(target, scope)
         if reach is None:
             return
         qualified, kind = reach.chain[0], reach.kind
         resolved = f"it calls {reach.target}(), "
+        holds_gil = Kind.CPU_HOLDS_GIL in reach.others
     callee = unparse(target)
     if work.pool == PROCESSES and kind.wants_threads:
         # The fixer swaps the first positional argument for None; keyword forms are left to the user.
@@ -100,7 +102,12 @@ def wrong_pool(call: CallSite, state: FileState) -> Iterator[Finding]:
         message = AEX202.message(
             "threads", callee=callee, resolved=resolved, why=kind.why, threads=threads
         )
-        yield finding_at(call.node, message, qualified=qualified, kind=kind.value, fix=fix)
+        unfixable = (
+            NotFixed.HELPER_HOLDS_GIL.format(why=Kind.CPU_HOLDS_GIL.why) if holds_gil else None
+        )
+        yield finding_at(
+            call.node, message, qualified=qualified, kind=kind.value, fix=fix, unfixable=unfixable
+        )
     elif work.pool == THREADS and kind is Kind.CPU_HOLDS_GIL:
         message = AEX202.message("process", callee=callee, resolved=resolved, why=kind.why)
         yield finding_at(call.node, message, qualified=qualified, kind=kind.value)

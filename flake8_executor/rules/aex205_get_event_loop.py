@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from flake8_executor.analysis.sites import CallSite
@@ -9,6 +10,7 @@ from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, last_parts, shown_call, unparse
+from flake8_executor.rules.fix_plan import names_blocked
 
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 
@@ -56,11 +58,14 @@ def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
     if name != unparse(node.func):
         shown = f"{shown} ({name})"
     if call.on_loop:
+        # asyncio.get_event_loop() keeps its receiver; a bare get_event_loop() needs asyncio.
+        needs = () if isinstance(node.func, ast.Attribute) else ("asyncio",)
         yield finding_at(
             node,
             AEX205.message("coroutine", call=shown),
             qualified=name,
             fix=Fix.GET_RUNNING_LOOP,
+            unfixable=names_blocked(call, needs),
             import_origin=origin,
         )
     else:

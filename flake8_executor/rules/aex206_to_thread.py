@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
-from flake8_executor.fixes import Fix
+from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
 from flake8_executor.rules.executor_calls import (
     RUN_IN_EXECUTOR,
@@ -17,6 +17,7 @@ from flake8_executor.rules.executor_calls import (
     is_self,
     run_in_executor_call,
 )
+from flake8_executor.rules.fix_plan import names_blocked
 
 AEX206 = Code(
     "AEX206",
@@ -48,7 +49,7 @@ AEX206 = Code(
 
 
 def run_in_executor_to_thread(call: CallSite, state: FileState) -> Iterator[Finding]:
-    arguments = run_in_executor_call(call)
+    arguments = run_in_executor_call(call, state)
     if arguments is None or arguments.executor is None or arguments.function is None:
         return
     node = call.node
@@ -64,10 +65,15 @@ def run_in_executor_to_thread(call: CallSite, state: FileState) -> Iterator[Find
         and not is_self(node.func.value, call.scope)  # type: ignore[attr-defined]
     ):
         rest = ", ".join(unparse(arg) for arg in args[1:])
+        receiver = node.func.value  # type: ignore[attr-defined]
+        unfixable = names_blocked(call, ("asyncio",))
+        if any(isinstance(part, ast.Call) for part in ast.walk(receiver)):
+            unfixable = NotFixed.RECEIVER_EFFECTS.format(receiver=unparse(receiver))
         yield finding_at(
             node,
             AEX206.message(call=f"{unparse(node.func)}()", args=rest),
             fix=Fix.RUN_IN_EXECUTOR_TO_THREAD,
+            unfixable=unfixable,
         )
 
 

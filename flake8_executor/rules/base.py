@@ -127,6 +127,7 @@ def finding_at(
     kind: str | None = None,
     fix: Fix | None = None,
     unfixable: str | None = None,
+    unsafe: str | None = None,
     import_origin: ImportOrigin | None = None,
 ) -> Finding:
     """A finding spanning ``node`` (the node a fix would replace)."""
@@ -141,5 +142,6 @@ def finding_at(
         kind=kind,
         fix=fix,
         unfixable=unfixable if fix is not None else None,
+        unsafe=unsafe if fix is not None and unfixable is None else None,
         import_origin=import_origin,
     )

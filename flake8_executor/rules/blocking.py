@@ -15,7 +15,7 @@ from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.catalog import Entry, Kind
 from flake8_executor.findings import Finding
-from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.fixes import Fix, NotFixed, Unsafe
 from flake8_executor.rules.base import (
     ON_THE_LOOP,
     Code,
@@ -26,6 +26,7 @@ from flake8_executor.rules.base import (
     shown_call,
     unparse,
 )
+from flake8_executor.rules.fix_plan import await_blocked, names_blocked
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
@@ -44,8 +45,11 @@ _TO_THREAD_FIX = (
     "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
     "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
     "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
-    "body would still block), a generator expression, a class body, a call already awaited. Safe: "
-    "the call runs the same, with the same arguments, in the default thread pool."
+    "body would still block), a generator expression, a class body, a call already awaited, the "
+    "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
+    "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
+    "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
+    "shared state), the form below py39 (no contextvars in the thread)."
 )
 
 AEX100 = Code(
@@ -67,7 +71,7 @@ AEX100 = Code(
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         fix=_TO_THREAD_FIX + " An async client (`httpx.AsyncClient`, `aiohttp`) is the better cure "
         "where you can change the code.",
-        fixed="import requests\nimport asyncio\n\n\nasync def load(url):\n"
+        fixed="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
         "    return (await asyncio.to_thread(requests.get, url)).json()\n",
         invalid=(
             "import requests\n\nSESSION = requests.Session()\n\n\nasync def ping(url):\n"
@@ -94,9 +98,10 @@ AEX101 = Code(
         example="import time\n\n\nasync def poll():\n    time.sleep(1)  # error: AEX101\n",
         use_instead="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
         fix="`time.sleep(x)` becomes `await asyncio.sleep(x)`; `import asyncio` is added and "
-        "`import time` (or `from time import sleep`) removed once nothing else uses it. Declined "
-        "for arguments other than one plain value, and where `await` cannot be added. A helper "
-        "that sleeps is moved to a thread as a whole.",
+        "`import time` (or `from time import sleep`) removed once nothing else uses it. Safe for a "
+        "non-negative literal; unsafe otherwise (`time.sleep(-1)` raises, `asyncio.sleep(-1)` "
+        "does not). Declined for arguments other than one plain value, and where `await` cannot "
+        "be added. A helper that sleeps is moved to a thread as a whole (unsafe).",
         fixed="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
     ),
     fix="`await asyncio.sleep(...)`",
@@ -120,7 +125,7 @@ AEX102 = Code(
         use_instead="import asyncio\n\n\nasync def build():\n"
         '    proc = await asyncio.create_subprocess_exec("make")\n    await proc.wait()\n',
         fix=_TO_THREAD_FIX,
-        fixed="import subprocess\nimport asyncio\n\n\nasync def build():\n"
+        fixed="import asyncio\nimport subprocess\n\n\nasync def build():\n"
         '    await asyncio.to_thread(subprocess.run, ["make"])\n',
     ),
     fix="`await asyncio.to_thread(...)`",
@@ -141,7 +146,7 @@ AEX103 = Code(
         use_instead="import asyncio\nfrom pathlib import Path\n\n\nasync def config(path):\n"
         "    return await asyncio.to_thread(Path(path).read_text)\n",
         fix=_TO_THREAD_FIX,
-        fixed="from pathlib import Path\nimport asyncio\n\n\nasync def config(path):\n"
+        fixed="import asyncio\nfrom pathlib import Path\n\n\nasync def config(path):\n"
         "    return await asyncio.to_thread(Path(path).read_text)\n",
         invalid=(
             "async def read(path):\n"
@@ -170,7 +175,7 @@ AEX104 = Code(
         "    return await asyncio.to_thread(\n"
         '        hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000\n    )\n',
         fix=_TO_THREAD_FIX,
-        fixed="import hashlib\nimport asyncio\n\n\nasync def hash_password(pw, salt):\n"
+        fixed="import asyncio\nimport hashlib\n\n\nasync def hash_password(pw, salt):\n"
         '    return await asyncio.to_thread(hashlib.pbkdf2_hmac, "sha256", pw, salt, 600_000)\n',
     ),
     fix="`await asyncio.to_thread(...)`",
@@ -191,7 +196,7 @@ AEX105 = Code(
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
-        example="import json\n\n\nasync def handle(body):\n"
+        example="import json\n\nfrom app.pools import POOL\n\n\nasync def handle(body):\n"
         "    return json.loads(body)  # error: AEX105\n",
         use_instead="import asyncio\nimport json\nfrom concurrent.futures import "
         "ProcessPoolExecutor\n\nPROCESS_POOL = ProcessPoolExecutor()\n\n\n"
@@ -201,9 +206,13 @@ AEX105 = Code(
         "for executor-fix, `process-pool` in "
         "`[tool.flake8-executor]`): `json.loads(b)` becomes `await asyncio.get_running_loop()"
         ".run_in_executor(EXPR, json.loads, b)` (keyword arguments go into `functools.partial`). "
-        "Declined without a configured pool, and where `await` cannot be added.",
-        fix_args=("--process-pool", "POOL"),
-        fixed="import json\nimport asyncio\n\n\nasync def handle(body):\n"
+        "Unsafe: the arguments and the result are pickled to another process and back, and the "
+        "call no longer sees this process's state. Declined without a configured pool, when the "
+        "pool's name is not bound in the module, for an argument or a result that cannot be "
+        "pickled (an open stream, a lambda, `iterparse`, lxml trees), and where `await` cannot be "
+        "added.",
+        fix_args=("--process-pool", "POOL", "--unsafe-fixes"),
+        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\nasync def handle(body):\n"
         "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
     ),
     fix="only with `--executor-process-pool`",
@@ -222,7 +231,7 @@ AEX106 = Code(
         use_instead="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
         fix=_TO_THREAD_FIX,
-        fixed="import sys\nimport asyncio\n\n\nasync def main():\n"
+        fixed="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
     ),
     fix="`await asyncio.to_thread(input, ...)`",
@@ -253,10 +262,14 @@ AEX107 = Code(
         use_instead="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
         "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
         "    return await asyncio.wrap_future(fut)\n",
-        fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`. Declined for "
-        "`result(timeout)`, where `await` cannot be added; `.exception()`, `wait()` and "
-        "`as_completed()` are not fixed.",
-        fixed="from concurrent.futures import ThreadPoolExecutor\nimport asyncio\n\n"
+        fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`, and `fut.result(t)` "
+        "`await asyncio.wait_for(asyncio.wrap_future(fut), t)`. Unsafe: a cancelled future then "
+        "raises `asyncio.CancelledError` instead of `concurrent.futures.CancelledError` (declined "
+        "inside a `try` that catches the latter), and on a timeout `wait_for` cancels the future, "
+        "which `result(t)` leaves to run. Declined where `await` cannot be added; `.exception()`, "
+        "`wait()` and `as_completed()` are not fixed.",
+        fix_args=("--unsafe-fixes",),
+        fixed="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
         "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
         "    return await asyncio.wrap_future(fut)\n",
     ),
@@ -304,7 +317,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
             variant = "wait"
             fields["replacement"] = _WAIT_REPLACEMENTS.get(qualified, "asyncio.wait(...)")
     import_binding = state.resolver.import_binding(node.func, call.scope)
-    fix, unfixable = _fix_plan(entry, call, state)
+    fix, unfixable, unsafe = _fix_plan(entry, call, state, qualified)
     yield finding_at(
         node,
         CODE_OF_KIND[kind].message(variant, **fields),
@@ -312,6 +325,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         kind=kind.value,
         fix=fix,
         unfixable=unfixable,
+        unsafe=unsafe,
         import_origin=import_binding.origin if import_binding is not None else None,
     )
 
@@ -332,33 +346,140 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
     entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
-    fix, unfixable = _fix_plan(entry, call, state)
+    fix, unfixable, unsafe = _fix_plan(entry, call, state)
+    if fix is not None and unfixable is None:
+        if reach.loop_call is not None:
+            unfixable = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()")
+        else:
+            unsafe = unsafe or Unsafe.HELPER
     return finding_at(
-        node, message, qualified=reach.chain[0], kind=kind.value, fix=fix, unfixable=unfixable
+        node,
+        message,
+        qualified=reach.chain[0],
+        kind=kind.value,
+        fix=fix,
+        unfixable=unfixable,
+        unsafe=unsafe,
     )
 
 
-def _fix_plan(entry: Entry, call: CallSite, state: FileState) -> tuple[Fix | None, str | None]:
-    """The rewrite this call allows, and why it must not be applied here when it must not."""
+# Names whose rewrite is unsafe unless the data they write is a literal (it may change meanwhile).
+_WRITES_DATA = frozenset({"pathlib.Path.write_bytes", "pickle.dump", "json.dump", "marshal.dump"})
+# Process-pool fixes: calls whose argument is a stream (cannot be pickled), whose result cannot be
+# pickled back.
+_STREAM_ARGUMENT = frozenset({"json.load", "pickle.load", "yaml.load", "yaml.safe_load"})
+_UNPICKLABLE_RESULT = frozenset(
+    {
+        "xml.etree.ElementTree.iterparse",
+        "lxml.etree.parse",
+        "lxml.etree.fromstring",
+        "lxml.etree.XML",
+    }
+)
+_CANCELLED_ERRORS = frozenset(
+    {"concurrent.futures.CancelledError", "concurrent.futures._base.CancelledError"}
+)
+
+
+def _fix_plan(
+    entry: Entry, call: CallSite, state: FileState, qualified: str | None = None
+) -> tuple[Fix | None, str | None, str | None]:
+    """The rewrite this call allows, why it must not be applied here, and why it is unsafe."""
     fix = entry.fix
     if fix is None:
-        return None, None
+        return None, None, None
     node = call.node
-    if call.is_with_item:
-        return fix, NotFixed.WITH_ITEM
-    if call.site.why_no_await:
-        return fix, NotFixed.NO_AWAIT_HERE.format(where=call.site.why_no_await)
-    if call.awaited:
-        return fix, NotFixed.ALREADY_AWAITED
-    if fix is Fix.PROCESS_POOL and not state.settings.process_pool:
-        return fix, NotFixed.NO_PROCESS_POOL
+    settings = state.settings
+    blocked = await_blocked(call, state)
+    if blocked:
+        return fix, blocked, None
+    if fix is Fix.PROCESS_POOL and not settings.process_pool:
+        return fix, NotFixed.NO_PROCESS_POOL, None
     if fix is Fix.WRAP_FUTURE and (node.args or node.keywords):
-        return fix, NotFixed.RESULT_TIMEOUT
+        if not _one_timeout(node):
+            return fix, NotFixed.RESULT_TIMEOUT, None
+        fix = Fix.WAIT_FOR
     if fix is Fix.ASYNC_SLEEP and (
         node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred)
     ):
-        return fix, NotFixed.SLEEP_ARGUMENTS
-    return fix, None
+        return fix, NotFixed.SLEEP_ARGUMENTS, None
+    modules = ("asyncio",)
+    if (fix is Fix.TO_THREAD and not settings.has_to_thread and (node.args or node.keywords)) or (
+        fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords)
+    ):
+        modules = ("asyncio", "functools")
+    blocked = names_blocked(call, modules)
+    if blocked:
+        return fix, blocked, None
+    if fix is Fix.PROCESS_POOL:
+        blocked = _process_pool_blocked(call, state, qualified)
+        if blocked:
+            return fix, blocked, None
+        return fix, None, Unsafe.PROCESS_POOL
+    if fix in (Fix.WRAP_FUTURE, Fix.WAIT_FOR):
+        if _catches_cancelled(call, state):
+            return fix, NotFixed.CATCHES_CANCELLED, None
+        return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
+    if fix is Fix.ASYNC_SLEEP and not _non_negative_literal(node.args[0]):
+        return fix, None, Unsafe.SLEEP_VALUE
+    if fix is Fix.TO_THREAD and not settings.has_to_thread:
+        return fix, None, Unsafe.NO_CONTEXTVARS
+    if qualified in _WRITES_DATA and not all(_literal(arg) for arg in node.args):
+        return fix, None, Unsafe.SHARED_DATA
+    return fix, None, None
+
+
+def _one_timeout(node: ast.Call) -> bool:
+    """``result(5)`` or ``result(timeout=5)``: a timeout, and nothing else."""
+    if node.args:
+        return (
+            len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+        )
+    return len(node.keywords) == 1 and node.keywords[0].arg == "timeout"
+
+
+def _non_negative_literal(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float))
+        and not isinstance(node.value, bool)
+        and node.value >= 0
+    )
+
+
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) or (
+        isinstance(node, ast.Starred) and isinstance(node.value, ast.Constant)
+    )
+
+
+def _process_pool_blocked(call: CallSite, state: FileState, qualified: str | None) -> str | None:
+    """Why the configured process pool cannot take this call: names, arguments, result."""
+    pool = state.settings.process_pool or ""
+    root = pool.partition(".")[0].partition("[")[0].partition("(")[0].strip()
+    if root.isidentifier() and call.scope.lookup(root) is None:
+        return NotFixed.POOL_NOT_BOUND.format(pool=pool, root=root)
+    node = call.node
+    if qualified in _STREAM_ARGUMENT and node.args:
+        return NotFixed.POOL_ARGUMENT.format(what=f"the open stream {unparse(node.args[0])}")
+    for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
+        if isinstance(value, ast.Lambda):
+            return NotFixed.POOL_ARGUMENT.format(what="a lambda")
+    if qualified in _UNPICKLABLE_RESULT:
+        return NotFixed.POOL_RESULT.format(name=qualified)
+    return None
+
+
+def _catches_cancelled(call: CallSite, state: FileState) -> bool:
+    """A ``try`` around the call catches ``concurrent.futures.CancelledError`` by name."""
+    for handler in call.site.handlers:
+        types = handler.elts if isinstance(handler, ast.Tuple) else [handler]
+        for caught in types:
+            if caught is None:
+                continue
+            if state.resolver.qualified_name(caught, call.scope) in _CANCELLED_ERRORS:
+                return True
+    return False
 
 
 RULE = Rule(

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass
 
 from flake8_executor import catalog
-from flake8_executor.analysis.resolve import Scope
+from flake8_executor.analysis.resolve import Binding, ClassInstance, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.rules.base import last_parts
@@ -43,10 +43,16 @@ class RunInExecutor:
     positional: bool  # executor and function both positional, nothing named
 
 
-def run_in_executor_call(call: CallSite) -> RunInExecutor | None:
-    """``run_in_executor``'s arguments, when ``call`` is a method call of that name."""
+def run_in_executor_call(call: CallSite, state: FileState) -> RunInExecutor | None:
+    """``run_in_executor``'s arguments, when ``call`` is an event loop's method of that name.
+
+    A class of the module that defines its own ``run_in_executor`` (a helper taking ``func,
+    *args, **kwargs``, or a loop implementing it) is not asyncio's: its calls are not judged.
+    """
     func = call.node.func
     if not (isinstance(func, ast.Attribute) and func.attr == RUN_IN_EXECUTOR):
+        return None
+    if _own_run_in_executor(func.value, call.scope, state):
         return None
     args = call.node.args
     keywords = call.node.keywords
@@ -59,6 +65,37 @@ def run_in_executor_call(call: CallSite) -> RunInExecutor | None:
     if isinstance(function, ast.Starred):
         function = None
     return RunInExecutor(executor, function, extra, named, len(args) >= 2 and not named)
+
+
+def _own_run_in_executor(receiver: ast.expr, scope: Scope, state: FileState) -> bool:
+    """``self`` or an instance (``jobs = Jobs()``) of a class of the module that defines it."""
+    owner = state.resolver.type_of(receiver, scope)
+    if isinstance(owner, ClassInstance):
+        return RUN_IN_EXECUTOR in owner.scope.bindings
+    if not isinstance(receiver, ast.Name):
+        return False
+    bindings = scope.lookup(receiver.id) or []
+    values = [binding.value for binding in bindings]
+    return bool(values) and all(
+        isinstance(value, ast.Call) and _defines_run_in_executor(value.func, scope)
+        for value in values
+    )
+
+
+def _defines_run_in_executor(func: ast.expr, scope: Scope) -> bool:
+    if not isinstance(func, ast.Name):
+        return False
+    bindings = scope.lookup(func.id) or []
+    return (
+        len(bindings) == 1
+        and bindings[0].how == Binding.CLASS
+        and isinstance(bindings[0].node, ast.ClassDef)
+        and any(
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.name == RUN_IN_EXECUTOR
+            for statement in bindings[0].node.body
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +111,7 @@ def handoff(call: CallSite, state: FileState) -> Handoff | None:
     """The pool and the callable of ``run_in_executor``, ``pool.submit``/``map``, ``to_thread``."""
     node = call.node
     func = node.func
-    arguments = run_in_executor_call(call)
+    arguments = run_in_executor_call(call, state)
     if arguments is not None:
         if arguments.executor is None or arguments.function is None:
             return None

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from flake8_executor.fix.rewrites import (  # noqa: F401  (imported to register their rewrites)
     async_sleep,
+    await_dropped,
     executor_to_none,
     get_running_loop,
     keywords_to_partial,
+    lambda_to_partial,
     process_pool,
     run_in_executor_to_thread,
     to_thread,
+    wait_for,
     wrap_future,
 )
 from flake8_executor.fix.rewrites.base import REGISTERED, Declined, Registered, RewriteContext

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -56,7 +57,8 @@ class Rewritten:
     awaited: bool  # the transformer must put ``await`` before it (unless one is already there)
 
 
-Rewrite = Callable[[cst.Call, RewriteContext], Rewritten]
+# A rewrite takes the node at the finding's span: a ``cst.Call``, or for a few a ``cst.Lambda``.
+Rewrite = Callable[[Any, RewriteContext], Rewritten]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""The settings a document is analysed and fixed with: ``executor-fix``'s, for the file's project.
+
+They come from where ``executor-fix`` takes them: ``[tool.flake8-executor]`` in the pyproject.toml
+nearest the document (``command.config``), with the client's ``initializationOptions`` (or
+``workspace/didChangeConfiguration`` settings) in the place of the command line's flags: the same
+keys as the table, and they win over it. Both go through the command line's own checks
+(``command.cli``), so a value means in the editor what it means in a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flake8_executor.command import cli
+from flake8_executor.command import config as project_config
+from flake8_executor.selection import Selection
+from flake8_executor.settings import Settings
+
+# ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
+SECTION = project_config.TABLE
+# ``exclude`` picks files for a run over directories: an open document is always checked.
+OPTION_KEYS = tuple(key for key in project_config.KEYS if key != "exclude")
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """The client's settings, checked for their keys and types (``ProjectConfig`` checks them)."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # one line each, for the user: what was ignored and why
+
+    @classmethod
+    def from_client(cls, raw: object) -> ClientOptions:
+        if raw is None:
+            return cls()
+        if isinstance(raw, Mapping) and isinstance(raw.get(SECTION), Mapping):
+            raw = raw[SECTION]
+        if not isinstance(raw, Mapping):
+            return cls(problems=(f"settings ignored: expected a table of {SECTION} settings",))
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for key, value in raw.items():
+            if key not in OPTION_KEYS:
+                problems.append(f"unknown setting {key!r} (known: {', '.join(OPTION_KEYS)})")
+            elif value is None:
+                continue
+            elif isinstance(value, (str, bool)) or (
+                isinstance(value, list) and all(isinstance(item, str) for item in value)
+            ):
+                values[key] = value
+            else:
+                problems.append(f"setting {key} must be a string or a list of strings")
+        return cls(values, tuple(problems))
+
+
+@dataclass(frozen=True)
+class Configured:
+    """What one document is checked with; ``problem`` is why the defaults were taken instead."""
+
+    settings: Settings = field(default_factory=Settings)
+    selection: Selection = field(default_factory=Selection)
+    problem: str | None = None
+
+
+def _as_flags(options: ClientOptions) -> argparse.Namespace:
+    """The client's settings where ``executor-fix`` has its flags (None: not given)."""
+    given = project_config.ProjectConfig(values=dict(options.values))
+    return argparse.Namespace(
+        **{key.replace("-", "_"): given.text(key) for key in OPTION_KEYS},
+    )
+
+
+def configure(path: str | None, options: ClientOptions) -> Configured:
+    """The settings for a document at ``path`` (a directory for a document with no file)."""
+    try:
+        project = project_config.load(project_config.find_pyproject([path or os.getcwd()]))
+        flags = _as_flags(options)
+        return Configured(cli._settings(flags, project), cli._selection(flags, project))
+    except (cli.UsageError, project_config.ConfigError) as error:
+        # Flags' names in the command line's messages are the client's settings here.
+        return Configured(problem=str(error).replace(" --", " ").removeprefix("--"))
