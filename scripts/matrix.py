@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
@@ -69,13 +70,26 @@ def find_interpreter(version: str) -> str | None:
     return None
 
 
-def _run(command: Sequence[str], log: Path, **kwargs: object) -> int:
+# One Python's suite may not take CI's whole budget: a hung test fails its Python instead.
+SUITE_TIMEOUT = 900
+
+
+def _run(command: Sequence[str], log: Path, timeout: float | None = None, **kwargs: Any) -> int:
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(command)}\n")
         out.flush()
-        return subprocess.run(
-            list(command), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, **kwargs
-        ).returncode
+        try:
+            return subprocess.run(
+                list(command),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                timeout=timeout,
+                **kwargs,
+            ).returncode
+        except subprocess.TimeoutExpired:
+            out.write(f"\n{command[0]}: killed after {timeout:.0f} s\n")
+            return 124
 
 
 def _closing_line(log: Path) -> str:
@@ -102,9 +116,8 @@ def run_one(version: str, interpreter: str, pytest_args: Sequence[str], logs: Pa
         return Outcome(version, "FAILED", f"install failed (see {log})")
     installed = time.monotonic()
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    tests = _run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args], log, env=env
-    )
+    pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
+    tests = _run(pytest, log, timeout=SUITE_TIMEOUT, env=env, stdin=subprocess.DEVNULL)
     tests_seconds = time.monotonic() - installed
     summary = f"{_closing_line(log)}; suite {tests_seconds:.0f}s"
     demo_problems = []
