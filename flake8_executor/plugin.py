@@ -11,10 +11,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from flake8_executor import __version__
+from flake8_executor import __version__, configuration
+from flake8_executor.command import config as project_config
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings
+from flake8_executor.selection import Selection, project_selection, unknown_codes
+from flake8_executor.settings import SUPPORTED_TARGETS, Settings
 
 
 class ExecutorChecker:
@@ -23,6 +25,8 @@ class ExecutorChecker:
     name = "flake8-executor"
     version = __version__
     settings = Settings()
+    # select/ignore of [tool.flake8-executor]: they narrow what flake8 reports, as in executor-fix.
+    table_selection: Selection | None = None
 
     def __init__(self, tree: ast.AST, lines: list[str]) -> None:
         self.tree = tree
@@ -32,30 +36,26 @@ class ExecutorChecker:
     def add_options(cls, option_manager: Any) -> None:
         option_manager.add_option(
             "--executor-extra-calls",
-            default="",
-            parse_from_config=True,
+            default=None,
             comma_separated_list=False,
             help="More blocking callables, as qualified.name=kind pairs separated by commas "
             "(kinds: io, sleep, subprocess, file, cpu-releases-gil, cpu-holds-gil, stdin).",
         )
         option_manager.add_option(
             "--executor-process-pool",
-            default="",
-            parse_from_config=True,
+            default=None,
             help="An expression naming your process pool (e.g. app.state.pool); executor-fix uses "
             "it to rewrite AEX105 calls.",
         )
         option_manager.add_option(
             "--executor-target-version",
-            default="",
-            parse_from_config=True,
+            default=None,
             help=f"The oldest Python the code runs on ({', '.join(SUPPORTED_TARGETS)}); below py39 "
             "advice uses run_in_executor instead of asyncio.to_thread. Default: py39.",
         )
         option_manager.add_option(
             "--executor-follow-calls",
-            default="yes",
-            parse_from_config=True,
+            default=None,
             help="Report calls of helpers defined in the same module that reach blocking calls "
             "(yes or no). Default: yes.",
         )
@@ -63,20 +63,70 @@ class ExecutorChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        """Settings as ``executor-fix`` resolves them (``configuration.py``): flags, then
+        ``[tool.flake8-executor]``, then the ``executor-*`` keys of flake8's config file.
+
+        The options are not parsed from flake8's config by flake8 itself (``parse_from_config`` is
+        off) so that a flag can be told from a config value: the pyproject table stands between them.
+        """
+        isolated = bool(getattr(options, "isolated", False))
+        paths = _paths(options)
         try:
-            cls.settings = build_settings(
-                extra_calls=options.executor_extra_calls,
-                process_pool=options.executor_process_pool,
-                target_version=options.executor_target_version,
-                follow_calls=options.executor_follow_calls,
+            project = project_config.ProjectConfig()
+            if not isolated:
+                project = project_config.load(project_config.find_pyproject(paths))
+            flags = {
+                key: getattr(options, "executor_" + key.replace("-", "_"), None)
+                for key in configuration.SETTING_KEYS
+            }
+            flake8_values = configuration.flake8_config_values(
+                getattr(options, "config", None),
+                getattr(options, "append_config", None) or [],
+                isolated,
             )
-        except ValueError as error:
+            # --isolated: no project file is read, not even for the declared Python.
+            start = None if isolated else configuration.start_directory(paths)
+            cls.settings = configuration.resolve(
+                flags, project, flake8_values, start, flag_prefix="--executor-"
+            ).settings
+            cls.table_selection = project_selection(project)
+        except (ValueError, project_config.ConfigError) as error:
             # flake8 has no hook for a plugin's option errors; a traceback would bury the reason.
             print(f"flake8-executor: error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+        for warning in unknown_code_warnings(options):
+            print(f"flake8-executor: warning: {warning}", file=sys.stderr)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         if not isinstance(self.tree, ast.Module):
             return
+        selection = self.table_selection
         for finding in analyze(self.tree, self.settings, "".join(self.lines)):
+            if selection is not None and selection.rules_out(finding.code):
+                continue
             yield finding.line, finding.col, finding.text, type(self)
+
+
+def _paths(options: Any) -> list[str]:
+    """The files flake8 was given; for stdin, the place ``--stdin-display-name`` names."""
+    paths = list(getattr(options, "filenames", None) or ["."])
+    display = getattr(options, "stdin_display_name", "stdin")
+    if paths == ["-"] and display not in (None, "", "stdin"):
+        return [display]
+    return paths
+
+
+def unknown_code_warnings(options: Any) -> list[str]:
+    """One line per flake8 option that names ``AEX`` codes or prefixes that no code matches.
+
+    Other plugins' codes are theirs to judge: only names starting with ``AEX`` are checked.
+    """
+    warnings = []
+    for name in ("select", "extend_select", "ignore", "extend_ignore"):
+        values = getattr(options, name, None) or []
+        ours = [value for value in values if value.upper().startswith("AEX")]
+        unknown = unknown_codes(ours)
+        if unknown:
+            flag = "--" + name.replace("_", "-")
+            warnings.append(f"{flag}: unknown code{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
+    return warnings

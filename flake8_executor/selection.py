@@ -13,13 +13,17 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flake8.defaults import NOQA_FILE
 from flake8.processor import FileProcessor
 from flake8.violation import Violation
 
 from flake8_executor.findings import Finding
-from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.rules.registry import CODES, OFF_BY_DEFAULT
+
+if TYPE_CHECKING:
+    from flake8_executor.command.config import ProjectConfig
 
 _CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 
@@ -41,6 +45,15 @@ def parse_codes(value: str | Sequence[str], option: str) -> tuple[str, ...]:
             raise ValueError(f"{option}: {raw_item.strip()!r} is not a code or code prefix")
         codes.append(item)
     return tuple(codes)
+
+
+def unknown_codes(prefixes: Iterable[str]) -> list[str]:
+    """The codes or prefixes that match none of ours (``AEX999``, ``E501``), in the order given."""
+    return [
+        prefix
+        for prefix in prefixes
+        if not any(code.startswith(prefix.strip().upper()) for code in CODES)
+    ]
 
 
 def _longest(code: str, prefixes: Iterable[str]) -> str | None:
@@ -65,6 +78,41 @@ class Selection:
         if code in OFF_BY_DEFAULT:
             return selected is not None
         return True
+
+    def rules_out(self, code: str) -> bool:
+        """Whether select/ignore exclude the code, codes off by default aside.
+
+        For the plugin, where flake8 itself turns codes on and off and the project's table only
+        narrows what is reported.
+        """
+        selected = _longest(code, self.select) if self.select is not None else None
+        if self.select is not None and selected is None:
+            return True
+        ignored = _longest(code, self.ignore)
+        return ignored is not None and not (selected is not None and len(selected) > len(ignored))
+
+
+def project_selection(project: ProjectConfig) -> Selection | None:
+    """``select``/``ignore`` of ``[tool.flake8-executor]``; ``None`` when it sets neither.
+
+    A ``ValueError`` names a malformed item or the codes that match nothing.
+    """
+    codes: dict[str, tuple[str, ...] | None] = {}
+    for key in ("select", "ignore"):
+        text = project.text(key)
+        codes[key] = checked_codes(text, f"{key} in {project.path}") if text is not None else None
+    if codes["select"] is None and codes["ignore"] is None:
+        return None
+    return Selection(codes["select"], codes["ignore"] or ())
+
+
+def checked_codes(value: str, option: str) -> tuple[str, ...]:
+    """``parse_codes``, and a ``ValueError`` naming every code or prefix that matches no code."""
+    codes = parse_codes(value, option)
+    unknown = unknown_codes(codes)
+    if unknown:
+        raise ValueError(f"{option}: unknown code{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
+    return codes
 
 
 class Noqa:

@@ -31,6 +31,17 @@ def expected_findings(path: Path) -> set[tuple[int, str]]:
     return expected
 
 
+def needs_newer_python(path: Path) -> str | None:
+    """Why this Python cannot run the fixture (its PEP 723 ``requires-python``), else ``None``.
+
+    Fixtures in newer syntax start with the version in their name (``py312_generics.py``) and
+    declare it in a ``# /// script`` block, which ``executor-fix`` reads the same way.
+    """
+    from flake8_executor.command.requires import needs_newer_python as skip_reason
+
+    return skip_reason(path.read_text(encoding="utf-8"))
+
+
 def fixture_args(path: Path) -> list[str]:
     match = _ARGS.search(path.read_text(encoding="utf-8"))
     return match.group(1).split() if match else []

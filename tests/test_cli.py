@@ -117,7 +117,7 @@ def test_syntax_error_among_good_files(executor_fix: Run, project: Path) -> None
     write(project / "bad.py", "async def broken(:\n    pass\n")
     result = executor_fix(".")
     assert result.code == 2
-    assert "bad.py: cannot parse: invalid syntax (line 1, column 18)" in result.stderr
+    assert "bad.py:1:18: error: cannot parse: invalid syntax" in result.stderr
     assert all(path.read_text() == SLEEPY_FIXED for path in good)
     assert "3 files changed, 3 findings fixed, 0 left unfixed, 1 file with errors" in result.stderr
 
@@ -134,7 +134,7 @@ def test_jobs_over_several_files_and_excludes(project: Path) -> None:
     write(project / "pkg" / "bad.py", "def broken(:\n")
     result = run_child("-j", "2", "--exclude", "migrations,generated_*.py", ".", cwd=project)
     assert result.returncode == 2
-    assert "bad.py: cannot parse: " in result.stderr.decode()
+    assert "bad.py:1:12: error: cannot parse: " in result.stderr.decode()
     assert [path.read_text() for path in fixed] == [SLEEPY_FIXED, FETCH_FIXED]
     assert all(path.read_text() == SLEEPY for path in skipped)
     assert (
@@ -248,7 +248,7 @@ def test_stdin_that_does_not_parse_passes_through(executor_fix: Run) -> None:
     result = executor_fix("-", stdin=b"def broken(:\n")
     assert result.code == 2
     assert result.stdout == b"def broken(:\n"
-    assert "<stdin>: cannot parse: " in result.stderr
+    assert "<stdin>:1:12: error: cannot parse: " in result.stderr
 
 
 def test_console_script_and_module_agree(project: Path) -> None:
@@ -262,10 +262,14 @@ def test_console_script_and_module_agree(project: Path) -> None:
 def test_pre_commit_hook_is_declared() -> None:
     hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
     for line in (
-        "- id: executor-fix",
-        "entry: executor-fix",
-        "language: python",
-        "types: [python]",
+        "- id: executor-fix\n",
+        "- id: executor-fix-check\n",
+        "entry: executor-fix --force-exclude\n",
+        "entry: executor-fix --check --force-exclude\n",
+        "language: python\n",
+        "types_or: [python, pyi]\n",
+        "require_serial: true\n",
+        "minimum_pre_commit_version:",
     ):
         assert line in hooks
 

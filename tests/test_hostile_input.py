@@ -144,13 +144,24 @@ BROKEN = {
         "cannot decode",
     ),
     "utf-16": ("# coding: utf-16\n".encode("utf-16") + SLEEPY.encode("utf-16"), "cannot decode"),
-    "null byte": (b"import time\x00\n" + SLEEPY.encode(), "null bytes"),
+    "null byte": (b"import time\x00\n" + SLEEPY.encode(), "not a text file"),
+    "binary": (bytes(range(256)) * 4, "not a text file"),
+    "binary without a null byte": (bytes(range(1, 256)) * 4, "not a text file"),
     "tabs and spaces": (
         b"import time\n\n\nasync def main():\n    if True:\n\ttime.sleep(1)\n",
         "inconsistent use of tabs and spaces",
     ),
     "syntax error": (SLEEPY.encode() + b"    return (\n", "cannot parse"),
-    "newer syntax": (b"type Alias = int\n" + SLEEPY.encode(), "cannot parse: invalid syntax"),
+    # Syntax of a Python newer than the one running: PEP 695 before 3.12, PEP 758 after.
+    "newer syntax": (
+        (
+            b"type Alias = int\n"
+            if sys.version_info < (3, 12)
+            else b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
+        )
+        + SLEEPY.encode(),
+        "cannot parse: ",
+    ),
     "too many nested parentheses": (
         SLEEPY.encode() + b"    x = " + b"[" * 300 + b"]" * 300 + b"\n",
         "too many nested parentheses",
@@ -655,11 +666,26 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
 # --- the plugin through flake8 over the odd files ------------------------------------------------
 
 
+def _null_bytes_are_a_syntax_error() -> bool:
+    try:
+        compile("x\0", "<null byte>", "exec")
+    except SyntaxError:
+        return True
+    except ValueError:
+        return False
+    return True
+
+
 def test_flake8_over_the_odd_files(tmp_path: Path) -> None:
     for name, (data, _) in VALID_ODDITIES.items():
         write(tmp_path / f"{name.replace(' ', '_').replace(',', '')}.py", data)
+    left_out = {"too many nested parentheses", "too deep indentation"}
+    if not _null_bytes_are_a_syntax_error():
+        # Before 3.11 compile() raises ValueError for a null byte and flake8 itself crashes on
+        # such a file, before any plugin runs: not ours to test.
+        left_out |= {name for name, (data, _) in BROKEN.items() if b"\0" in data}
     for name, (data, _) in BROKEN.items():
-        if name not in ("too many nested parentheses", "too deep indentation"):
+        if name not in left_out:
             write(tmp_path / f"broken_{name.replace(' ', '_')}.py", data)
     write(tmp_path / "empty.py", b"")
     (tmp_path / "x.py").mkdir()

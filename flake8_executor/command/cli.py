@@ -18,8 +18,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from flake8_executor import __version__, docs
+from flake8_executor import __version__, configuration, docs
 from flake8_executor.command import config as project_config
+from flake8_executor.command import output
 from flake8_executor.command.files import DEFAULT_EXCLUDES, discover, normalize_patterns
 from flake8_executor.command.job import (
     FileJob,
@@ -31,8 +32,8 @@ from flake8_executor.command.job import (
 )
 from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.selection import Selection, parse_codes
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings, build_settings, parse_bool
+from flake8_executor.selection import Selection, checked_codes
+from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
 STDIN = "-"
@@ -141,6 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
     )
+    parser.add_argument(
+        "--output-format",
+        choices=output.FORMATS,
+        default="text",
+        help="text (default): the summary on stderr; json, sarif (2.1.0) or github (Actions "
+        "annotations): every finding on stdout, and only errors and totals on stderr",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the real path of the code read from - (for editors): names it in messages, and the "
+        "configuration, target version and excludes are found from its place",
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the excludes to files named on the command line too, and to the directories "
+        "they are in (for pre-commit, which names every file)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Like --version, these answer during parsing, before argparse asks for a PATH.
     parser.add_argument(
@@ -158,29 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace, config: project_config.ProjectConfig) -> Settings:
-    """Flags over the pyproject table; an error names where the bad value came from."""
-    values: dict[str, str] = {}
-    sources: dict[str, str] = {}
-    for key in ("extra-calls", "process-pool", "target-version", "follow-calls"):
-        flag_value = getattr(args, key.replace("-", "_"))
-        if flag_value is not None:
-            values[key], sources[key] = flag_value, f"--{key}"
-            continue
-        config_value = config.target_version() if key == "target-version" else config.text(key)
-        if config_value is not None:
-            values[key], sources[key] = config_value, f"{key} in {config.path}"
+def _settings(
+    args: argparse.Namespace, config: project_config.ProjectConfig, start: str
+) -> Settings:
+    """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
+    flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
     try:
-        return build_settings(
-            extra_calls=values.get("extra-calls", ""),
-            process_pool=values.get("process-pool", ""),
-            target_version=values.get("target-version", ""),
-            follow_calls=values.get("follow-calls", True),
-        )
+        return configuration.resolve(
+            flags, config, configuration.flake8_config_values(), start
+        ).settings
     except ValueError as error:
-        option, _, reason = str(error).partition(": ")
-        key = option.removeprefix("--executor-") if option.startswith("--") else ""
-        raise UsageError(f"{sources.get(key, option)}: {reason}" if key else str(error)) from None
+        raise UsageError(str(error)) from None
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
@@ -190,7 +198,7 @@ def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -
         if text is None:
             text, source = config.text(key), f"{key} in {config.path}"
         try:
-            codes[key] = parse_codes(text, source) if text is not None else None
+            codes[key] = checked_codes(text, source) if text is not None else None
         except ValueError as error:
             raise UsageError(str(error)) from None
     return Selection(codes["select"], codes["ignore"] or ())
@@ -218,9 +226,14 @@ def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) ->
     ]
 
 
-def _fix_stdin(job: FileJob, stdout: TextIO) -> FileReport:
+def _fix_stdin(job: FileJob, stdout: TextIO, excluded: bool = False) -> FileReport:
     data = sys.stdin.buffer.read()
-    report, new_data = fix_bytes(STDIN_NAME, data, job)
+    if excluded:  # --force-exclude and an excluded --stdin-filename: pass the code through
+        if job.mode is Mode.WRITE:
+            stdout.flush()
+            getattr(stdout, "buffer", stdout).write(data)
+        return FileReport(job.path, skipped="skipped: excluded")
+    report, new_data = fix_bytes(job.path, data, job)
     if job.mode is Mode.WRITE:
         stdout.flush()
         # On an error the input goes through unchanged: a filter must not swallow the code.
@@ -233,25 +246,34 @@ def _where(report: FileReport, outcome: Outcome) -> str:
     return f"{report.path}:{outcome.finding.line}:{outcome.finding.col + 1}"
 
 
-def summarize(reports: Sequence[FileReport], mode: Mode, quiet: bool) -> list[str]:
-    """The lines for stderr: errors, each fixed and unfixed finding, and the totals."""
+def summarize(
+    reports: Sequence[FileReport], mode: Mode, quiet: bool, findings: bool = True
+) -> list[str]:
+    """The lines for stderr: errors, each fixed and unfixed finding (unless not ``findings``), and
+    the totals."""
     lines: list[str] = []
     changed = fixed = unfixed = unsafe = errors = 0
     verb = "fixed" if mode is Mode.WRITE else "would be fixed"
+    skipped = 0
     for report in reports:
+        if report.skipped:
+            skipped += 1
+            lines.append(f"{report.path}: {report.skipped}")
+            continue
         if report.problem is not None:
             errors += 1
             lines.append(report.error_line)
         for outcome in report.fixed if report.problem is None else []:
             fixed += 1
-            if not quiet:
+            if findings and not quiet:
                 lines.append(f"{_where(report, outcome)}: {outcome.finding.code} {verb}")
         for outcome in report.remaining(mode):
             unfixed += 1
             unsafe += outcome.unsafe
-            lines.append(
-                f"{_where(report, outcome)}: {outcome.finding.code} not fixed: {outcome.reason}"
-            )
+            if findings:
+                lines.append(
+                    f"{_where(report, outcome)}: {outcome.finding.code} not fixed: {outcome.reason}"
+                )
         changed += report.written
     files_verb = "changed" if mode is Mode.WRITE else "would change"
     totals = [
@@ -261,6 +283,8 @@ def summarize(reports: Sequence[FileReport], mode: Mode, quiet: bool) -> list[st
     ]
     if errors:
         totals.append(f"{errors} file{'s' * (errors != 1)} with errors")
+    if skipped:
+        totals.append(f"{skipped} skipped")
     lines.append(
         f"{PROG}: {', '.join(totals)} ({len(reports)} file{'s' * (len(reports) != 1)} checked)"
     )
@@ -305,29 +329,45 @@ def worker_plan(paths: Sequence[str], processes: int) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    config = project_config.load(project_config.find_pyproject(args.paths))
+    # Read from stdin, the code is placed where --stdin-filename says: its config, its excludes.
+    named = [
+        args.stdin_filename if path == STDIN and args.stdin_filename else path
+        for path in args.paths
+    ]
+    config = project_config.load(project_config.find_pyproject(named))
     if config.note:
         print(f"{PROG}: note: {config.note}", file=stderr)
-    settings = _settings(args, config)
+    settings = _settings(args, config, configuration.start_directory(named))
     selection = _selection(args, config)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
     mode = Mode.DIFF if args.diff else Mode.CHECK if args.check else Mode.WRITE
-    file_paths = list(
-        discover([path for path in args.paths if path != STDIN], _excludes(args, config))
-    )
+    machine = args.output_format != "text"
+    if machine and (mode is Mode.DIFF or (STDIN in args.paths and mode is Mode.WRITE)):
+        used = "--diff" if mode is Mode.DIFF else "the fixed code read from -"
+        raise UsageError(f"--output-format={args.output_format} needs stdout, which {used} uses")
+    if args.stdin_filename and STDIN not in args.paths:
+        raise UsageError("--stdin-filename names the code read from -, and no - was given")
+    excludes = _excludes(args, config)
+    root = config.directory if args.force_exclude else None
+    file_paths = list(discover([path for path in args.paths if path != STDIN], excludes, root))
     unsafe_fixes = _unsafe_fixes(args, config)
     jobs = [FileJob(path, settings, selection, mode, unsafe_fixes) for path in file_paths]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
     reports = run_all(jobs, process_file, processes, crashed, chunk_size)
     if STDIN in args.paths:
-        job = FileJob(STDIN_NAME, settings, selection, mode, unsafe_fixes)
-        reports.append(_fix_stdin(job, stdout))
+        name = args.stdin_filename or STDIN_NAME
+        excluded = bool(args.stdin_filename) and not list(discover([name], excludes, root))
+        job = FileJob(name, settings, selection, mode, unsafe_fixes)
+        reports.append(_fix_stdin(job, stdout, excluded and args.force_exclude))
     for report in reports:
         if report.diff:
             stdout.write(report.diff)
+    if machine:
+        stdout.write(output.render(args.output_format, reports, mode))
     stdout.flush()
-    for line in summarize(reports, mode, args.quiet):
+    # With a machine format the findings went to stdout: stderr keeps the errors and the totals.
+    for line in summarize(reports, mode, args.quiet, findings=not machine):
         print(line, file=stderr)
     if any(report.problem is not None for report in reports):
         return 2

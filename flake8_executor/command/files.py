@@ -42,14 +42,43 @@ class Decoded:
     encoding: str  # "utf-8-sig" when the file starts with a BOM, so encoding restores it
 
 
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 and UTF-32: NUL bytes, yet text
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x0b\x1b")
+
+
+def looks_binary(data: bytes, decodes: bool = True) -> bool:
+    """A NUL byte in the first 8 KiB (git's test), or, for bytes that do not decode, many controls.
+
+    Binary data named ``.py`` (a compiled file, an image) must be called what it is, not an invalid
+    encoding declaration.
+    """
+    head = data[:8192]
+    if head.startswith(_WIDE_BOMS):
+        return False
+    if b"\0" in head:
+        return True
+    if decodes or not head:
+        return False
+    controls = sum(
+        1 for byte in head if (byte < 0x20 and byte not in _TEXT_CONTROLS) or byte == 0x7F
+    )
+    return controls * 10 >= len(head)
+
+
 def decode(data: bytes) -> Decoded:
+    if looks_binary(data):
+        raise FileError("not a text file")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # an unknown encoding in the coding cookie
+        if looks_binary(data, decodes=False):
+            raise FileError("not a text file") from None
         raise FileError(f"cannot decode: {error}") from None
     try:
         return Decoded(data.decode(encoding), encoding)
     except UnicodeDecodeError as error:
+        if looks_binary(data, decodes=False):
+            raise FileError("not a text file") from None
         raise FileError(
             f"cannot decode as {encoding}: {error.reason} at byte {error.start}"
         ) from None
@@ -148,11 +177,38 @@ def normalize_patterns(patterns: Iterable[str], base: str) -> list[str]:
     return normalized
 
 
-def discover(paths: Iterable[str], excludes: Sequence[str]) -> Iterator[str]:
-    """The files to fix, in a stable order: named files as given, directories walked for ``*.py``."""
+def is_force_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
+    """The path or a directory it is in, below ``root``, matches: ``--force-exclude``'s rule.
+
+    pre-commit names each file, so a file in an excluded directory (``migrations/0001.py``) is only
+    skipped when its directories are checked too, as ruff and black do with ``--force-exclude``.
+    """
+    absolute = os.path.abspath(path)
+    root = os.path.abspath(root)
+    while True:
+        if is_excluded(absolute, patterns):
+            return True
+        parent = os.path.dirname(absolute)
+        if parent in (absolute, root) or os.path.commonpath([parent, root]) != root:
+            return False
+        absolute = parent
+
+
+def discover(
+    paths: Iterable[str],
+    excludes: Sequence[str],
+    force_exclude_root: str | None = None,
+) -> Iterator[str]:
+    """The files to fix, in a stable order: named files as given, directories walked for ``*.py``.
+
+    With ``force_exclude_root`` (``--force-exclude``), a named file is skipped when a directory it is
+    in, below that root, is excluded.
+    """
     seen: set[str] = set()
     for path in paths:
         if is_excluded(path, excludes):
+            continue
+        if force_exclude_root is not None and is_force_excluded(path, excludes, force_exclude_root):
             continue
         if not os.path.isdir(path):
             found: Iterable[str] = [path]  # a missing file is reported when it is read

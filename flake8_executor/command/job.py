@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from flake8_executor.command.files import FileError, decode, encode, read, write_atomic
+from flake8_executor.command.requires import needs_newer_python
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.pipeline import BrokenFix, UnparsableSource, fix_source
 from flake8_executor.selection import Selection
@@ -53,9 +54,15 @@ class FileReport:
     diff: str = ""
     problem: Problem | None = None
     reason: str = ""  # the one-line reason of the problem
+    skipped: str = ""  # why the file was left alone on purpose (a newer Python declared): no error
+    error_position: tuple[int, int] | None = None  # line and column (from 1) of a parse error
 
     @property
     def error_line(self) -> str:
+        """``path:line:col: error: ...`` for a parse error (as compilers say it), else ``path: ...``."""
+        if self.error_position is not None:
+            line, column = self.error_position
+            return f"{self.path}:{line}:{column}: error: {self.reason}"
         return f"{self.path}: {self.reason}"
 
     @property
@@ -84,13 +91,22 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
     """The report and the bytes to write (the input itself when nothing changes)."""
     try:
         decoded = decode(data)
+        skipped = needs_newer_python(decoded.text)
+        if skipped is not None:
+            return FileReport(path, skipped=skipped), data
         result = fix_source(decoded.text, job.settings, job.selection, job.unsafe_fixes)
         changed = result.text != decoded.text
         new_data = encode(result.text, decoded.encoding) if changed else data
     except FileError as error:
         return FileReport(path, problem=Problem.UNREADABLE, reason=str(error)), data
     except UnparsableSource as error:
-        return FileReport(path, problem=Problem.UNPARSABLE, reason=f"cannot parse: {error}"), data
+        report = FileReport(
+            path,
+            problem=Problem.UNPARSABLE,
+            reason=f"cannot parse: {error}",
+            error_position=error.position,
+        )
+        return report, data
     except BrokenFix as error:
         reason = f"internal error, left unchanged: {error}"
         return FileReport(path, problem=Problem.INTERNAL, reason=reason), data

@@ -40,7 +40,15 @@ MAX_PASSES = 4
 
 
 class UnparsableSource(Exception):
-    """The input is not Python the parsers accept; ``str()`` is the reason with its line."""
+    """The input is not Python the parsers accept; ``str()`` is the reason.
+
+    ``position`` is the line and column (both from 1) where the parser stopped, when it says; the
+    command then prints ``path:line:col: error: ...`` as compilers do, so editors can jump there.
+    """
+
+    def __init__(self, reason: str, position: tuple[int, int] | None = None) -> None:
+        super().__init__(reason)
+        self.position = position
 
 
 class BrokenFix(Exception):
@@ -77,18 +85,17 @@ class FixedSource:
     unfixed_after: list[Outcome] = field(default_factory=list)
 
 
-def _syntax_error_reason(error: SyntaxError) -> str:
-    where = f"line {error.lineno}" if error.lineno else "unknown line"
-    if error.lineno and error.offset:
-        where += f", column {error.offset}"
-    return f"{error.msg} ({where})"
+def _syntax_error(error: SyntaxError) -> UnparsableSource:
+    if error.lineno:
+        return UnparsableSource(error.msg, (error.lineno, error.offset or 1))
+    return UnparsableSource(f"{error.msg} (unknown line)")
 
 
 def parse(text: str) -> ast.Module:
     try:
         return ast.parse(text)
     except SyntaxError as error:
-        raise UnparsableSource(_syntax_error_reason(error)) from None
+        raise _syntax_error(error) from None
     except ValueError as error:  # "source code string cannot contain null bytes"
         raise UnparsableSource(str(error)) from None
     except (RecursionError, MemoryError):
@@ -198,8 +205,8 @@ def _parse_module(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        reason = f"{error.message} (line {error.raw_line}, column {error.raw_column + 1})"
-        raise UnparsableSource(f"libcst cannot parse it: {reason}") from None
+        position = (error.raw_line, error.raw_column + 1)
+        raise UnparsableSource(f"libcst cannot parse it: {error.message}", position) from None
 
 
 def _apply_to_module(

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flake8_executor import configuration
 from flake8_executor.command import cli
 from flake8_executor.command import config as project_config
 from flake8_executor.selection import Selection
@@ -77,9 +78,12 @@ def _as_flags(options: ClientOptions) -> argparse.Namespace:
 def configure(path: str | None, options: ClientOptions) -> Configured:
     """The settings for a document at ``path`` (a directory for a document with no file)."""
     try:
-        project = project_config.load(project_config.find_pyproject([path or os.getcwd()]))
+        where = [path or os.getcwd()]
+        project = project_config.load(project_config.find_pyproject(where))
         flags = _as_flags(options)
-        return Configured(cli._settings(flags, project), cli._selection(flags, project))
+        # The one configuration (configuration.py): the client's settings stand for the flags.
+        settings = cli._settings(flags, project, configuration.start_directory(where))
+        return Configured(settings, cli._selection(flags, project))
     except (cli.UsageError, project_config.ConfigError) as error:
         # Flags' names in the command line's messages are the client's settings here.
         return Configured(problem=str(error).replace(" --", " ").removeprefix("--"))

@@ -1,0 +1,107 @@
+"""pre-commit, as a user meets it: the hooks of ``.pre-commit-hooks.yaml`` through ``pre-commit
+try-repo`` on a sample repository, and README's ``.pre-commit-config.yaml`` snippet as written.
+
+``try-repo`` builds the hook's own environment from the package index (``language: python``), which
+takes tens of seconds: that test is ``slow`` (CI runs it in its own step). README's snippet uses the
+installed ``executor-fix`` (``language: system``) and runs in the default suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runs import SLEEPY, SLEEPY_FIXED
+from tests.fixture_format import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def _env(home: Path) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "PRE_COMMIT_COLOR": "never",
+    }
+
+
+def _sample_repo(path: Path, env: dict[str, str]) -> dict[str, Path]:
+    """A repository with a file to fix and one in a directory the project excludes."""
+    files = {
+        "app": path / "app.py",
+        "migration": path / "migrations" / "m1.py",
+    }
+    for file in files.values():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(SLEEPY, encoding="utf-8")
+    (path / "pyproject.toml").write_text(
+        '[project]\nname = "sample"\n\n[tool.flake8-executor]\nexclude = ["migrations"]\n',
+        encoding="utf-8",
+    )
+    for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        subprocess.run(command, cwd=path, env=env, check=True, capture_output=True)
+    return files
+
+
+def _pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_readme_snippet_works_as_written(tmp_path: Path) -> None:
+    pytest.importorskip("pre_commit")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", readme, re.DOTALL)
+    [snippet] = [block for block in blocks if "repo: local" in block]
+    env = _env(tmp_path / "cache")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    files = _sample_repo(repo, env)
+    (repo / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    result = _pre_commit("run", "--all-files", cwd=repo, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert files["app"].read_text() == SLEEPY_FIXED
+    assert files["migration"].read_text() == SLEEPY
+    # One run, one summary (require_serial).
+    assert result.stdout.count("executor-fix: ") == 1, result.stdout
+
+
+@pytest.mark.slow
+def test_hooks_through_try_repo(tmp_path: Path) -> None:
+    pytest.importorskip("pre_commit")
+    env = _env(tmp_path / "cache")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    files = _sample_repo(repo, env)
+    check = _pre_commit(
+        "try-repo", str(ROOT), "executor-fix-check", "--all-files", cwd=repo, env=env
+    )
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "1 file would change" in check.stdout, check.stdout
+    assert files["app"].read_text() == SLEEPY
+    fix = _pre_commit("try-repo", str(ROOT), "executor-fix", "--all-files", cwd=repo, env=env)
+    assert fix.returncode == 1, (
+        fix.stdout + fix.stderr
+    )  # pre-commit fails a hook that changed files
+    assert files["app"].read_text() == SLEEPY_FIXED
+    assert files["migration"].read_text() == SLEEPY  # --force-exclude
+    assert fix.stdout.count("executor-fix: ") == 1, fix.stdout
