@@ -181,7 +181,7 @@ def kept_on_purpose(text: str, candidates: Sequence[ImportKey]) -> set[ImportKey
     return kept
 
 
-# ``# noqa`` that covers F401 (unused import): blanket, or naming F401 or a prefix of it.
+# A noqa comment that covers F401 (unused import): blanket, or naming F401 or a prefix of it.
 _NOQA_F401 = re.compile(r"#\s*noqa(?!:)|#\s*noqa:[\s,]*(?:[A-Z]+[0-9]*[\s,]+)*F4?0?1?\b", re.I)
 
 
