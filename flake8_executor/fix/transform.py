@@ -1,4 +1,4 @@
-"""The libcst passes: apply the engine's fix plans at their positions, then settle the imports.
+"""The libcst pass: apply the engine's fix plans at their positions (imports are ``imports.py``'s).
 
 ``apply_fixes`` matches each finding to the call at the same span (``PositionProvider``), runs the
 rewrite the finding names, and does what every rewrite needs: put ``await`` in front when the rewrite
