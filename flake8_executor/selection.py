@@ -130,7 +130,8 @@ class Noqa:
         options = argparse.Namespace(
             hang_closing=False, indent_size=4, max_line_length=79, max_doc_length=None, verbose=0
         )
-        lines = io.StringIO(text, newline="").readlines()
+        # Universal newlines, as flake8 reads a file: a lone CR is a line break to the tokenizer too.
+        lines = io.StringIO(text, newline=None).readlines()
         self._processor = FileProcessor("-", options, lines=lines)
 
     def silences(self, finding: Finding) -> bool:

@@ -510,3 +510,12 @@ def test_the_removal_check_is_sure_or_says_no(
     text: str, candidate: tuple[str, str | None, str | None], surely_kept: bool
 ) -> None:
     assert imports.removal_changes_nothing(ast.parse(text), [candidate]) is surely_kept
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_noqa_reads_lone_cr_and_crlf_lines_as_flake8_does(newline: str) -> None:
+    """flake8 reads a file with universal newlines: a ``# noqa`` on one line covers that line only."""
+    text = newline.join(["import time", "time.sleep(1)  # noqa", "time.sleep(2)", ""])
+    noqa = Noqa(text)
+    assert noqa.silences(Finding("AEX101", 2, 0, 2, 13, ""))
+    assert not noqa.silences(Finding("AEX101", 3, 0, 3, 13, ""))
