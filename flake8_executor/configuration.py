@@ -124,19 +124,6 @@ def declared_python(start: str, project: ProjectConfig) -> Value | None:
     return None
 
 
-def start_directory(paths: Sequence[str]) -> str:
-    """The common directory of the paths (the cwd for stdin), where the searches start."""
-    directories = [
-        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-        for path in paths
-        if path != "-"
-    ] or [os.getcwd()]
-    try:
-        return os.path.commonpath(directories)
-    except ValueError:  # paths on different drives
-        return os.getcwd()
-
-
 def gather(
     command_line: Mapping[str, str | None],
     project: ProjectConfig,

@@ -85,7 +85,7 @@ class ExecutorChecker:
                 isolated,
             )
             # --isolated: no project file is read, not even for the declared Python.
-            start = None if isolated else configuration.start_directory(paths)
+            start = None if isolated else project_config.start_directory(paths)
             cls.settings = configuration.resolve(
                 flags, project, flake8_values, start, flag_prefix="--executor-"
             ).settings

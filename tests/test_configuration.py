@@ -14,7 +14,7 @@ from flake8.main.application import Application
 
 from flake8_executor.command import cli
 from flake8_executor.command import config as project_config
-from flake8_executor.configuration import start_directory
+from flake8_executor.command.config import start_directory
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings, build_settings
 

@@ -337,7 +337,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     config = project_config.load(project_config.find_pyproject(named))
     if config.note:
         print(f"{PROG}: note: {config.note}", file=stderr)
-    settings = _settings(args, config, configuration.start_directory(named))
+    settings = _settings(args, config, project_config.start_directory(named))
     selection = _selection(args, config)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")

@@ -74,17 +74,22 @@ def _load_toml() -> Any:
     return tomli
 
 
-def find_pyproject(paths: Sequence[str]) -> str | None:
-    """The nearest ``pyproject.toml`` above the paths' common directory (the cwd for stdin)."""
+def start_directory(paths: Sequence[str]) -> str:
+    """The common directory of the paths (the cwd for stdin), where the searches start."""
     directories = [
         os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
         for path in paths
         if path != "-"
     ] or [os.getcwd()]
     try:
-        directory = os.path.commonpath(directories)
+        return os.path.commonpath(directories)
     except ValueError:  # paths on different drives
-        directory = os.getcwd()
+        return os.getcwd()
+
+
+def find_pyproject(paths: Sequence[str]) -> str | None:
+    """The nearest ``pyproject.toml`` above the paths' common directory (the cwd for stdin)."""
+    directory = start_directory(paths)
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
         if os.path.isfile(candidate):

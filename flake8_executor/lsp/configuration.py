@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flake8_executor import configuration
 from flake8_executor.command import cli
 from flake8_executor.command import config as project_config
 from flake8_executor.selection import Selection
@@ -82,7 +81,7 @@ def configure(path: str | None, options: ClientOptions) -> Configured:
         project = project_config.load(project_config.find_pyproject(where))
         flags = _as_flags(options)
         # The one configuration (configuration.py): the client's settings stand for the flags.
-        settings = cli._settings(flags, project, configuration.start_directory(where))
+        settings = cli._settings(flags, project, project_config.start_directory(where))
         return Configured(settings, cli._selection(flags, project))
     except (cli.UsageError, project_config.ConfigError) as error:
         # Flags' names in the command line's messages are the client's settings here.
