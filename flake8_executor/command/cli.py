@@ -15,8 +15,8 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO
 
 from flake8_executor import __version__, configuration, docs
 from flake8_executor.command import config as project_config
@@ -44,8 +44,21 @@ class UsageError(Exception):
     """A bad flag or configuration value; ``str()`` is the one-line message."""
 
 
-class _ExplainAction(argparse.Action):
-    """``--explain CODE``: print the code's docs and exit, with no PATH needed (as ``--version``)."""
+class _PrintAndExit(argparse.Action):
+    """An option that prints (a code's docs, the list of codes) and exits, as ``--version`` does:
+    while the arguments are read, so no PATH is needed. ``text`` makes what to print from the
+    option's value (None for an option that takes none)."""
+
+    def __init__(
+        self,
+        option_strings: Sequence[str],
+        dest: str,
+        text: Callable[[str | None], str],
+        nargs: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=nargs, default=argparse.SUPPRESS, **kwargs)
+        self.text = text
 
     def __call__(
         self,
@@ -55,27 +68,10 @@ class _ExplainAction(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         try:
-            text = docs.explain(str(values))
+            text = self.text(values if isinstance(values, str) else None)
         except docs.UnknownCode as error:
             parser.exit(2, f"{PROG}: error: {error}\n")
         print(text)
-        parser.exit(0)
-
-
-class _ListCodesAction(argparse.Action):
-    """``--list-codes``: print every code in one line each and exit, with no PATH needed."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[object] | None,
-        option_string: str | None = None,
-    ) -> None:
-        print(docs.list_codes())
         parser.exit(0)
 
 
@@ -166,13 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--explain",
         metavar="CODE",
-        action=_ExplainAction,
-        default=argparse.SUPPRESS,
+        action=_PrintAndExit,
+        text=lambda code: docs.explain(str(code)),
         help="print what CODE means, why it matters, an example and the fix; then exit",
     )
     parser.add_argument(
         "--list-codes",
-        action=_ListCodesAction,
+        action=_PrintAndExit,
+        nargs=0,
+        text=lambda _: docs.list_codes(),
         help="print every code with its summary, whether it is on by default and its fix; then exit",
     )
     return parser
