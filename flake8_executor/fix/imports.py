@@ -130,16 +130,20 @@ def import_block_stop(tree: ast.Module, lines: Sequence[str]) -> int | None:
     return first
 
 
-def removable(text: str, candidates: list[ImportKey]) -> list[ImportKey]:
+def removable(
+    text: str, candidates: list[ImportKey], tree: ast.Module | None = None
+) -> list[ImportKey]:
     """The candidates ``RemoveImportsVisitor`` may judge: not those it cannot see in use, nor
     those the user keeps on purpose (``kept_on_purpose``)."""
     if not candidates:
         return []
-    kept = set(spelled_otherwise(text, candidates)) | kept_on_purpose(text, candidates)
+    kept = set(spelled_otherwise(text, candidates)) | kept_on_purpose(text, candidates, tree)
     return [candidate for candidate in candidates if candidate not in kept]
 
 
-def kept_on_purpose(text: str, candidates: Sequence[ImportKey]) -> set[ImportKey]:
+def kept_on_purpose(
+    text: str, candidates: Sequence[ImportKey], tree: ast.Module | None = None
+) -> set[ImportKey]:
     """Candidates the user means to keep, or uses where libcst's scope analysis does not look.
 
     An explicit re-export (``import x as x``, ``from m import y as y``) or an import marked
@@ -147,10 +151,11 @@ def kept_on_purpose(text: str, candidates: Sequence[ImportKey]) -> set[ImportKey
     ``+``, ``+=``, ``.extend``, ``.append``; a string annotation or ``TypeAlias``) or in a
     ``# type:`` comment. A text search errs only towards keeping an import.
     """
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return set(candidates)
+    if tree is None:  # ``text``'s tree, when the caller has not parsed it already
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return set(candidates)
     lines = io.StringIO(text, newline="").readlines()
     strings = [
         node.value
@@ -205,7 +210,7 @@ def remove_on_head(
     or bind it, so the visitor decides the same on the head alone (``on_head``). None when libcst
     reads the text otherwise.
     """
-    candidates = removable(text, candidates)
+    candidates = removable(text, candidates, tree)
     if not candidates:
         return text
     stop = import_block_stop(tree, split_lines(text))

@@ -233,7 +233,7 @@ def _apply_to_module(
         module = (
             _parse_module(placed) if placed is not None else imports.add_imports(module, to_add)
         )
-    to_remove = imports.removable(text, imports.imports_freed(outcomes))
+    to_remove = imports.removable(text, imports.imports_freed(outcomes), tree)
     if to_remove:
         module = imports.remove_unused_imports(module, to_remove)
     return Applied(with_final_cr(text, module.code), outcomes)
