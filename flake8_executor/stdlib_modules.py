@@ -1,4 +1,5 @@
-"""The standard library's top-level module names, for placing an added import where isort would.
+"""The standard library's top-level module names: where isort places an added import (the fixer),
+and which imports are never the project's own modules (the cross-module analysis).
 
 Copied from ``sys.stdlib_module_names`` of CPython 3.13 (private ``_`` names left out), plus the
 modules 3.12 and 3.13 removed (PEP 594, distutils, imp, asyncore...), which code for 3.9 still
