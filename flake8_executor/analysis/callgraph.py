@@ -1,16 +1,21 @@
-"""See through helpers: which catalog kinds each sync function of the module reaches.
+"""See through helpers: which catalog kinds each sync function reaches, in this module and others.
 
-Real code calls ``self._load(url)`` or ``fetch(url)``, a sync helper that calls ``requests.get``. The
-summary of a helper is the kinds it reaches, directly or through other functions and ``self.method``
-calls of the same module, with the first chain that shows each (``fetch -> requests.get``). It is
-built from the call sites the engine's walk already recorded, grouped by the function they run in,
-and only when a rule asks about a helper: a file without coroutines or executors never pays for it.
+Real code calls ``self._load(url)`` or ``billing.charge(order)``, a sync helper that calls
+``requests.post`` itself or through more helpers, here or in another module of the project. A
+function is reduced to its *steps*, the calls it makes in order that matter: a blocking catalog call,
+a call that needs the running loop (``catalog.LOOP_CALLS``), a call of another helper of this module,
+or a call of a name another project module defines. The summary of a helper is the kinds its steps
+reach, with the first chain that shows each (``charge -> partner._post -> requests.post``). The steps
+of this file's functions come from the call sites the engine's walk recorded, built only when a rule
+asks about a helper: a file without coroutines or executors never pays for it. Other modules' steps
+come from their summaries (``analysis/project.py``); both are composed by the one ``Composer``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.resolve import Binding, Scope
@@ -21,6 +26,27 @@ from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Kind
 MAX_DEPTH = 40
 
 Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that reaches it
+
+# A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
+# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge").
+CALL, LOOP, LOCAL, PROJECT = "call", "loop", "local", "project"
+Step = tuple[str, Any]
+
+# Decorators that leave a function a plain sync function when called. Any other (asgiref's
+# ``sync_to_async``, a framework's route or task decorator) may make the call do something else:
+# such a function is not summarised as a helper.
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "functools.lru_cache",
+        "functools.cache",
+        "typing.final",
+        "typing_extensions.final",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
 
 
 class HelperReach:
@@ -43,104 +69,215 @@ class HelperReach:
         return self.chain[-1]
 
 
-class CallGraph:
-    """Summaries of the sync functions of one module, computed on demand and memoised."""
+class Composer:
+    """Composes functions' steps into what each reaches; subclasses say what a key's steps are.
 
-    def __init__(self, calls: Iterable[CallSite], lookup: CatalogLookup) -> None:
+    ``other`` composes the ``PROJECT`` steps (the project's graph, for this file's graph); a
+    graph whose own keys are project names composes them itself.
+    """
+
+    def __init__(self, other: Composer | None = None) -> None:
+        self._other = other
+        self._memo: dict[Any, Reach] = {}
+        self._active: set[Any] = set()
+
+    def steps(self, key: Any) -> Sequence[Step] | None:
+        """The steps of the function ``key`` names; ``None`` when it names no known function."""
+        raise NotImplementedError
+
+    def canonical(self, key: Any) -> Any:
+        """The key under which a function is memoised (a re-exported name -> where it is defined)."""
+        return key
+
+    def display(self, key: Any) -> str:
+        raise NotImplementedError
+
+    def _composer_of(self, tag: str) -> Composer:
+        return self._other if tag == PROJECT and self._other is not None else self
+
+    def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
+        """The function's reach, and whether it is complete (no cycle member was still open)."""
+        key = self.canonical(key)
+        if key is None:
+            return {}, True
+        if key in self._memo:
+            return self._memo[key], True
+        if key in self._active or depth > MAX_DEPTH:
+            return {}, False
+        steps = self.steps(key)
+        if not steps:
+            if steps is not None:
+                self._memo[key] = {}
+            return {}, True
+        self._active.add(key)
+        name = self.display(key)
+        reach: Reach = {}
+        complete = True
+        for tag, value in steps:
+            if tag == CALL:
+                kind, qualified = value
+                reach.setdefault(kind, (name, qualified))
+            elif tag != LOOP:
+                callee_reach, callee_complete = self._composer_of(tag).reach(value, depth + 1)
+                complete = complete and callee_complete
+                for kind, chain in callee_reach.items():
+                    reach.setdefault(kind, (name, *chain))
+        self._active.discard(key)
+        if complete:
+            self._memo[key] = reach
+        return reach, complete
+
+    def loop_call(self, key: Any, seen: set[Any] | None = None) -> str | None:
+        """The first call of ``catalog.LOOP_CALLS`` the function makes, directly or through helpers."""
+        seen = set() if seen is None else seen
+        key = self.canonical(key)
+        if key is None or (self, key) in seen:
+            return None
+        seen.add((self, key))
+        for tag, value in self.steps(key) or ():
+            if tag == LOOP:
+                return str(value)
+            if tag in (LOCAL, PROJECT):
+                found = self._composer_of(tag).loop_call(value, seen)
+                if found is not None:
+                    return found
+        return None
+
+
+def is_transparent(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+    """Calling the function runs its body: it has no decorator that may change what a call does."""
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if name_of(target) not in TRANSPARENT_DECORATORS:
+            return False
+    return True
+
+
+def function_steps(
+    calls: Iterable[CallSite],
+    lookup: CatalogLookup,
+    local: Callable[[ast.expr, Scope], Step | None],
+    project: Callable[[ast.expr, Scope], str | None],
+) -> list[Step]:
+    """The steps of one function, from the calls the walk recorded in it, in source order."""
+    steps: list[Step] = []
+    resolver = lookup.resolver
+    for call in calls:
+        found = lookup.blocking_call(call)
+        if found is not None:
+            qualified, entry = found
+            steps.append((CALL, (entry.kind, qualified)))
+            continue
+        func = call.node.func
+        scope = call.scope
+        if lookup.blocking_entry(func, scope) is not None:
+            continue  # a catalog call that does not block as written
+        name = resolver.qualified_name(func, scope)
+        if name in LOOP_CALLS:
+            steps.append((LOOP, name))
+            continue
+        if call.awaited:
+            continue  # a sync function whose result is awaited returns an awaitable: not a helper
+        step = local(func, scope)
+        if step is not None:
+            steps.append(step)
+            continue
+        other = project(func, scope)
+        if other is not None:
+            steps.append((PROJECT, other))
+    return steps
+
+
+def calls_by_function(calls: Iterable[CallSite]) -> dict[int, list[CallSite]]:
+    """The call sites of each sync ``def`` (by ``id`` of its node), in the walk's order."""
+    by_function: dict[int, list[CallSite]] = {}
+    for call in calls:
+        function = call.site.function
+        if function is not None and function.opened_by == Scope.FUNCTION and not function.is_async:
+            by_function.setdefault(id(function.node), []).append(call)
+    return by_function
+
+
+class CallGraph(Composer):
+    """The helpers of one file, summarised on demand and memoised; other modules' through ``other``."""
+
+    def __init__(
+        self,
+        calls: Iterable[CallSite],
+        lookup: CatalogLookup,
+        other: Composer | None = None,
+        project_name: Callable[[ast.expr, Scope], str | None] | None = None,
+    ) -> None:
+        super().__init__(other)
         self._lookup = lookup
-        self._by_function: dict[int, list[CallSite]] = {}
-        for call in calls:
-            function = call.site.function
-            if (
-                function is not None
-                and function.opened_by == Scope.FUNCTION
-                and not function.is_async
-            ):
-                self._by_function.setdefault(id(function.node), []).append(call)
-        self._memo: dict[int, Reach] = {}
-        self._active: set[int] = set()
+        self._by_function = calls_by_function(calls)
+        self._steps: dict[int, list[Step]] = {}
+        self._project_name = project_name if other is not None else None
 
     def helper_of(self, func: ast.expr, scope: Scope) -> Binding | None:
-        """The sync ``def`` a called expression names (``fetch``, ``self._load``), if any."""
+        """The sync ``def`` of this file a called expression names (``fetch``, ``self._load``)."""
         resolver = self._lookup.resolver
         binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
         if binding is None or not isinstance(binding.node, ast.FunctionDef):
+            return None
+        if not is_transparent(binding.node, lambda node: resolver.qualified_name(node, scope)):
             return None
         return binding
 
     def reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
         """The summary of the helper that ``func`` names, when it reaches a blocking call."""
         binding = self.helper_of(func, scope)
-        if binding is None:
-            return None
-        reach, _complete = self._reach(binding, 0)
-        return HelperReach(reach, self._loop_call(binding, set())) if reach else None
+        composer: Composer = self
+        key: Any = _Key(binding) if binding is not None else None
+        if key is None:
+            if self._other is None or self._project_name is None:
+                return None
+            composer, key = self._other, self._project_name(func, scope)
+            if key is None:
+                return None
+        reach, _complete = composer.reach(key)
+        return HelperReach(reach, composer.loop_call(key)) if reach else None
 
-    def _loop_call(self, binding: Binding, seen: set[int]) -> str | None:
-        """The first call of ``catalog.LOOP_CALLS`` the helper makes, directly or through helpers."""
-        key = id(binding.node)
-        if key in seen:
-            return None
-        seen.add(key)
-        function_scope = self._scope_of(key)
-        if function_scope is not None and function_scope.is_generator:
-            return None
-        resolver = self._lookup.resolver
-        for call in self._by_function.get(key, ()):
-            name = resolver.qualified_name(call.node.func, call.scope)
-            if name in LOOP_CALLS:
-                return name
-            callee = self.helper_of(call.node.func, call.scope)
-            if callee is not None:
-                found = self._loop_call(callee, seen)
-                if found is not None:
-                    return found
-        return None
+    def steps(self, key: Any) -> Sequence[Step] | None:
+        node_id = id(key.binding.node)
+        found = self._steps.get(node_id)
+        if found is None:
+            calls = self._by_function.get(node_id, ())
+            function = calls[0].site.function if calls else None
+            if function is not None and function.is_generator:
+                found = []  # calling a generator function runs none of its body
+            else:
+                found = function_steps(calls, self._lookup, self._local_step, self._project)
+            self._steps[node_id] = found
+        return found
 
-    def _reach(self, binding: Binding, depth: int) -> tuple[Reach, bool]:
-        """The helper's reach, and whether it is complete (no cycle member was still open)."""
-        node = binding.node
-        assert isinstance(node, ast.FunctionDef)
-        key = id(node)
-        if key in self._memo:
-            return self._memo[key], True
-        if key in self._active or depth > MAX_DEPTH:
-            return {}, False
-        function_scope = self._scope_of(key)
-        if function_scope is not None and function_scope.is_generator:
-            self._memo[key] = {}  # calling a generator function runs none of its body
-            return {}, True
-        self._active.add(key)
-        name = _display_name(binding)
-        reach: Reach = {}
-        complete = True
-        lookup = self._lookup
-        for call in self._by_function.get(key, ()):
-            found = lookup.blocking_call(call)
-            if found is not None:
-                qualified, entry = found
-                reach.setdefault(entry.kind, (name, qualified))
-                continue
-            if lookup.blocking_entry(call.node.func, call.scope) is not None:
-                continue  # a catalog call that does not block as written
-            callee = self.helper_of(call.node.func, call.scope)
-            if callee is None:
-                continue
-            callee_reach, callee_complete = self._reach(callee, depth + 1)
-            complete = complete and callee_complete
-            for kind, chain in callee_reach.items():
-                reach.setdefault(kind, (name, *chain))
-        self._active.discard(key)
-        if complete:
-            self._memo[key] = reach
-        return reach, complete
+    def _local_step(self, func: ast.expr, scope: Scope) -> Step | None:
+        binding = self.helper_of(func, scope)
+        return (LOCAL, _Key(binding)) if binding is not None else None
 
-    def _scope_of(self, key: int) -> Scope | None:
-        calls = self._by_function.get(key)
-        return calls[0].site.function if calls else None
+    def _project(self, func: ast.expr, scope: Scope) -> str | None:
+        return self._project_name(func, scope) if self._project_name is not None else None
+
+    def display(self, key: Any) -> str:
+        return display_name(key.binding)
 
 
-def _display_name(binding: Binding) -> str:
+class _Key:
+    """A helper's binding as a memo key: equal by the ``def`` node it binds."""
+
+    __slots__ = ("binding",)
+
+    def __init__(self, binding: Binding) -> None:
+        self.binding = binding
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and other.binding.node is self.binding.node
+
+    def __hash__(self) -> int:
+        return id(self.binding.node)
+
+
+def display_name(binding: Binding) -> str:
     """``fetch`` for a function, ``Client._load`` for a method."""
     node = binding.node
     assert isinstance(node, ast.FunctionDef)

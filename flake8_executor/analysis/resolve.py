@@ -9,10 +9,12 @@ name is an import (or a tracked object) only when every binding of it in its sco
 from __future__ import annotations
 
 import ast
-from typing import Union
+from typing import Callable, Union
 
 from flake8_executor import catalog
+from flake8_executor.analysis.modules import absolute_import
 from flake8_executor.findings import ImportOrigin
+from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 
 class ClassInstance:
@@ -30,7 +32,24 @@ class ClassInstance:
         return id(self.scope)
 
 
-ObjectType = Union[str, ClassInstance]
+class ImportedInstance:
+    """An instance of something another module of the project defines (``repo = Repo()`` after
+    ``from app.repo import Repo``), by the absolute name of what was called. Whether that is a
+    class, and what its methods do, is the project's to say (``analysis/project.py``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImportedInstance) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+ObjectType = Union[str, ClassInstance, ImportedInstance]
 
 
 class Binding:
@@ -41,6 +60,7 @@ class Binding:
         "how",
         "import_name",
         "node",
+        "opens",
         "origin",
         "owner_class",
         "scope",
@@ -65,7 +85,9 @@ class Binding:
         node: ast.AST | None = None,
         owner_class: Scope | None = None,
         origin: ImportOrigin | None = None,
+        opens: Scope | None = None,
     ) -> None:
+        self.opens = opens  # for a ``class``: the scope its body opens
         self.origin = origin  # for an import: the statement's parts, for the fixer
         self.how = how  # IMPORT, VALUE, PARAM, ...: how the name was bound
         self.owner_class = owner_class  # for a method's ``self``: the class whose instance it is
@@ -162,11 +184,24 @@ def dotted_parts(node: ast.expr) -> list[str] | None:
 
 
 class Resolver:
-    """Answers "what is this?" for names and expressions, once the walk has recorded every binding."""
+    """Answers "what is this?" for names and expressions, once the walk has recorded every binding.
 
-    def __init__(self) -> None:
+    Following the project's imports (``follow_imports``), a relative import is read from the
+    file's ``package``, a call of an imported name makes an ``ImportedInstance``, and
+    ``imported_type`` (the project's, when set) says what type an imported object has.
+    """
+
+    def __init__(
+        self,
+        package: str | None = None,
+        follow_imports: bool = False,
+        imported_type: Callable[[str], ObjectType | None] | None = None,
+    ) -> None:
         self._types: dict[int, ObjectType | None] = {}
         self._busy: set[int] = set()
+        self.package = package
+        self.follow_imports = follow_imports
+        self._imported_type = imported_type
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -185,8 +220,29 @@ class Resolver:
         root = self._import_name(bindings)
         if root is None:
             return None
+        if root[0] == ".":
+            absolute = absolute_import(root, self.package)
+            if absolute is not None:
+                root = absolute
         parts[0] = root
         return ".".join(parts)
+
+    def project_name(self, node: ast.expr, scope: Scope) -> str | None:
+        """The absolute name a call may find in another module of the project, when following
+        imports: an imported name's path (``app.billing.charge``), or a method of an
+        ``ImportedInstance`` (``app.repo.Repo.load``). Standard-library names never are."""
+        if not self.follow_imports:
+            return None
+        if isinstance(node, ast.Attribute):
+            owner = self.type_of(node.value, scope)
+            if isinstance(owner, ImportedInstance):
+                return f"{owner.name}.{node.attr}"
+        if self.import_binding(node, scope) is None:
+            return None
+        name = self.qualified_name(node, scope)
+        if name is None or name[0] == "." or name.partition(".")[0] in STDLIB_MODULES:
+            return None
+        return name
 
     def import_binding(self, node: ast.expr, scope: Scope) -> Binding | None:
         """The import binding of a dotted name's root, when it is one import."""
@@ -259,7 +315,10 @@ class Resolver:
             if isinstance(owner, ClassInstance):
                 return self._bindings_type(owner.scope.self_attributes.get(node.attr), None)
             if owner is None:
-                return None
+                return self._imported_object(node, scope)
+            if isinstance(owner, ImportedInstance):
+                imported = self._imported_type
+                return imported(f"{owner.name}.{node.attr}") if imported is not None else None
             found = catalog.ATTRIBUTE_TYPES.get((owner, node.attr))
             if found is None and not node.attr.startswith("_"):
                 found = catalog.ANY_ATTRIBUTE_TYPES.get(owner)
@@ -275,13 +334,22 @@ class Resolver:
         return None
 
     def _call_type(self, node: ast.Call, scope: Scope) -> ObjectType | None:
-        """A constructor's or factory's type, a method's returned type, or a called object's."""
+        """A constructor's or factory's type, a method's returned type, or a called object's; an
+        instance of a class of this module (``Jobs()``) or, following imports, of another's."""
         func = node.func
         name = self.qualified_name(func, scope)
         if name is not None:
             found = catalog.CONSTRUCTORS.get(name)
             if found is not None:
                 return found
+        if isinstance(func, ast.Name):
+            bindings = scope.lookup(func.id)
+            if bindings is not None and len(bindings) == 1 and bindings[0].opens is not None:
+                return ClassInstance(bindings[0].opens)
+        if name is not None:
+            imported = self.project_name(func, scope)
+            if imported is not None and imported == name:
+                return ImportedInstance(name)
         if isinstance(func, ast.Attribute):
             owner = self.type_of(func.value, scope)
             if isinstance(owner, str):
@@ -289,6 +357,13 @@ class Resolver:
             return None
         called = self.type_of(func, scope)
         return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
+
+    def _imported_object(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
+        """``clients.http`` after ``from app import clients``: an object another module defines."""
+        if self._imported_type is None or self.import_binding(node, scope) is None:
+            return None
+        name = self.qualified_name(node, scope)
+        return self._imported_type(name) if name is not None and name[0] != "." else None
 
     def _bindings_type(self, bindings: list[Binding] | None, name: str | None) -> ObjectType | None:
         if not bindings:
@@ -317,6 +392,11 @@ class Resolver:
             return ClassInstance(binding.owner_class)
         if binding.how == Binding.DEF and binding.node is not None:
             return "celery.Task" if self.is_celery_task(binding) else None
+        if binding.how == Binding.IMPORT and self._imported_type is not None:
+            name = binding.import_name
+            if name is not None and name[0] == ".":
+                name = absolute_import(name, self.package)
+            return self._imported_type(name) if name is not None else None
         return None
 
     def annotation_type(self, node: ast.expr, scope: Scope) -> str | None:

@@ -133,11 +133,11 @@ class Walk:
 
     def _class(self, node: ast.ClassDef, site: Site) -> None:
         outer = site.scope
-        outer.bind(node.name, Binding(Binding.CLASS, outer, node=node))
+        scope = Scope(Scope.CLASS, node, outer)
+        outer.bind(node.name, Binding(Binding.CLASS, outer, node=node, opens=scope))
         self._push(node.decorator_list, site)
         self._push(node.bases, site)
         self._push(node.keywords, site)
-        scope = Scope(Scope.CLASS, node, outer)
         self.scopes.append(scope)
         why_no_await = NotFixed.IN_CLASS_BODY if site.on_loop else None
         self._push(node.body, Site(scope, site.on_loop, why_no_await, site.function))

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Callable
 from flake8_executor.analysis.resolve import ALIASED_MODULES, module_alias
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
-from flake8_executor.stdlib_modules import STDLIB_MODULES
 from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
+from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass
 
 from flake8_executor import catalog
-from flake8_executor.analysis.resolve import Binding, ClassInstance, Scope
+from flake8_executor.analysis.resolve import ClassInstance, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.rules.base import last_parts
@@ -70,32 +70,7 @@ def run_in_executor_call(call: CallSite, state: FileState) -> RunInExecutor | No
 def _own_run_in_executor(receiver: ast.expr, scope: Scope, state: FileState) -> bool:
     """``self`` or an instance (``jobs = Jobs()``) of a class of the module that defines it."""
     owner = state.resolver.type_of(receiver, scope)
-    if isinstance(owner, ClassInstance):
-        return RUN_IN_EXECUTOR in owner.scope.bindings
-    if not isinstance(receiver, ast.Name):
-        return False
-    bindings = scope.lookup(receiver.id) or []
-    values = [binding.value for binding in bindings]
-    return bool(values) and all(
-        isinstance(value, ast.Call) and _defines_run_in_executor(value.func, scope)
-        for value in values
-    )
-
-
-def _defines_run_in_executor(func: ast.expr, scope: Scope) -> bool:
-    if not isinstance(func, ast.Name):
-        return False
-    bindings = scope.lookup(func.id) or []
-    return (
-        len(bindings) == 1
-        and bindings[0].how == Binding.CLASS
-        and isinstance(bindings[0].node, ast.ClassDef)
-        and any(
-            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and statement.name == RUN_IN_EXECUTOR
-            for statement in bindings[0].node.body
-        )
-    )
+    return isinstance(owner, ClassInstance) and RUN_IN_EXECUTOR in owner.scope.bindings
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,124 @@
+"""Where the project's own modules are: a file's dotted name, and the file behind a dotted name.
+
+Python finds ``app.clients.partner`` on ``sys.path``; a linter has no ``sys.path`` to ask, so it
+searches what Python would have there for the project: the directory above a file's top package
+(walking up through directories with ``__init__.py``; a lone script's own directory) and the source
+roots (``source-roots``, by default the project's directory and its ``src/``), where namespace
+packages without ``__init__.py`` are found too. Only a name whose file is found there is the
+project's; the standard library is never looked for, and installed packages are not under the
+roots, so neither is ever parsed (the catalog covers them).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from flake8_executor.stdlib_modules import STDLIB_MODULES
+
+
+class ModuleFile:
+    """One module of the project: its dotted name and its file."""
+
+    __slots__ = ("is_package", "name", "path")
+
+    def __init__(self, name: str, path: str, is_package: bool) -> None:
+        self.name = name
+        self.path = path
+        self.is_package = is_package  # an ``__init__.py``: relative imports start from itself
+
+    @property
+    def package(self) -> str:
+        """What ``from . import x`` is relative to."""
+        return self.name if self.is_package else self.name.rpartition(".")[0]
+
+
+def module_of_file(path: str, source_roots: Sequence[str] = ()) -> tuple[ModuleFile, str] | None:
+    """The module a file is, and the directory its top package lives in (an import root).
+
+    Under a source root the name is the path below it (namespace packages included); elsewhere it
+    is the chain of packages with ``__init__.py`` above the file. ``None`` for a name that is not
+    a dotted identifier (``my-script.py``): nothing can import it.
+    """
+    path = os.path.abspath(path)
+    directory, filename = os.path.split(path)
+    stem, extension = os.path.splitext(filename)
+    if extension not in (".py", ".pyi"):
+        return None
+    is_package = stem == "__init__"
+    for root in sorted(source_roots, key=len, reverse=True):
+        root = os.path.abspath(root)
+        if directory == root or directory.startswith(root + os.sep):
+            relative = os.path.relpath(directory, root)
+            parts = [] if relative == "." else relative.split(os.sep)
+            if not is_package:
+                parts.append(stem)
+            if parts and all(part.isidentifier() for part in parts):
+                return ModuleFile(".".join(parts), path, is_package), root
+    parts = [] if is_package else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.append(package)
+        if not directory or directory == os.path.dirname(directory):
+            break
+    parts.reverse()
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ModuleFile(".".join(parts), path, is_package), directory
+
+
+def absolute_import(name: str, package: str | None) -> str | None:
+    """``..clients.fetch`` seen from package ``app.api`` -> ``app.clients.fetch``.
+
+    The walk records a relative import with its leading dots; ``None`` when it climbs above the
+    top package or the file is in no package.
+    """
+    if not name.startswith("."):
+        return name
+    if not package:
+        return None
+    rest = name.lstrip(".")
+    level = len(name) - len(rest)
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, rest]) if rest else ".".join(base)
+
+
+class SourceTree:
+    """Finds module files under a fixed list of import roots; each answer is remembered."""
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        self.roots = tuple(dict.fromkeys(os.path.abspath(root) for root in roots))
+        self._found: dict[str, ModuleFile | None] = {}
+
+    def find(self, name: str) -> ModuleFile | None:
+        """The project's file for a dotted module name, or ``None`` (stdlib, installed, absent)."""
+        found = self._found
+        if name in found:
+            return found[name]
+        result = None
+        parts = name.split(".")
+        if parts[0] not in STDLIB_MODULES and all(part.isidentifier() for part in parts):
+            for root in self.roots:
+                base = os.path.join(root, *parts)
+                package = os.path.join(base, "__init__.py")
+                if os.path.isfile(package):
+                    result = ModuleFile(name, package, True)
+                    break
+                if os.path.isfile(base + ".py"):
+                    result = ModuleFile(name, base + ".py", False)
+                    break
+        found[name] = result
+        return result
+
+    def split(self, qualified: str) -> tuple[ModuleFile, list[str]] | None:
+        """``app.billing.charge`` -> (the module ``app.billing``, ``["charge"]``): the longest
+        prefix that is a project module, and the attribute path below it."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.find(".".join(parts[:cut]))
+            if module is not None:
+                return module, parts[cut:]
+        return None
