@@ -23,10 +23,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flake8_executor.command.config import ProjectConfig, infer_target_version
-from flake8_executor.settings import Settings, build_settings
+from flake8_executor.settings import Settings, build_settings, parse_bool, parse_paths
 
 # The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key).
-SETTING_KEYS = ("extra-calls", "process-pool", "target-version", "follow-calls")
+SETTING_KEYS = (
+    "extra-calls",
+    "process-pool",
+    "target-version",
+    "follow-calls",
+    "follow-imports",
+    "source-roots",
+    "cache",
+)
+# The directory, under the project's, where module summaries are cached (``cache = false``: none).
+CACHE_DIRECTORY = ".flake8-executor-cache"
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,26 @@ def gather(
     return chosen
 
 
+def _source_roots(value: Value | None, project: ProjectConfig) -> tuple[str, ...]:
+    """The configured roots, relative to the pyproject.toml that names them, else to the cwd
+    (none configured: ``analysis/project.py`` uses the project's directory and its ``src/``)."""
+    if value is None:
+        return ()
+    base = project.directory if project.path and value.source.endswith(project.path) else os.curdir
+    return parse_paths(value.text, os.path.abspath(base))
+
+
+def _cache_dir(value: Value | None, home: str) -> str | None:
+    """``<project>/.flake8-executor-cache`` unless the cache is turned off; a path is a directory."""
+    if value is None:
+        return os.path.join(home, CACHE_DIRECTORY)
+    try:
+        on = parse_bool(value.text)
+    except ValueError:
+        raise ValueError(f"--executor-cache: {value.text!r} is not yes or no") from None
+    return os.path.join(home, CACHE_DIRECTORY) if on else None
+
+
 def resolve(
     command_line: Mapping[str, str | None],
     project: ProjectConfig,
@@ -162,12 +192,18 @@ def resolve(
         inferred = infer_target_version(declared.text) if declared else None
         if declared and inferred:
             chosen["target-version"] = Value(inferred, declared.source)
+    # The project's directory: that of its pyproject.toml, else where the run starts.
+    home = project.directory if project.path else os.path.abspath(start or os.curdir)
     try:
         settings = build_settings(
             extra_calls=chosen["extra-calls"].text if "extra-calls" in chosen else "",
             process_pool=chosen["process-pool"].text if "process-pool" in chosen else "",
             target_version=chosen["target-version"].text if "target-version" in chosen else "",
             follow_calls=chosen["follow-calls"].text if "follow-calls" in chosen else True,
+            follow_imports=chosen["follow-imports"].text if "follow-imports" in chosen else True,
+            source_roots=_source_roots(chosen.get("source-roots"), project),
+            cache_dir=_cache_dir(chosen.get("cache"), home),
+            project_dir=home,
         )
     except ValueError as error:
         option, _, reason = str(error).partition(": ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_executor.analysis.project import context_for
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.findings import Finding
@@ -28,18 +29,23 @@ def might_have_findings(source: str) -> bool:
 
 
 def analyze(
-    tree: ast.Module, settings: Settings | None = None, source: str | None = None
+    tree: ast.Module,
+    settings: Settings | None = None,
+    source: str | None = None,
+    path: str | None = None,
 ) -> list[Finding]:
     """Every finding in one module, sorted by position; the one entry point of both front ends.
 
-    Given the ``source`` too, a file that cannot have a finding is not walked at all.
+    Given the ``source`` too, a file that cannot have a finding is not walked at all. Given its
+    ``path``, helpers are followed into the project's other modules (read from disk).
     """
     if source is not None and not might_have_findings(source):
         return []
     settings = settings or Settings()
     walk = Walk(tree, settings.target_version)
     walk.run()
-    state = FileState(settings, walk.calls, walk.import_roots)
+    context = context_for(path, settings) if settings.follow_calls else None
+    state = FileState(settings, walk.calls, walk.import_roots, context)
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME
     for call in walk.calls:
@@ -66,6 +72,8 @@ def analyze(
     return findings
 
 
-def analyze_source(source: str | bytes, settings: Settings | None = None) -> list[Finding]:
+def analyze_source(
+    source: str | bytes, settings: Settings | None = None, path: str | None = None
+) -> list[Finding]:
     """Parse and analyze; a ``SyntaxError`` propagates for the caller to report."""
-    return analyze(ast.parse(source), settings, source if isinstance(source, str) else None)
+    return analyze(ast.parse(source), settings, source if isinstance(source, str) else None, path)

@@ -28,9 +28,11 @@ class ExecutorChecker:
     # select/ignore of [tool.flake8-executor]: they narrow what flake8 reports, as in executor-fix.
     table_selection: Selection | None = None
 
-    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
         self.lines = lines
+        # The file's place tells which module it is, and where the project's other modules are.
+        self.filename = filename
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -58,6 +60,22 @@ class ExecutorChecker:
             default=None,
             help="Report calls of helpers defined in the same module that reach blocking calls "
             "(yes or no). Default: yes.",
+        )
+        option_manager.add_option(
+            "--executor-follow-imports",
+            default=None,
+            help="Follow helpers into the project's other modules (yes or no). Default: yes.",
+        )
+        option_manager.add_option(
+            "--executor-source-roots",
+            default=None,
+            help="Directories the project's absolute imports are found in, separated by commas. "
+            "Default: the project's directory and its src/.",
+        )
+        option_manager.add_option(
+            "--executor-cache",
+            default=None,
+            help="Cache module summaries in .flake8-executor-cache/ (yes or no). Default: yes.",
         )
         option_manager.extend_default_ignore(list(OFF_BY_DEFAULT))
 
@@ -101,7 +119,7 @@ class ExecutorChecker:
         if not isinstance(self.tree, ast.Module):
             return
         selection = self.table_selection
-        for finding in analyze(self.tree, self.settings, "".join(self.lines)):
+        for finding in analyze(self.tree, self.settings, "".join(self.lines), self.filename):
             if selection is not None and selection.rules_out(finding.code):
                 continue
             yield finding.line, finding.col, finding.text, type(self)

@@ -6,7 +6,9 @@ flake8 reads them from its command line and config files (``--executor-*``), ``e
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flake8_executor.catalog import Entry, parse_extra_calls
@@ -23,6 +25,10 @@ class Settings:
     process_pool: str | None = None  # an expression the fixer may use for AEX105 rewrites
     target_version: tuple[int, int] = DEFAULT_TARGET
     follow_calls: bool = True  # report helpers that reach blocking calls (the call graph)
+    follow_imports: bool = True  # ... wherever they are in the project (analysis/project.py)
+    source_roots: tuple[str, ...] = ()  # configured directories imports are searched from
+    project_dir: str | None = None  # the project's directory: with its src/, the default roots
+    cache_dir: str | None = None  # where module summaries are cached; None: in memory only
 
     @property
     def has_to_thread(self) -> bool:
@@ -64,11 +70,26 @@ def parse_bool(value: str | bool) -> bool:
     raise ValueError(f"{value!r} is not yes or no")
 
 
+def parse_paths(value: str | Sequence[str], base: str) -> tuple[str, ...]:
+    """``src, lib`` (or a TOML list) -> absolute directories, relative ones taken from ``base``."""
+    items = value.replace("\n", ",").split(",") if isinstance(value, str) else list(value)
+    paths = []
+    for item in items:
+        item = item.strip()
+        if item:
+            paths.append(os.path.normpath(os.path.join(base, os.path.expanduser(item))))
+    return tuple(dict.fromkeys(paths))
+
+
 def build_settings(
     extra_calls: str = "",
     process_pool: str = "",
     target_version: str = "",
     follow_calls: str | bool = True,
+    follow_imports: str | bool = True,
+    source_roots: tuple[str, ...] = (),
+    cache_dir: str | None = None,
+    project_dir: str | None = None,
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -79,6 +100,10 @@ def build_settings(
             lambda: parse_target_version(target_version) if target_version else DEFAULT_TARGET,
         ),
         ("--executor-follow-calls", lambda: parse_bool(follow_calls)),
+        ("--executor-follow-imports", lambda: parse_bool(follow_imports)),
+        ("--executor-source-roots", lambda: source_roots),
+        ("--executor-project-dir", lambda: project_dir),
+        ("--executor-cache", lambda: cache_dir),
     )
     values = []
     for option, check in checks:

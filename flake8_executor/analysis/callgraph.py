@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flake8_executor.analysis.lookup import CatalogLookup
-from flake8_executor.analysis.resolve import Binding, Scope
+from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Kind
 
@@ -153,6 +153,17 @@ def is_transparent(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | No
     return True
 
 
+def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding | None:
+    """The sync ``def`` of the file a called expression names (``fetch``, ``self._load``), when
+    calling it runs its body."""
+    binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
+    if binding is None or not isinstance(binding.node, ast.FunctionDef):
+        return None
+    if not is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope)):
+        return None
+    return binding
+
+
 def function_steps(
     calls: Iterable[CallSite],
     lookup: CatalogLookup,
@@ -216,13 +227,7 @@ class CallGraph(Composer):
 
     def helper_of(self, func: ast.expr, scope: Scope) -> Binding | None:
         """The sync ``def`` of this file a called expression names (``fetch``, ``self._load``)."""
-        resolver = self._lookup.resolver
-        binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
-        if binding is None or not isinstance(binding.node, ast.FunctionDef):
-            return None
-        if not is_transparent(binding.node, lambda node: resolver.qualified_name(node, scope)):
-            return None
-        return binding
+        return helper_binding(func, scope, self._lookup.resolver)
 
     def reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
         """The summary of the helper that ``func`` names, when it reaches a blocking call."""

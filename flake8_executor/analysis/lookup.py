@@ -27,14 +27,16 @@ class CatalogLookup:
         resolver: Resolver,
         extra_calls: dict[str, catalog.Entry],
         import_roots: frozenset[str] | set[str] = frozenset(),
+        any_method: bool = False,
     ) -> None:
         self.resolver = resolver
         self.calls = {**catalog.CALLS, **extra_calls} if extra_calls else catalog.CALLS
         self.attribute_names = (
             catalog.attribute_names(extra_calls) if extra_calls else catalog.ATTRIBUTE_NAMES
         )
-        # Only a file that imports boto3, redis, ... can call a client's any-named method.
-        self.any_method = not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
+        # Only a file that imports boto3, redis, ... can call a client's any-named method (or,
+        # following imports, one that imports such a client from another module: ``any_method``).
+        self.any_method = any_method or not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.
@@ -56,18 +58,7 @@ class CatalogLookup:
         if isinstance(func, ast.Attribute):
             owner = resolver.type_of(func.value, scope)
             if isinstance(owner, str):
-                attr = func.attr
-                entry = catalog.METHODS.get((owner, attr))
-                if entry is not None:
-                    return f"{owner}.{attr}", entry
-                any_method = catalog.ANY_METHOD.get(owner)
-                if (
-                    any_method is not None
-                    and attr not in any_method[1]
-                    and not attr[:1].isupper()
-                    and not attr.startswith("_")
-                ):
-                    return f"{owner}.{attr}", any_method[0]
+                return method_entry(owner, func.attr)
         return None
 
     def blocking_call(self, call: CallSite) -> tuple[str, catalog.Entry] | None:
@@ -113,6 +104,22 @@ class CatalogLookup:
         return isinstance(node, ast.Attribute) and (
             node.attr == "devnull" and self.resolver.qualified_name(node, scope) == "os.devnull"
         )
+
+
+def method_entry(owner: str, attr: str) -> tuple[str, catalog.Entry] | None:
+    """The entry of method ``attr`` of an object of catalog type ``owner`` (``requests.Session``)."""
+    entry = catalog.METHODS.get((owner, attr))
+    if entry is not None:
+        return f"{owner}.{attr}", entry
+    any_method = catalog.ANY_METHOD.get(owner)
+    if (
+        any_method is not None
+        and attr not in any_method[1]
+        and not attr[:1].isupper()
+        and not attr.startswith("_")
+    ):
+        return f"{owner}.{attr}", any_method[0]
+    return None
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:

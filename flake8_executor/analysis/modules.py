@@ -36,8 +36,8 @@ class ModuleFile:
 def module_of_file(path: str, source_roots: Sequence[str] = ()) -> tuple[ModuleFile, str] | None:
     """The module a file is, and the directory its top package lives in (an import root).
 
-    Under a source root the name is the path below it (namespace packages included); elsewhere it
-    is the chain of packages with ``__init__.py`` above the file. ``None`` for a name that is not
+    Under a configured source root the name is the path below it (namespace packages included);
+    elsewhere it is the chain of packages with ``__init__.py`` above the file. ``None`` for a name that is not
     a dotted identifier (``my-script.py``): nothing can import it.
     """
     path = os.path.abspath(path)

@@ -309,11 +309,11 @@ class Resolver:
             return self._call_type(node, scope)
         if isinstance(node, ast.Name):
             bindings = scope.lookup(node.id)
-            return self._bindings_type(bindings, node.id) if bindings else None
+            return self.bindings_type(bindings, node.id) if bindings else None
         if isinstance(node, ast.Attribute):
             owner = self.type_of(node.value, scope)
             if isinstance(owner, ClassInstance):
-                return self._bindings_type(owner.scope.self_attributes.get(node.attr), None)
+                return self.bindings_type(owner.scope.self_attributes.get(node.attr), None)
             if owner is None:
                 return self._imported_object(node, scope)
             if isinstance(owner, ImportedInstance):
@@ -365,7 +365,7 @@ class Resolver:
         name = self.qualified_name(node, scope)
         return self._imported_type(name) if name is not None and name[0] != "." else None
 
-    def _bindings_type(self, bindings: list[Binding] | None, name: str | None) -> ObjectType | None:
+    def bindings_type(self, bindings: list[Binding] | None, name: str | None) -> ObjectType | None:
         if not bindings:
             return None
         found: ObjectType | None = None

@@ -7,6 +7,7 @@ import ast
 from flake8_executor import catalog
 from flake8_executor.analysis.callgraph import CallGraph, HelperReach
 from flake8_executor.analysis.lookup import CatalogLookup
+from flake8_executor.analysis.project import FileContext
 from flake8_executor.analysis.resolve import Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.settings import Settings
@@ -15,17 +16,34 @@ from flake8_executor.settings import Settings
 class FileState:
     """One file's analysis, built after its walk; every rule reads it and none writes it."""
 
-    __slots__ = ("_call_graph", "_call_names", "call_sites", "lookup", "resolver", "settings")
+    __slots__ = (
+        "_call_graph",
+        "_call_names",
+        "call_sites",
+        "context",
+        "lookup",
+        "resolver",
+        "settings",
+    )
 
     def __init__(
         self,
         settings: Settings,
         call_sites: list[CallSite],
         import_roots: frozenset[str] | set[str] = frozenset(),
+        context: FileContext | None = None,
     ) -> None:
         self.settings = settings
-        self.resolver = Resolver()
-        self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
+        # Following imports: relative imports read from the file's package, and what another
+        # module of the project defines (an object, a class's instance) is asked of the project.
+        self.context = context
+        if context is not None:
+            self.resolver = Resolver(context.module.package, True, context.project.object_type)
+        else:
+            self.resolver = Resolver()
+        self.lookup = CatalogLookup(
+            self.resolver, settings.extra_calls, import_roots, any_method=context is not None
+        )
         self.call_sites = call_sites
         self._call_graph: CallGraph | None = None
         self._call_names: dict[int, str | None] = {}
@@ -53,9 +71,16 @@ class FileState:
         return self.lookup.blocking_entry(func, scope)
 
     def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """What a call of a sync helper of this module reaches (``--executor-follow-calls``)."""
+        """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
+        following imports, in another of the project."""
         if not self.settings.follow_calls:
             return None
         if self._call_graph is None:
-            self._call_graph = CallGraph(self.call_sites, self.lookup)
+            context = self.context
+            self._call_graph = CallGraph(
+                self.call_sites,
+                self.lookup,
+                context.project if context is not None else None,
+                self.resolver.project_name,
+            )
         return self._call_graph.reach_of(func, scope)

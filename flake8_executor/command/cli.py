@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
-        "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, select, "
-        "ignore, exclude); flags win. The --executor-* spellings of flake8's options work too.",
+        "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, "
+        "follow-imports, source-roots, cache, unsafe-fixes, select, ignore, exclude); flags "
+        "win. The --executor-* spellings of flake8's options work too.",
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
@@ -127,6 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--executor-follow-calls",
         metavar="yes|no",
         help="report helpers that reach blocking calls",
+    )
+    parser.add_argument(
+        "--follow-imports",
+        "--executor-follow-imports",
+        metavar="yes|no",
+        help="follow helpers into the project's other modules (default: yes)",
+    )
+    parser.add_argument(
+        "--source-roots",
+        "--executor-source-roots",
+        metavar="DIR,...",
+        help="directories the project's absolute imports are found in (default: the project's "
+        "directory and its src/)",
+    )
+    parser.add_argument(
+        "--cache",
+        "--executor-cache",
+        metavar="yes|no",
+        help=f"cache module summaries in {configuration.CACHE_DIRECTORY}/ (default: yes)",
     )
     parser.add_argument(
         "--unsafe-fixes",

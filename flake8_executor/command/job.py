@@ -94,7 +94,7 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
         skipped = needs_newer_python(decoded.text)
         if skipped is not None:
             return FileReport(path, skipped=skipped), data
-        result = fix_source(decoded.text, job.settings, job.selection, job.unsafe_fixes)
+        result = fix_source(decoded.text, job.settings, job.selection, job.unsafe_fixes, path)
         changed = result.text != decoded.text
         new_data = encode(result.text, decoded.encoding) if changed else data
     except FileError as error:

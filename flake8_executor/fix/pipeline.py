@@ -103,11 +103,15 @@ def parse(text: str) -> ast.Module:
 
 
 def wanted_findings(
-    text: str, tree: ast.Module, settings: Settings, selection: Selection
+    text: str, tree: ast.Module, settings: Settings, selection: Selection, path: str | None = None
 ) -> tuple[list[str] | None, list[Finding]]:
-    """The findings to act on, and the text's lines when there are any (None when not split)."""
+    """The findings to act on, and the text's lines when there are any (None when not split).
+
+    ``path`` is where the text lives (or would): the engine follows helpers into the project's
+    other modules from there.
+    """
     # With the text, the engine skips files that cannot have a finding without walking them.
-    findings = analyze(tree, settings, text)
+    findings = analyze(tree, settings, text, path)
     if not findings:
         return None, []
     lines = split_lines(text)
@@ -128,7 +132,11 @@ def _parse_fixed(text: str) -> ast.Module:
 
 
 def fix_source(
-    text: str, settings: Settings, selection: Selection | None = None, unsafe_fixes: bool = False
+    text: str,
+    settings: Settings,
+    selection: Selection | None = None,
+    unsafe_fixes: bool = False,
+    path: str | None = None,
 ) -> FixedSource:
     """The fixed text and what became of every selected finding.
 
@@ -138,7 +146,7 @@ def fix_source(
     """
     selection = selection or Selection()
     tree = parse(text)
-    lines, findings = wanted_findings(text, tree, settings, selection)
+    lines, findings = wanted_findings(text, tree, settings, selection, path)
     applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
@@ -150,7 +158,7 @@ def fix_source(
         if passes == MAX_PASSES:
             break
         passes += 1
-        lines, findings = wanted_findings(text, tree, settings, selection)
+        lines, findings = wanted_findings(text, tree, settings, selection, path)
         applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
         fixed.extend(outcome for outcome in applied.outcomes if outcome.fixed)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]

@@ -70,8 +70,9 @@ def all_fixed_text(analysis: Analysis) -> str | None:
     if not any(placed.finding.fixable for placed in analysis.placed):
         return None
     try:
+        configured = analysis.configured
         fixed = fix_source(
-            analysis.text, analysis.configured.settings, analysis.configured.selection
+            analysis.text, configured.settings, configured.selection, path=analysis.path
         )
     except Exception:
         logger.exception("fixing %s failed", analysis.uri)

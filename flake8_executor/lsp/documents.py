@@ -40,17 +40,23 @@ class Analysis:
     tree: ast.Module | None
     placed: tuple[Placed, ...] = ()
     problem: str | None = None  # the text does not parse: no diagnostics until it does
+    path: str | None = None  # the document's file: helpers in other modules are read from disk
 
 
 def analyze_document(
-    uri: str, version: int | None, text: str, configured: Configured, units: Units
+    uri: str,
+    version: int | None,
+    text: str,
+    configured: Configured,
+    units: Units,
+    path: str | None = None,
 ) -> Analysis:
     """Parse and analyse ``text``; a text that does not parse has no findings (and no crash)."""
     lines = split_lines(text)
     try:
         tree = parse(text)
     except UnparsableSource as error:
-        return Analysis(uri, version, text, configured, lines, None, problem=str(error))
-    _, findings = wanted_findings(text, tree, configured.settings, configured.selection)
+        return Analysis(uri, version, text, configured, lines, None, problem=str(error), path=path)
+    _, findings = wanted_findings(text, tree, configured.settings, configured.selection, path)
     placed = tuple(Placed(finding, finding_range(finding, lines, units)) for finding in findings)
-    return Analysis(uri, version, text, configured, lines, tree, placed)
+    return Analysis(uri, version, text, configured, lines, tree, placed, path=path)

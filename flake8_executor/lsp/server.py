@@ -77,11 +77,12 @@ class ExecutorServer(LanguageServer):
         known = self.analyses.get(uri)
         if known is not None and known.version == version and known.text == text:
             return known
-        path = uris.to_fs_path(uri) or self.workspace.root_path
+        document_path = uris.to_fs_path(uri)
+        path = document_path or self.workspace.root_path
         configured = configure(path, self.options)
         if configured.problem is not None:
             self.warn(f"{NAME}: default settings used: {configured.problem}")
-        made = analyze_document(uri, version, text, configured, self.units)
+        made = analyze_document(uri, version, text, configured, self.units, document_path)
         if made.problem is not None:
             logger.info("%s: no diagnostics: %s", uri, made.problem)
         self.analyses[uri] = made

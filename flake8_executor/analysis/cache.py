@@ -1,0 +1,104 @@
+"""The on-disk cache of module summaries (``.flake8-executor-cache/``), as ruff and mypy keep theirs.
+
+An entry is one JSON file per module file, named by a hash of its path, holding the file's size and
+modification time, the tool's version, the Python that parsed it and the settings that shape a
+summary (``--executor-extra-calls``): any difference and the entry is ignored and rewritten. Writes
+go to a temporary file in the same directory, then ``os.replace``: a reader (another of flake8's
+``-j`` workers) sees the old entry or the new one, never half of one. The cache is an optimisation:
+a directory that cannot be created or written, or an entry that cannot be read, costs a parse and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from typing import Any
+
+from flake8_executor import __version__
+
+# What a cached summary depends on besides its file: a new release or Python reads it again.
+FORMAT = 1
+
+_GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by flake8-executor.\n"
+)
+
+
+class SummaryCache:
+    """Module summaries stored under one directory."""
+
+    def __init__(self, directory: str, settings_key: str) -> None:
+        self.directory = directory
+        self._stamp = [FORMAT, __version__, list(sys.version_info[:2]), settings_key]
+        self._ready: bool | None = None
+
+    def _entry_path(self, path: str) -> str:
+        digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()
+        return os.path.join(self.directory, "summaries", digest[:2], digest + ".json")
+
+    def load(self, path: str, signature: tuple[int, int]) -> dict[str, Any] | None:
+        """The stored summary of ``path`` if it was made from this very file, else ``None``."""
+        try:
+            with open(self._entry_path(path), encoding="utf-8") as file:
+                entry = json.load(file)
+        except (OSError, ValueError):
+            return None
+        if (
+            not isinstance(entry, dict)
+            or entry.get("stamp") != self._stamp
+            or entry.get("path") != os.path.abspath(path)
+            or entry.get("signature") != list(signature)
+        ):
+            return None
+        summary = entry.get("summary")
+        return summary if isinstance(summary, dict) else None
+
+    def store(self, path: str, signature: tuple[int, int], summary: dict[str, Any]) -> None:
+        """Write the entry atomically; any failure leaves the cache as it was."""
+        if not self._prepare():
+            return
+        target = self._entry_path(path)
+        entry = {
+            "stamp": self._stamp,
+            "path": os.path.abspath(path),
+            "signature": list(signature),
+            "summary": summary,
+        }
+        temporary = None
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                prefix=".tmp-", suffix=".json", dir=os.path.dirname(target)
+            )
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(entry, file, separators=(",", ":"))
+            os.replace(temporary, target)
+            temporary = None
+        except OSError:
+            pass
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+    def _prepare(self) -> bool:
+        """Create the directory with its ``.gitignore`` and ``CACHEDIR.TAG`` once per process."""
+        if self._ready is None:
+            try:
+                os.makedirs(self.directory, exist_ok=True)
+                for name, text in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", _GITIGNORE)):
+                    marker = os.path.join(self.directory, name)
+                    if not os.path.exists(marker):
+                        with open(marker, "w", encoding="utf-8") as file:
+                            file.write(text)
+                self._ready = True
+            except OSError:
+                self._ready = False
+        return self._ready
