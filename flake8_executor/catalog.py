@@ -899,3 +899,9 @@ LOOP_CALLS = frozenset(
         "asyncio.all_tasks",
     }
 )
+
+# Name lookups that never ask a resolver when given ``AI_NUMERICHOST`` in their flags: the host must
+# then be a numeric address, parsed locally (getaddrinfo(3); tornado's ``is_valid_ip`` is the
+# idiom, found on the benchmark corpus). Name -> (index of the flags argument, its keyword).
+NUMERIC_HOST_FLAGS = {"socket.getaddrinfo": (5, "flags")}
+NUMERIC_HOST = "AI_NUMERICHOST"

@@ -83,6 +83,9 @@ class CatalogLookup:
             return None
         if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
             return None
+        flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
+        if flags is not None and _numeric_host(node, *flags):
+            return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
             if data is None or not evidently_large(data, call.scope, self):
@@ -120,6 +123,19 @@ def method_entry(owner: str, attr: str) -> tuple[str, catalog.Entry] | None:
     ):
         return f"{owner}.{attr}", any_method[0]
     return None
+
+
+def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
+    """``getaddrinfo(host, port, ..., socket.AI_NUMERICHOST)``: a numeric address, no lookup."""
+    flags = node.args[index] if len(node.args) > index else None
+    for given in node.keywords:
+        if given.arg == keyword:
+            flags = given.value
+    return flags is not None and any(
+        (isinstance(part, ast.Attribute) and part.attr == catalog.NUMERIC_HOST)
+        or (isinstance(part, ast.Name) and part.id == catalog.NUMERIC_HOST)
+        for part in ast.walk(flags)
+    )
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:
