@@ -14,7 +14,7 @@ If flake8-executor is wanted but not installed (no ``AEX`` entry point, e.g. in 
 ``pip install -e .``), its entry point is added by hand; the module is then imported from the
 repository, which ``run.py`` puts first on ``PYTHONPATH``.
 
-Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST -- FLAKE8_ARGS...``; ``NAME`` is a
+Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST [--cache-dir DIR|fresh] -- FLAKE8_ARGS...``; ``NAME`` is a
 distribution name (``pyflakes``, ``pycodestyle``, ``mccabe``, ``flake8-async``, ``flake8-executor``)
 or ``none``.
 """
@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import re
+import shutil
 import sys
+import tempfile
 from typing import Any
 
 EXECUTOR_DIST = "flake8-executor"
@@ -65,8 +68,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugins", required=True)
     parser.add_argument("--files", required=True)
+    parser.add_argument(
+        "--cache-dir",
+        help="flake8-executor's summary cache here (FLAKE8_EXECUTOR_CACHE_DIR); 'fresh': an empty "
+        "directory made for this run and removed after it (a cold cache)",
+    )
     parser.add_argument("flake8_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
+    fresh = None
+    if args.cache_dir == "fresh":
+        fresh = args.cache_dir = tempfile.mkdtemp(prefix="flake8-executor-cold-")
+    if args.cache_dir:
+        os.environ["FLAKE8_EXECUTOR_CACHE_DIR"] = args.cache_dir
     wanted = frozenset(
         _norm(name) for name in args.plugins.split(",") if name.strip() and name != "none"
     )
@@ -77,7 +90,11 @@ def main() -> int:
 
     from flake8.main.cli import main as flake8_main
 
-    return flake8_main([*flake8_args, *files])
+    try:
+        return flake8_main([*flake8_args, *files])
+    finally:
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
 
 
 if __name__ == "__main__":

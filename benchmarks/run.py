@@ -82,6 +82,7 @@ class Tool:
     ok_codes: frozenset[int] = frozenset({0})
     flake8_row: bool = False
     default: bool = True
+    warm_up: bool = False  # run once, untimed, before the first repetition (a warm cache)
 
 
 @dataclass
@@ -165,15 +166,27 @@ def _loop(mode: str) -> Callable[[Context], list[list[str]] | str]:
 
 
 def _flake8(
-    plugins: str, select: str, needs: str | None = None
+    plugins: str,
+    select: str,
+    needs: str | None = None,
+    cache: str | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Callable[[Context], list[list[str]] | str]:
-    """flake8 through ``child_flake8.py``, which loads only ``plugins`` (see its docstring)."""
+    """flake8 through ``child_flake8.py``, which loads only ``plugins`` (see its docstring).
+
+    ``cache``: ``"fresh"`` gives each run an empty summary cache (cold), ``"warm"`` one directory
+    kept for every run of the row (warmed by an untimed run first).
+    """
 
     def commands(ctx: Context) -> list[list[str]] | str:
         if importlib.util.find_spec("flake8") is None:
             return "flake8 not installed"
         if needs is not None and importlib.util.find_spec(needs) is None:
             return f"{needs} not installed"
+        where = []
+        if cache is not None:
+            directory = "fresh" if cache == "fresh" else str(ctx.file_list.parent / "warm-cache")
+            where = ["--cache-dir", directory]
         return [
             [
                 ctx.python,
@@ -182,11 +195,13 @@ def _flake8(
                 plugins,
                 "--files",
                 str(ctx.file_list),
+                *where,
                 "--",
                 "-j1",
                 "--isolated",  # no setup.cfg/tox.ini/.flake8 of the corpus or of this repository
                 "--exit-zero",  # so that a non-zero exit always means the run failed
                 f"--select={select}",
+                *extra,
             ]
         ]
 
@@ -264,10 +279,26 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "flake8-aex",
-        "flake8 -j1 --select=AEX, plugin flake8-executor",
-        _flake8("flake8-executor", "AEX"),
+        "flake8 -j1 --select=AEX, plugin flake8-executor, cold summary cache",
+        _flake8("flake8-executor", "AEX", cache="fresh"),
         _findings_from_lines,
         flake8_row=True,
+    ),
+    Tool(
+        "flake8-aex-warm",
+        "flake8 -j1 --select=AEX, plugin flake8-executor, warm summary cache",
+        _flake8("flake8-executor", "AEX", cache="warm"),
+        _findings_from_lines,
+        flake8_row=True,
+        warm_up=True,
+    ),
+    Tool(
+        "flake8-aex-local",
+        "flake8 -j1 --select=AEX --executor-follow-imports=no",
+        _flake8("flake8-executor", "AEX", extra=("--executor-follow-imports=no",)),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
     ),
     Tool(
         "flake8-async",
@@ -332,6 +363,9 @@ def measure_all(rows: list[Row], ctx: Context, repeat: int, budget: float) -> No
     A row that has already spent ``budget`` seconds (0: no limit) is not repeated further: one
     flake8-async pass over a few hundred files takes a minute, five would take most of the run.
     """
+    for row in rows:
+        if row.unavailable is None and row.tool.warm_up:
+            run_command_chunks(row.commands, ctx.corpus.root, ctx.env)
     for rep in range(repeat):
         live = [
             row
@@ -506,14 +540,18 @@ def table_lines(rows: list[Row], ctx: Context) -> list[str]:
     ]
     if details:
         out += ["", "Findings by code (first repetition):", "", *details]
-    aex = stats.get("flake8-aex")
-    if aex and floor:
-        ratio = aex.median / floor.median
-        verdict = "met" if ratio <= 1.3 else "NOT met"
-        out += [
-            "",
-            f"Target `flake8 --select=AEX` <= 1.3x the flake8 floor: {ratio:.2f}x, {verdict}.",
-        ]
+    for key, what, target in (
+        ("flake8-aex", "`flake8 --select=AEX`, cold cache", 1.3),
+        ("flake8-aex-warm", "`flake8 --select=AEX`, warm cache", 1.15),
+    ):
+        aex = stats.get(key)
+        if aex and floor:
+            ratio = aex.median / floor.median
+            verdict = "met" if ratio <= target else "NOT met"
+            out += [
+                "",
+                f"Target {what} <= {target}x the flake8 floor: {ratio:.2f}x, {verdict}.",
+            ]
     return out
 
 

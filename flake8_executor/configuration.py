@@ -37,6 +37,7 @@ SETTING_KEYS = (
 )
 # The directory, under the project's, where module summaries are cached (``cache = false``: none).
 CACHE_DIRECTORY = ".flake8-executor-cache"
+CACHE_DIR_VARIABLE = "FLAKE8_EXECUTOR_CACHE_DIR"
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,18 @@ def _source_roots(value: Value | None, project: ProjectConfig) -> tuple[str, ...
 
 
 def _cache_dir(value: Value | None, home: str) -> str | None:
-    """``<project>/.flake8-executor-cache`` unless the cache is turned off; a path is a directory."""
-    if value is None:
-        return os.path.join(home, CACHE_DIRECTORY)
-    try:
-        on = parse_bool(value.text)
-    except ValueError:
-        raise ValueError(f"--executor-cache: {value.text!r} is not yes or no") from None
-    return os.path.join(home, CACHE_DIRECTORY) if on else None
+    """``<project>/.flake8-executor-cache`` unless the cache is turned off; the environment
+    variable ``FLAKE8_EXECUTOR_CACHE_DIR`` moves it (as ``MYPY_CACHE_DIR`` and ``RUFF_CACHE_DIR``
+    do theirs)."""
+    if value is not None:
+        try:
+            on = parse_bool(value.text)
+        except ValueError:
+            raise ValueError(f"--executor-cache: {value.text!r} is not yes or no") from None
+        if not on:
+            return None
+    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
+    return os.path.abspath(elsewhere) if elsewhere else os.path.join(home, CACHE_DIRECTORY)
 
 
 def resolve(

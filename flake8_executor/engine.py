@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from flake8_executor.analysis.project import context_for
+from flake8_executor.analysis.project import context_for, refresh_projects
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.findings import Finding
@@ -70,6 +70,11 @@ def analyze(
     state.release()
     findings.sort(key=lambda finding: (finding.line, finding.col, finding.code))
     return findings
+
+
+def refresh_modules() -> None:
+    """For a long-lived process: the next analyses read again the modules changed on disk."""
+    refresh_projects()
 
 
 def analyze_source(

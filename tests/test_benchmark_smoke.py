@@ -58,14 +58,15 @@ ROWS = {
     "parse": "ast.parse, every file (floor)",
     "engine": "engine: ast.parse + analyze()",
     "flake8-floor": "flake8 -j1 --select=E999, no plugins (flake8 floor)",
-    "flake8-aex": "flake8 -j1 --select=AEX, plugin flake8-executor",
+    "flake8-aex": "flake8 -j1 --select=AEX, plugin flake8-executor, cold summary cache",
+    "flake8-aex-warm": "flake8 -j1 --select=AEX, plugin flake8-executor, warm summary cache",
     "flake8-async": "flake8 -j1 --select=ASYNC, plugin flake8-async",
     "ruff": "ruff check --select ASYNC --no-cache",
     "fix-j1": "executor-fix --check -j 1",
     "fix-j2": "executor-fix --check -j 2",
 }
 # Rows that need only this repository, the interpreter and flake8: they must be measured.
-MUST_MEASURE = ("parse", "engine", "flake8-floor", "flake8-aex")
+MUST_MEASURE = ("parse", "engine", "flake8-floor", "flake8-aex", "flake8-aex-warm")
 
 
 def _row(output: str, key: str) -> str:

@@ -289,6 +289,24 @@ async def test_noqa_and_pyproject_settings(client: LanguageClient, workspace: Pa
     assert await open_document(client, workspace / "noqa.py", text) == []
 
 
+async def test_a_helper_in_another_module_is_read_from_disk(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """The buffer is the call site; the helper's module is read from disk, and read again when
+    it changes there (the next version of the buffer sees the edit)."""
+    package = workspace / "crossing"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    helpers = package / "helpers.py"
+    helpers.write_text("import time\n\n\ndef nap():\n    time.sleep(1)\n", encoding="utf-8")
+    text = "from .helpers import nap\n\n\nasync def main():\n    nap()\n"
+    diagnostics = await open_document(client, package / "routes.py", text)
+    assert [(d.code, d.range.start.line) for d in diagnostics] == [("AEX101", 4)]
+    assert "via helpers.nap -> time.sleep" in diagnostics[0].message
+    helpers.write_text("def nap():\n    return None\n", encoding="utf-8")
+    assert await change_document(client, package / "routes.py", text + "\n", 2) == []
+
+
 async def test_initialization_options_utf8_positions_and_exit(workspace: Path) -> None:
     """Settings from the client win over pyproject.toml; UTF-8 columns when the client asks;
     fix-all resolved when picked, and only for the version it was offered for; a clean shutdown

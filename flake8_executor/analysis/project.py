@@ -7,10 +7,11 @@ which blocking method of a tracked object (``clients.http.get`` with ``http = re
 and what each such function reaches, composing the modules' summaries (``analysis/summary.py``)
 with the same ``Composer`` as a file's own helpers. Cycles between modules are cycles of the graph.
 
-A module is read and summarised at most once per process while its file is unchanged: every file
-analysed checks the size and modification time of the modules it reads again, so an editor's
-long-lived process never answers from a stale summary, and the on-disk cache
-(``analysis/cache.py``) spares the parse in the next process. A module that cannot be read or
+A module is read and summarised at most once per process while its file is unchanged (its size and
+modification time): a batch run (flake8, ``executor-fix``) sees the project as it was when it read
+it, the language server checks every module read so far before each analysis (``refresh_projects``),
+so it never answers from a stale summary, and the on-disk cache (``analysis/cache.py``) spares the
+parse in the next process. A module that cannot be read or
 parsed contributes nothing.
 """
 
@@ -56,7 +57,29 @@ class Project(Composer):
         self.parsed = 0  # modules parsed by this process (the cache test reads it)
 
     def begin_file(self) -> None:
-        """A new file is analysed: the modules it reads are checked on disk again."""
+        """A new file is analysed: a module it reads for the first time is checked on disk."""
+        self._checked.clear()
+
+    def refresh(self) -> None:
+        """Check every module read so far on disk; forget what any change may have changed.
+
+        A batch run sees the project as it was when it started; a long-lived process (the
+        language server) calls this before each analysis, so that an edited helper is read again
+        even when no summary of its module is asked for directly (what its callers reach is
+        remembered).
+        """
+        changed = False
+        for path, (signature, _summary) in list(self._summaries.items()):
+            try:
+                stat = os.stat(path)
+                now: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                now = None
+            if now != signature:
+                del self._summaries[path]
+                changed = True
+        if changed:
+            self._forget()
         self._checked.clear()
 
     # -- summaries -------------------------------------------------------------------------------
@@ -248,3 +271,9 @@ def context_for(path: str | None, settings: Settings) -> FileContext | None:
         project = _PROJECTS[key] = Project(roots, settings, cache)
     project.begin_file()
     return FileContext(project, module)
+
+
+def refresh_projects() -> None:
+    """Before an analysis in a long-lived process: read again every module changed on disk."""
+    for project in _PROJECTS.values():
+        project.refresh()

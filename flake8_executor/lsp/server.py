@@ -16,6 +16,7 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from flake8_executor import __version__
+from flake8_executor.engine import refresh_modules
 from flake8_executor.lsp import actions
 from flake8_executor.lsp.configuration import OPTION_KEYS, SECTION, ClientOptions, configure
 from flake8_executor.lsp.diagnostics import diagnostics
@@ -82,6 +83,7 @@ class ExecutorServer(LanguageServer):
         configured = configure(path, self.options)
         if configured.problem is not None:
             self.warn(f"{NAME}: default settings used: {configured.problem}")
+        refresh_modules()  # a helper in another module may have changed on disk meanwhile
         made = analyze_document(uri, version, text, configured, self.units, document_path)
         if made.problem is not None:
             logger.info("%s: no diagnostics: %s", uri, made.problem)
