@@ -14,7 +14,8 @@ If flake8-executor is wanted but not installed (no ``AEX`` entry point, e.g. in 
 ``pip install -e .``), its entry point is added by hand; the module is then imported from the
 repository, which ``run.py`` puts first on ``PYTHONPATH``.
 
-Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST [--cache-dir DIR|fresh] -- FLAKE8_ARGS...``; ``NAME`` is a
+Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST [--cache-dir DIR|fresh] -- ARGS...``
+(``ARGS``: flake8's); ``NAME`` is a
 distribution name (``pyflakes``, ``pycodestyle``, ``mccabe``, ``flake8-async``, ``flake8-executor``)
 or ``none``.
 """
