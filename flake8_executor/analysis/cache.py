@@ -1,6 +1,6 @@
 """The on-disk cache of module summaries (``.flake8-executor-cache/``), as ruff and mypy keep theirs.
 
-An entry is one JSON file per module file, named by a hash of its path, holding the file's size and
+An entry is one JSON file per module file, named by a hash of its path and stamp, holding the file's size and
 modification time, the tool's version, the Python that parsed it and the settings that shape a
 summary (``--executor-extra-calls``): any difference and the entry is ignored and rewritten. Writes
 go to a temporary file in the same directory, then ``os.replace``: a reader (another of flake8's
@@ -40,7 +40,9 @@ class SummaryCache:
         self._ready: bool | None = None
 
     def _entry_path(self, path: str) -> str:
-        digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()
+        # The stamp is in the name too: two Pythons or settings keep an entry each, not one in turn.
+        key = repr((os.path.abspath(path), self._stamp))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return os.path.join(self.directory, "summaries", digest[:2], digest + ".json")
 
     def load(self, path: str, signature: tuple[int, int]) -> dict[str, Any] | None:
