@@ -27,16 +27,15 @@ class CatalogLookup:
         resolver: Resolver,
         extra_calls: dict[str, catalog.Entry],
         import_roots: frozenset[str] | set[str] = frozenset(),
-        any_method: bool = False,
     ) -> None:
         self.resolver = resolver
         self.calls = {**catalog.CALLS, **extra_calls} if extra_calls else catalog.CALLS
         self.attribute_names = (
             catalog.attribute_names(extra_calls) if extra_calls else catalog.ATTRIBUTE_NAMES
         )
-        # Only a file that imports boto3, redis, ... can call a client's any-named method (or,
-        # following imports, one that imports such a client from another module: ``any_method``).
-        self.any_method = any_method or not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
+        # Only a file that imports boto3, redis, ... can call a client's any-named method: every
+        # other attribute call is looked up only when its name is one the catalog has.
+        self.any_method = not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.

@@ -41,9 +41,7 @@ class FileState:
             self.resolver = Resolver(context.module.package, True, context.project.object_type)
         else:
             self.resolver = Resolver()
-        self.lookup = CatalogLookup(
-            self.resolver, settings.extra_calls, import_roots, any_method=context is not None
-        )
+        self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
         self.call_sites = call_sites
         self._call_graph: CallGraph | None = None
         self._call_names: dict[int, str | None] = {}
