@@ -15,7 +15,15 @@ from flake8_executor.settings import Settings
 class FileState:
     """One file's analysis, built after its walk; every rule reads it and none writes it."""
 
-    __slots__ = ("_call_graph", "_call_names", "call_sites", "lookup", "resolver", "settings")
+    __slots__ = (
+        "_call_graph",
+        "_call_names",
+        "call_sites",
+        "import_roots",
+        "lookup",
+        "resolver",
+        "settings",
+    )
 
     def __init__(
         self,
@@ -24,6 +32,8 @@ class FileState:
         import_roots: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         self.settings = settings
+        # The top-level packages the module imports anywhere: its framework (``fix_plan``).
+        self.import_roots = import_roots
         self.resolver = Resolver()
         self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
         self.call_sites = call_sites
