@@ -35,6 +35,11 @@ class Fix(str, enum.Enum):
         "await-dropped"  # asyncio.to_thread(f) as a statement -> await asyncio.to_thread(f)
     )
     WAIT_FOR = "wait-for"  # fut.result(t) -> await asyncio.wait_for(asyncio.wrap_future(fut), t)
+    # The same rewrites in a module that uses anyio or Starlette (``fix_plan.framework_fix``):
+    # asyncio's own functions fail when the code runs under trio.
+    ANYIO_TO_THREAD = "anyio-to-thread"  # f(a) -> await anyio.to_thread.run_sync(f, a)
+    ANYIO_SLEEP = "anyio-sleep"  # time.sleep(x) -> await anyio.sleep(x)
+    RUN_IN_THREADPOOL = "run-in-threadpool"  # f(a, k=v) -> await run_in_threadpool(f, a, k=v)
 
 
 class Unsafe:
@@ -108,6 +113,12 @@ class NotFixed:
         "the helper also does GIL-holding work ({why}), which threads do not speed up"
     )
     RECEIVER_EFFECTS = "the receiver {receiver} would no longer be evaluated (it calls something)"
+    # A module that may run under trio, where a fix's asyncio function fails (``fix_plan``).
+    TRIO = "the module uses trio, where {api} fails (the fix is asyncio's)"
+    NO_FRAMEWORK_FORM = (
+        "the module uses {framework}, whose code may run under trio, where {api} fails; the fix"
+        " has no {framework} form"
+    )
     # Decided by the fixer, from the libcst tree it rewrites.
     NOT_A_RESULT_CALL = "not a .result() call"
     NOT_POSITIONAL = "the executor and the callable are not plain positional arguments"

@@ -25,13 +25,15 @@ class ExecutorChecker:
     name = "flake8-executor"
     version = __version__
     settings = Settings()
+    # Each file's target version, when no flag names one for every file (None: --isolated).
+    targets: configuration.TargetVersions | None = None
     # select/ignore of [tool.flake8-executor]: they narrow what flake8 reports, as in executor-fix.
     table_selection: Selection | None = None
 
-    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "stdin") -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "-") -> None:
         self.tree = tree
         self.lines = lines
-        # The file's place tells which module it is, and where the project's other modules are.
+        # The file's place: its project's Python, which module it is, where the others are.
         self.filename = filename
 
     @classmethod
@@ -104,9 +106,11 @@ class ExecutorChecker:
             )
             # --isolated: no project file is read, not even for the declared Python.
             start = None if isolated else project_config.start_directory(paths)
-            cls.settings = configuration.resolve(
+            resolved = configuration.resolve(
                 flags, project, flake8_values, start, flag_prefix="--executor-"
-            ).settings
+            )
+            cls.settings = resolved.settings
+            cls.targets = None if isolated else resolved.targets
             cls.table_selection = project_selection(project)
         except (ValueError, project_config.ConfigError) as error:
             # flake8 has no hook for a plugin's option errors; a traceback would bury the reason.
@@ -119,10 +123,23 @@ class ExecutorChecker:
         if not isinstance(self.tree, ast.Module):
             return
         selection = self.table_selection
-        for finding in analyze(self.tree, self.settings, "".join(self.lines), self.filename):
+        settings = self._file_settings()
+        for finding in analyze(self.tree, settings, "".join(self.lines), self.filename):
             if selection is not None and selection.rules_out(finding.code):
                 continue
             yield finding.line, finding.col, finding.text, type(self)
+
+    def _file_settings(self) -> Settings:
+        """The settings with this file's target version: the project it belongs to may declare
+        another Python than the one flake8 was started in (as ``executor-fix`` reads it)."""
+        targets = self.targets
+        if targets is None:
+            return self.settings
+        try:
+            return targets.settings_for(self.settings, self.filename)
+        except (ValueError, project_config.ConfigError) as error:
+            print(f"flake8-executor: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
 
 
 def _paths(options: Any) -> list[str]:

@@ -5,8 +5,10 @@ from the same sources, with the same precedence (command line, ``[tool.flake8-ex
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,163 @@ def test_flake8_config_value_errors_name_the_file(project: Path) -> None:
     assert flake8.stderr.startswith(
         "flake8-executor: error: executor-target-version in setup.cfg: unknown target version"
     ), flake8.stderr
+
+
+# --- the target version per file: each project's own declared Python ---------------------------
+
+FETCH = "import requests\n\n\nasync def main(url):\n    return requests.get(url)\n"
+# A version guard: the engine skips the branch a target version rules out, so flake8 reports the
+# sleep for a target below 3.10 only.
+GUARDED = (
+    "import sys\nimport time\n\n\nasync def main():\n"
+    "    if sys.version_info < (3, 10):\n        time.sleep(1)\n"
+)
+# Each declares the oldest Python in one of the places a project can: py38 or py311.
+DECLARATIONS = {
+    "pyproject-38": {"pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.8"\n'},
+    "pyproject-311": {"pyproject.toml": '[project]\nname = "b"\nrequires-python = ">=3.11"\n'},
+    "setup-cfg-38": {"setup.cfg": "[metadata]\nname = c\n\n[options]\npython_requires = >=3.8\n"},
+    "setup-py-38": {
+        "setup.py": "from setuptools import setup\n\nsetup(name='d', python_requires='>=3.8')\n"
+    },
+    "setup-py-311": {
+        "setup.py": "import setuptools\n\nsetuptools.setup(name='e', python_requires='>=3.11')\n"
+    },
+}
+
+
+def _sibling_projects(root: Path, source: str) -> dict[str, Path]:
+    """One directory per declaration under ``root`` (which declares nothing), each with app.py."""
+    apps = {}
+    for name, files in DECLARATIONS.items():
+        directory = root / name / "src"
+        directory.mkdir(parents=True)
+        for file_name, text in files.items():
+            (root / name / file_name).write_text(text, encoding="utf-8")
+        (directory / "app.py").write_text(source, encoding="utf-8")
+        apps[name] = directory / "app.py"
+    return apps
+
+
+def _tool(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_each_file_is_fixed_for_its_own_projects_python(tmp_path: Path) -> None:
+    """One run over sibling projects: py311 ones get asyncio.to_thread, py38 ones the pre-3.9
+    form, which is unsafe and so left in a default run, with that reason."""
+    apps = _sibling_projects(tmp_path, FETCH)
+    run = _tool(["flake8_executor", "-j", "2", *DECLARATIONS], tmp_path)
+    assert run.returncode == 0, run.stderr
+    for name, app in apps.items():
+        text = app.read_text(encoding="utf-8")
+        where = f"{name}/src/app.py:5:12: AEX100"
+        if name.endswith("311"):
+            assert "await asyncio.to_thread(requests.get, url)" in text, name
+            assert f"{where} fixed" in run.stderr.splitlines(), run.stderr
+        else:
+            assert text == FETCH, name
+            assert f"{where} not fixed: unsafe fix not applied: run_in_executor()" in run.stderr
+    unsafe = _tool(["flake8_executor", "--unsafe-fixes", *DECLARATIONS], tmp_path)
+    assert unsafe.returncode == 0, unsafe.stderr
+    pre_39 = "run_in_executor(None, functools.partial(requests.get, url))"
+    for name, app in apps.items():
+        if not name.endswith("311"):
+            text = app.read_text(encoding="utf-8")
+            assert pre_39 in text and "to_thread" not in text, text
+
+
+def test_flake8_reads_each_files_project_too(tmp_path: Path) -> None:
+    apps = _sibling_projects(tmp_path, GUARDED)
+    flake8 = _tool(["flake8", "--select=AEX", "-j", "1", *DECLARATIONS], tmp_path)
+    reported = {line.split(":")[0] for line in flake8.stdout.splitlines()}
+    assert reported == {f"{name}/src/app.py" for name in apps if not name.endswith("311")}, (
+        flake8.stdout
+    )
+
+
+def test_an_explicit_target_version_wins_for_every_file(tmp_path: Path) -> None:
+    apps = _sibling_projects(tmp_path, FETCH)
+    run = _tool(["flake8_executor", "--target-version", "py310", "."], tmp_path)
+    assert run.returncode == 0, run.stderr
+    for app in apps.values():
+        assert "await asyncio.to_thread(requests.get, url)" in app.read_text(encoding="utf-8")
+    for app in apps.values():
+        app.write_text(GUARDED, encoding="utf-8")
+    flake8 = _tool(["flake8", "--select=AEX", "--executor-target-version=py310", "."], tmp_path)
+    assert flake8.stdout == "", flake8.stdout
+
+
+def test_the_nearest_pyprojects_target_version_wins_over_the_runs(project: Path) -> None:
+    """The run's table (found from the common directory) stands below a project's own table, and
+    above what projects declare."""
+    tmp_path = project
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.flake8-executor]\ntarget-version = "py38"\n', encoding="utf-8"
+    )
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "pyproject.toml").write_text(
+        '[project]\nname = "o"\nrequires-python = ">=3.8"\n\n'
+        '[tool.flake8-executor]\ntarget-version = "py312"\n',
+        encoding="utf-8",
+    )
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    (declared / "setup.cfg").write_text("[options]\npython_requires = >=3.12\n", encoding="utf-8")
+    settings = fixer_settings([])
+    resolved = cli._resolved(cli.build_parser().parse_args(["."]), _run_config(), str(tmp_path))
+    assert resolved.targets is not None
+    assert settings.target_version == (3, 8)
+    assert resolved.targets.settings_for(settings, str(own / "a.py")).target_version == (3, 12)
+    assert resolved.targets.settings_for(settings, str(declared / "a.py")).target_version == (3, 8)
+
+
+def _run_config() -> project_config.ProjectConfig:
+    return project_config.load(project_config.find_pyproject(["."]))
+
+
+def test_each_directory_is_looked_up_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_executor import configuration
+
+    monkeypatch.chdir(tmp_path)
+    apps = _sibling_projects(tmp_path, FETCH)
+    loaded: list[str] = []
+    real_load = configuration.load
+
+    def counting_load(path: str | None) -> project_config.ProjectConfig:
+        loaded.append(str(path))
+        return real_load(path)
+
+    monkeypatch.setattr(configuration, "load", counting_load)
+    checked: list[str] = []
+    monkeypatch.setattr(configuration.os.path, "isfile", _counting(os.path.isfile, checked))
+    targets = configuration.TargetVersions(None, None)
+    for _ in range(3):
+        for app in apps.values():
+            targets.settings_for(Settings(), str(app))
+            targets.settings_for(Settings(), str(app.with_name("other.py")))
+    assert sorted(loaded) == sorted(
+        str(tmp_path / name / "pyproject.toml") for name in DECLARATIONS if name.startswith("pyp")
+    )
+    first = len(checked)
+    targets.settings_for(Settings(), str(apps["setup-py-38"]))
+    assert len(checked) == first  # cached: no file system access at all
+
+
+def _counting(function: Callable[[str], bool], calls: list[str]) -> Callable[[str], bool]:
+    def counted(path: str) -> bool:
+        calls.append(path)
+        return function(path)
+
+    return counted
+
+
+def test_a_broken_pyproject_of_another_project_is_an_error_naming_it(tmp_path: Path) -> None:
+    _sibling_projects(tmp_path, FETCH)
+    (tmp_path / "pyproject-311" / "pyproject.toml").write_text("[project\n", encoding="utf-8")
+    run = _tool(["flake8_executor", "--check", "."], tmp_path)
+    assert run.returncode == 2
+    assert "pyproject-311" in run.stderr and "not valid TOML" in run.stderr, run.stderr

@@ -157,3 +157,29 @@ def test_added_imports_keep_isort_order() -> None:
     outputs = [str(case.with_name(case.stem + ".fixed.py")) for case in sorted_inputs]
     completed = subprocess.run([*ruff, *outputs], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stdout
+
+
+def test_compile_fixtures_script_finds_what_a_python_cannot_compile(tmp_path: Path) -> None:
+    """``scripts/compile_fixtures.py`` (a CI step over every installed Python) on this Python: the
+    outputs compile, and a file an interpreter cannot compile is named with its line."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compile_fixtures
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert compile_fixtures.main(["--python", sys.executable, "--minimum", "1"]) == 0
+    assert compile_fixtures.target_of(FIXTURES / "py38.py") == (3, 8)
+    # await in a comprehension nested in another: a SyntaxError before 3.11, whatever parses it.
+    nested = tmp_path / "nested.py"
+    nested.write_text("async def f(rows):\n    return [[await x for x in r] for r in rows]\n")
+    broken = tmp_path / "broken.py"
+    broken.write_text("def f(:\n    pass\n")
+    files = [broken, nested] if sys.version_info >= (3, 11) else [broken]
+    assert [
+        failure.partition(":1:")[0]
+        for failure in compile_fixtures.compile_with(sys.executable, files)
+    ] == [str(broken)]
+    older = compile_fixtures.find_interpreter("3.10")
+    if older is not None:
+        [failure] = compile_fixtures.compile_with(older, [nested])
+        assert failure.startswith(f"{nested}:2:"), failure

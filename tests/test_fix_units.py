@@ -519,3 +519,63 @@ def test_noqa_reads_lone_cr_and_crlf_lines_as_flake8_does(newline: str) -> None:
     noqa = Noqa(text)
     assert noqa.silences(Finding("AEX101", 2, 0, 2, 13, ""))
     assert not noqa.silences(Finding("AEX101", 3, 0, 3, 13, ""))
+
+
+# -- framework awareness: the engine picks the module's idiom, the fixer writes it ----------------
+
+
+def _fixes(source: str, settings: Settings | None = None) -> list[tuple[Fix | None, str | None]]:
+    from flake8_executor.engine import analyze_source
+
+    return [
+        (finding.fix, finding.unfixable)
+        for finding in analyze_source(source, settings or Settings())
+        if finding.fix is not None
+    ]
+
+
+CALLS = "\n\nasync def main(u):\n    time.sleep(1)\n    requests.get(u)\n"
+
+
+@pytest.mark.parametrize(
+    ("imports_", "expected"),
+    [
+        ("import anyio\nimport trio", [Fix.ANYIO_SLEEP, Fix.ANYIO_TO_THREAD]),  # anyio serves both
+        ("from anyio import run", [Fix.ANYIO_SLEEP, Fix.ANYIO_TO_THREAD]),
+        ("import trio", ["trio", "trio"]),
+        (
+            "from starlette.concurrency import run_in_threadpool",
+            ["Starlette", Fix.RUN_IN_THREADPOOL],
+        ),
+        ("import starlette", [Fix.ASYNC_SLEEP, Fix.TO_THREAD]),  # no run_in_threadpool: asyncio's
+        ("", [Fix.ASYNC_SLEEP, Fix.TO_THREAD]),
+    ],
+)
+def test_the_modules_framework_picks_the_fix(imports_: str, expected: list[object]) -> None:
+    source = f"import time\nimport requests\n{imports_}\n{CALLS}"
+    got = [
+        fix if reason is None else reason.split(",")[0].split(" uses ")[1].split(" ")[0]
+        for fix, reason in _fixes(source, Settings(target_version=(3, 8)))
+    ]
+    assert got == expected
+
+
+def test_a_shadowed_framework_name_declines() -> None:
+    source = "import anyio\nimport requests\n\n\nasync def main(u, anyio):\n    requests.get(u)\n"
+    [(fix, reason)] = _fixes(source)
+    assert fix is Fix.ANYIO_TO_THREAD
+    assert reason == NotFixed.NAME_TAKEN.format(name="anyio", module="anyio")
+    local = (
+        "import requests\nfrom starlette.concurrency import run_in_threadpool\n\n\n"
+        "async def main(u):\n    run_in_threadpool = print\n    requests.get(u)\n"
+    )
+    [(fix, reason)] = _fixes(local)
+    assert fix is Fix.RUN_IN_THREADPOOL and reason is not None and "run_in_threadpool" in reason
+
+
+def test_a_third_party_import_joins_the_section_that_imports_from_it() -> None:
+    text = "import os\n\nimport requests\nfrom anyio import run\n\nx = 1\n"
+    placed = imports.insert_imports(text, ast.parse(text), ["anyio"], "\n")
+    assert placed == "import os\n\nimport anyio\nimport requests\nfrom anyio import run\n\nx = 1\n"
+    alone = "import os\n\nx = 1\n"
+    assert imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n") is None

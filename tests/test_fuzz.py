@@ -16,7 +16,9 @@ The properties (``check_module``): the plugin and the engine return, with findin
 ``fix_source`` returns (``BrokenFix`` is a failure), its output parses with ``ast`` and libcst, compiles
 when the input compiles, and a second run changes nothing; a run that fixes nothing returns its input;
 at the bytes level a file with no findings comes back as the same bytes, and fixing a CRLF, BOM or
-latin-1 file gives the LF result converted the same way.
+latin-1 file gives the LF result converted the same way. Between two flake8 runs
+(``check_after_fix``), a default ``executor-fix`` run leaves no finding it called fixed and adds none
+(``tests/test_fix_safety.py`` checks the same over the fixtures).
 
 Example counts are bounded for CI (``bounded``); the ``*_long`` versions run many more behind
 ``--run-slow`` (``long_run``). No example database: the suite leaves nothing behind in the work tree.
@@ -25,19 +27,25 @@ Example counts are bounded for CI (``bounded``); the ``*_long`` versions run man
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import hypothesmith
 import libcst
 import pytest
+from flake8.main.cli import main as flake8_main
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from flake8_executor import catalog
+from flake8_executor.command.cli import main as fixer_main
 from flake8_executor.command.job import FileJob, Mode, fix_bytes
 from flake8_executor.engine import analyze
 from flake8_executor.fix.pipeline import fix_source
@@ -95,6 +103,7 @@ def run_plugin(tree: ast.Module, source: str, options: Settings) -> list[tuple[i
     """The flake8 adapter as flake8 calls it, with these settings."""
     checker = ExecutorChecker(tree, source.splitlines(keepends=True))
     checker.settings = options  # what parse_options would have set from the command line
+    checker.targets = None  # these settings as they are, with no per-file target version
     return [(line, col, text) for line, col, text, _ in checker.run()]
 
 
@@ -708,6 +717,93 @@ def test_catalog_modules(source: str, options: Settings, selection: Selection) -
 @given(source=catalog_modules(), options=SETTINGS, selection=SELECTIONS)
 def test_catalog_modules_long(source: str, options: Settings, selection: Selection) -> None:
     check_module(source, options, selection)
+
+
+# --- after a default run: flake8 finds nothing that was fixed, and nothing new ------------------
+
+# Lines a module may start with: the frameworks whose fixes take another form (or are declined).
+FRAMEWORKS = (
+    "",
+    "",
+    "import anyio\n",
+    "import trio\n",
+    "from starlette.concurrency import run_in_threadpool\n",
+)
+# The codes on by default: what a default executor-fix run fixes, and flake8 reports unselected.
+DEFAULT_ON = ",".join(code for code, info in CODES.items() if info.default_on)
+_REPORTED = re.compile(r"^.*?:(\d+):(\d+): (AEX\d{3}) (.*)$", re.MULTILINE)
+_FIXED = re.compile(r"^.*?:(\d+):(\d+): (AEX\d{3}) fixed$", re.MULTILINE)
+
+
+def _flake8_findings(path: Path, flags: list[str]) -> dict[tuple[int, int, str], str]:
+    """What flake8 reports on ``path``, by (line, column from 1, code): the message.
+
+    flake8's own ``main`` in this process (the plugin as flake8 loads it, minus an interpreter's
+    start-up per run), output to a file; ``--isolated``: the flags are the whole configuration.
+    """
+    output = path.with_suffix(".flake8.txt")
+    output.unlink(missing_ok=True)
+    argv = ["--isolated", f"--select={DEFAULT_ON}", "-j", "1", f"--output-file={output}"]
+    flake8_main([*argv, *flags, str(path)])
+    found = {}
+    for line, column, code, message in _REPORTED.findall(output.read_text(encoding="utf-8")):
+        found[(int(line), int(column), code)] = message
+    return found
+
+
+def _fixer_flags(options: Settings) -> list[str]:
+    flags = [f"--executor-target-version=py3{options.target_version[1]}"]
+    if options.process_pool:
+        flags.append(f"--executor-process-pool={options.process_pool}")
+    if options.extra_calls:
+        flags.append(f"--executor-extra-calls={EXTRA_CALLS}")
+    flags.append(f"--executor-follow-calls={'yes' if options.follow_calls else 'no'}")
+    return flags
+
+
+def check_after_fix(source: str, options: Settings, directory: Path) -> None:
+    """A default ``executor-fix`` run, between two flake8 runs with the same settings: each
+    finding the summary calls fixed is one flake8 reported at that place, and per code, flake8
+    finds after the run at most what it found before less what was fixed (fewer is allowed: a fix
+    can make a finding unknowable, as a body that now comes from a thread; a finding left may be
+    worded otherwise, as the partial that AEX200's fix made of its arguments)."""
+    # A project file of its own: the fixer's search for one stops here, and finds no settings.
+    (directory / "pyproject.toml").write_text('[project]\nname = "fuzzed"\n', encoding="utf-8")
+    path = directory / "fuzzed.py"
+    path.write_text(source, encoding="utf-8")
+    flags = _fixer_flags(options)
+    before = _flake8_findings(path, flags)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = fixer_main(["-j", "1", *flags, str(path)])
+    summary = stderr.getvalue()
+    assert code == 0, summary
+    fixed: Counter[str] = Counter()
+    for line, column, finding_code in _FIXED.findall(summary):
+        assert (int(line), int(column), finding_code) in before, (line, column, summary, before)
+        fixed[finding_code] += 1
+    event("fixed" if fixed else "nothing fixed")
+    after = Counter(code for _line, _column, code in _flake8_findings(path, flags))
+    expected = Counter(code for _line, _column, code in before)
+    expected.subtract(fixed)
+    for finding_code, count in after.items():
+        assert count <= expected[finding_code], (finding_code, summary, path.read_text("utf-8"))
+
+
+@bounded(6)
+@given(source=catalog_modules(), framework=st.sampled_from(FRAMEWORKS), options=SETTINGS)
+def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(
+    source: str, framework: str, options: Settings, tmp_path: Path
+) -> None:
+    check_after_fix(framework + source, options, tmp_path)
+
+
+@long_run(1000)
+@given(source=catalog_modules(), framework=st.sampled_from(FRAMEWORKS), options=SETTINGS)
+def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new_long(
+    source: str, framework: str, options: Settings, tmp_path: Path
+) -> None:
+    check_after_fix(framework + source, options, tmp_path)
 
 
 # --- bytes: line endings, BOM, coding cookie ------------------------------------------------------

@@ -9,6 +9,7 @@ name is an import (or a tracked object) only when every binding of it in its sco
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import Callable, Union
 
 from flake8_executor import catalog
@@ -445,7 +446,13 @@ class Resolver:
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.
-ALIASED_MODULES = ("asyncio", "functools")
+ALIASED_MODULES = ("asyncio", "functools", "anyio")
+# Starlette's ``run_in_threadpool``, where a module imports it from (FastAPI re-exports it): the
+# thread a Starlette app's own code uses, which runs under trio as well as asyncio.
+RUN_IN_THREADPOOL = (
+    "starlette.concurrency.run_in_threadpool",
+    "fastapi.concurrency.run_in_threadpool",
+)
 
 
 def module_alias(tree: ast.Module, name: str) -> str | None:
@@ -460,6 +467,16 @@ def module_alias(tree: ast.Module, name: str) -> str | None:
     if name in aliases:
         return name
     return aliases[0] if aliases else None
+
+
+def imported_name(tree: ast.Module, qualified: Sequence[str]) -> str | None:
+    """The name a top-level ``from m import n [as a]`` binds for one of ``qualified`` (``m.n``)."""
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
+            for alias in statement.names:
+                if f"{statement.module}.{alias.name}" in qualified:
+                    return alias.asname or alias.name
+    return None
 
 
 def _is_none(node: ast.expr | None) -> bool:

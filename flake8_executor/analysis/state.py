@@ -21,6 +21,7 @@ class FileState:
         "_call_names",
         "call_sites",
         "context",
+        "import_roots",
         "lookup",
         "resolver",
         "settings",
@@ -34,6 +35,8 @@ class FileState:
         context: FileContext | None = None,
     ) -> None:
         self.settings = settings
+        # The top-level packages the module imports anywhere: its framework (``fix_plan``).
+        self.import_roots = import_roots
         # Following imports: relative imports read from the file's package, and what another
         # module of the project defines (an object, a class's instance) is asked of the project.
         self.context = context

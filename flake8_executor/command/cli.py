@@ -196,15 +196,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(
+def _resolved(
     args: argparse.Namespace, config: project_config.ProjectConfig, start: str
-) -> Settings:
+) -> configuration.Resolved:
     """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
     flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
     try:
-        return configuration.resolve(
-            flags, config, configuration.flake8_config_values(), start
-        ).settings
+        return configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _settings(
+    args: argparse.Namespace, config: project_config.ProjectConfig, start: str
+) -> Settings:
+    """The settings for the files in ``start`` (``_resolved``)."""
+    return _resolved(args, config, start).settings
+
+
+def _per_file(resolved: configuration.Resolved, path: str) -> Settings:
+    """The run's settings with the target version of ``path``'s own project."""
+    if resolved.targets is None:
+        return resolved.settings
+    try:
+        return resolved.targets.settings_for(resolved.settings, path)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -355,7 +370,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     config = project_config.load(project_config.find_pyproject(named))
     if config.note:
         print(f"{PROG}: note: {config.note}", file=stderr)
-    settings = _settings(args, config, project_config.start_directory(named))
+    resolved = _resolved(args, config, project_config.start_directory(named))
     selection = _selection(args, config)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
@@ -370,12 +385,17 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     root = config.directory if args.force_exclude else None
     file_paths = list(discover([path for path in args.paths if path != STDIN], excludes, root))
     unsafe_fixes = _unsafe_fixes(args, config)
-    jobs = [FileJob(path, settings, selection, mode, unsafe_fixes) for path in file_paths]
+    # Each file with its own project's target version (looked up once per directory).
+    jobs = [
+        FileJob(path, _per_file(resolved, path), selection, mode, unsafe_fixes)
+        for path in file_paths
+    ]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
     reports = run_all(jobs, process_file, processes, crashed, chunk_size)
     if STDIN in args.paths:
         name = args.stdin_filename or STDIN_NAME
         excluded = bool(args.stdin_filename) and not list(discover([name], excludes, root))
+        settings = _per_file(resolved, args.stdin_filename or STDIN)
         job = FileJob(name, settings, selection, mode, unsafe_fixes)
         reports.append(_fix_stdin(job, stdout, excluded and args.force_exclude))
     for report in reports:

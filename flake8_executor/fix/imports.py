@@ -20,7 +20,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Callable
 
-from flake8_executor.analysis.resolve import ALIASED_MODULES, module_alias
+from flake8_executor.analysis.resolve import (
+    ALIASED_MODULES,
+    RUN_IN_THREADPOOL,
+    imported_name,
+    module_alias,
+)
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
 from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
@@ -31,8 +36,11 @@ if TYPE_CHECKING:
 
 
 def module_aliases(tree: ast.Module) -> dict[str, str]:
-    """The name each of ``ALIASED_MODULES`` goes by in new code: its alias, else its own name."""
-    return {name: module_alias(tree, name) or name for name in ALIASED_MODULES}
+    """The name each of ``ALIASED_MODULES`` goes by in new code: its alias, else its own name;
+    and Starlette's ``run_in_threadpool`` as the module imports it."""
+    aliases = {name: module_alias(tree, name) or name for name in ALIASED_MODULES}
+    aliases["run_in_threadpool"] = imported_name(tree, RUN_IN_THREADPOOL) or "run_in_threadpool"
+    return aliases
 
 
 def imports_needed(outcomes: Iterable[Outcome]) -> list[str]:
@@ -223,13 +231,15 @@ def remove_on_head(
 
 
 def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: str) -> str | None:
-    """``import NAME`` for each (standard-library) name, where isort and ruff's ``I`` rules put it.
+    """``import NAME`` for each name, where isort and ruff's ``I`` rules put it.
 
-    That is the standard-library section of the leading import block, among its ``import x``
-    statements in alphabetical order, before its ``from x import y`` ones (isort's defaults); with
-    no such section, a new one before the first section (after a docstring and ``__future__``
-    imports), followed by a blank line. A file whose leading imports are not plain, one statement
-    per line, gets None, and the caller falls back to libcst's ``AddImportsVisitor``.
+    A standard-library name goes into the standard-library section of the leading import block,
+    among its ``import x`` statements in alphabetical order, before its ``from x import y`` ones
+    (isort's defaults); a third-party one (anyio) likewise into the section that already imports
+    from it (None without one). With no standard-library section, a new one before the first
+    section (after a docstring and ``__future__`` imports), followed by a blank line. A file whose
+    leading imports are not plain, one statement per line, gets None, and the caller falls back to
+    libcst's ``AddImportsVisitor``.
     """
     for number, name in enumerate(sorted(names)):
         if number:
@@ -245,8 +255,7 @@ def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: s
 
 
 def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
-    if name not in STDLIB_MODULES:
-        return None
+    stdlib = name in STDLIB_MODULES
     lines = io.StringIO(text, newline="").readlines()
     body = tree.body
     index = 0
@@ -261,12 +270,27 @@ def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | N
         run.append(statement)
     if not run or not _own_lines(run, lines):
         return None
-    stdlib = next((block for block in _blocks(run, lines) if all(map(_is_stdlib, block))), None)
-    if stdlib is None:
+    blocks = _blocks(run, lines)
+    if not stdlib:
+        # A third-party module (anyio) goes into the section that already imports from it.
+        section = next((block for block in blocks if any(_from(s, name) for s in block)), None)
+        if section is None:
+            return None
+        lines.insert(_position_in(section, name), f"import {name}{newline}")
+        return "".join(lines)
+    section = next((block for block in blocks if all(map(_is_stdlib, block))), None)
+    if section is None:
         lines.insert(statement_start(run[0])[0] - 1, f"import {name}{newline}{newline}")
     else:
-        lines.insert(_position_in(stdlib, name), f"import {name}{newline}")
+        lines.insert(_position_in(section, name), f"import {name}{newline}")
     return "".join(lines)
+
+
+def _from(statement: ast.Import | ast.ImportFrom, name: str) -> bool:
+    """Whether the statement imports the top-level package ``name`` or something in it."""
+    if isinstance(statement, ast.ImportFrom):
+        return not statement.level and (statement.module or "").partition(".")[0] == name
+    return any(alias.name.partition(".")[0] == name for alias in statement.names)
 
 
 def _is_future(statement: ast.stmt) -> bool:

@@ -60,7 +60,11 @@ class ApplyFixes(cst.CSTTransformer):
         self._awaited: dict[int, cst.CSTNode] = {}  # id -> node: expressions already under await
         self._debug_fields = 0  # how many f-string ``{expr=}`` fields the walk is inside
         self._rewrite_context = RewriteContext(
-            settings, asyncio_name=aliases["asyncio"], functools_name=aliases["functools"]
+            settings,
+            asyncio_name=aliases["asyncio"],
+            functools_name=aliases["functools"],
+            anyio_name=aliases["anyio"],
+            threadpool_name=aliases["run_in_threadpool"],
         )
         self.outcomes: list[Outcome] = []
 

@@ -91,6 +91,12 @@ def fix_title(finding: Finding, source: str, settings: Settings) -> str:
     elif fix is Fix.WAIT_FOR:
         timeout = _short(_first_arg(source), "t")
         title = f"Await the future with a timeout: await asyncio.wait_for(..., {timeout})"
+    elif fix is Fix.ANYIO_TO_THREAD:
+        title = f"Run in a thread: await anyio.to_thread.run_sync({called}, ...)"
+    elif fix is Fix.ANYIO_SLEEP:
+        title = "Sleep without blocking: await anyio.sleep(...)"
+    elif fix is Fix.RUN_IN_THREADPOOL:
+        title = f"Run in a thread: await run_in_threadpool({called}, ...)"
     else:
         title = f"Fix {finding.code}"
     if finding.unsafe:

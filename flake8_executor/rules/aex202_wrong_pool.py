@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from flake8_executor.analysis.sites import CallSite
@@ -42,8 +43,8 @@ AEX202 = Code(
         what="Finds a GIL-holding parse (AEX105's catalog) sent to threads (`None`, a "
         "`ThreadPoolExecutor`, `asyncio.to_thread`), and waiting work (network, files, "
         "subprocesses, `input`, `time.sleep`, GIL-releasing C code) sent to a "
-        "`ProcessPoolExecutor`, directly, in `functools.partial`, or through a helper of the "
-        "module.",
+        "`ProcessPoolExecutor`, directly, in `functools.partial`, in a `lambda` of one call "
+        "(`lambda: f(x)`), or through a helper of the module.",
         why="Threads do not run GIL-holding Python in parallel with the loop: the parse still "
         "competes with it for the GIL. A process pool only adds a process start and pickling to "
         "work that waits, which threads do as well for less.",
@@ -77,6 +78,15 @@ def wrong_pool(call: CallSite, state: FileState) -> Iterator[Finding]:
         return
     scope = call.scope
     target, _wrapped = unwrap_partial(work.function, scope, state)
+    if (
+        isinstance(target, ast.Lambda)
+        and isinstance(target.body, ast.Call)
+        and not (target.args.args or target.args.vararg or target.args.kwarg)
+        and not (target.args.posonlyargs or target.args.kwonlyargs)
+    ):
+        # ``lambda: f(x)`` runs f where the lambda is sent, as a partial would (AEX201's fix makes
+        # it one): the same pool judgement, before that fix as after it.
+        target = target.body.func
     found = state.blocking_entry(target, scope)
     if found is not None:
         qualified, kind = found[0], found[1].kind

@@ -26,7 +26,12 @@ from flake8_executor.rules.base import (
     shown_call,
     unparse,
 )
-from flake8_executor.rules.fix_plan import await_blocked, names_blocked
+from flake8_executor.rules.fix_plan import (
+    await_blocked,
+    framework_fix,
+    names_blocked,
+    threadpool_blocked,
+)
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
@@ -49,7 +54,11 @@ _TO_THREAD_FIX = (
     "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
     "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
     "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
-    "shared state), the form below py39 (no contextvars in the thread)."
+    "shared state), the form below py39 (no contextvars in the thread). In a module that uses "
+    "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
+    "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
+    "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
+    "in a module that uses trio: declined."
 )
 
 AEX100 = Code(
@@ -108,7 +117,9 @@ AEX101 = Code(
         "`import time` (or `from time import sleep`) removed once nothing else uses it. Safe for a "
         "non-negative literal; unsafe otherwise (`time.sleep(-1)` raises, `asyncio.sleep(-1)` "
         "does not). Declined for arguments other than one plain value, and where `await` cannot "
-        "be added. A helper that sleeps is moved to a thread as a whole (unsafe).",
+        "be added. A helper that sleeps is moved to a thread as a whole (unsafe). In a module "
+        "that uses anyio: `await anyio.sleep(x)`; declined under trio and with Starlette's "
+        "`run_in_threadpool` (no anyio import).",
         fixed="import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n",
     ),
     fix="`await asyncio.sleep(...)`",
@@ -288,8 +299,9 @@ AEX107 = Code(
         "`await asyncio.wait_for(asyncio.wrap_future(fut), t)`. Unsafe: a cancelled future then "
         "raises `asyncio.CancelledError` instead of `concurrent.futures.CancelledError` (declined "
         "inside a `try` that catches the latter), and on a timeout `wait_for` cancels the future, "
-        "which `result(t)` leaves to run. Declined where `await` cannot be added; `.exception()`, "
-        "`wait()` and `as_completed()` are not fixed.",
+        "which `result(t)` leaves to run. Declined where `await` cannot be added, and in a "
+        "module that uses anyio, trio or Starlette's `run_in_threadpool` (asyncio's functions fail "
+        "under trio); `.exception()`, `wait()` and `as_completed()` are not fixed.",
         fix_args=("--unsafe-fixes",),
         fixed="import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
         "POOL = ThreadPoolExecutor()\n\n\nasync def main(work):\n    fut = POOL.submit(work)\n"
@@ -461,12 +473,23 @@ def _fix_plan(
         node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred)
     ):
         return fix, NotFixed.SLEEP_ARGUMENTS, None
-    modules = ("asyncio",)
+    fix, blocked = framework_fix(fix, call, state)
+    if blocked:
+        return fix, blocked, None
+    modules: tuple[str, ...] = ("asyncio",)
     if (fix is Fix.TO_THREAD and not settings.has_to_thread and (node.args or node.keywords)) or (
         fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords)
     ):
         modules = ("asyncio", "functools")
-    blocked = names_blocked(call, modules)
+    elif fix is Fix.ANYIO_TO_THREAD:  # run_sync() takes no keywords: a partial carries them
+        modules = ("anyio", "functools") if node.keywords else ("anyio",)
+    elif fix is Fix.ANYIO_SLEEP:
+        modules = ("anyio",)
+    elif fix is Fix.RUN_IN_THREADPOOL:
+        modules = ()
+    blocked = names_blocked(call, modules) or (
+        threadpool_blocked(call) if fix is Fix.RUN_IN_THREADPOOL else None
+    )
     if blocked:
         return fix, blocked, None
     if fix is Fix.PROCESS_POOL:
@@ -478,7 +501,7 @@ def _fix_plan(
         if _catches_cancelled(call, state):
             return fix, NotFixed.CATCHES_CANCELLED, None
         return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
-    if fix is Fix.ASYNC_SLEEP and not _non_negative_literal(node.args[0]):
+    if fix in (Fix.ASYNC_SLEEP, Fix.ANYIO_SLEEP) and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
     if fix is Fix.TO_THREAD and not settings.has_to_thread:
         return fix, None, Unsafe.NO_CONTEXTVARS

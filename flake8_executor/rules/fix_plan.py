@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import ast
 
-from flake8_executor.analysis.resolve import Binding, Scope, module_alias
+from flake8_executor.analysis.resolve import (
+    RUN_IN_THREADPOOL,
+    Binding,
+    Scope,
+    imported_name,
+    module_alias,
+)
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
-from flake8_executor.fixes import NotFixed
+from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules.base import unparse
 
 # ``await`` in a comprehension nested in another comprehension: allowed from Python 3.11.
@@ -65,3 +71,82 @@ def _imports(binding: Binding, module: str, module_scope: Scope) -> bool:
         and binding.import_name == module
         and binding.scope is module_scope
     )
+
+
+# -- the module's framework: asyncio's functions fail under trio ----------------------------------
+
+ANYIO = "anyio"
+TRIO = "trio"
+STARLETTE = "Starlette"
+
+# The fixes that bring in an asyncio function the code did not call before, and that function.
+_ASYNCIO_API = {
+    Fix.TO_THREAD: "asyncio.to_thread()",
+    Fix.ASYNC_SLEEP: "asyncio.sleep()",
+    Fix.WRAP_FUTURE: "asyncio.wrap_future()",
+    Fix.WAIT_FOR: "asyncio.wait_for()",
+    Fix.PROCESS_POOL: "asyncio.get_running_loop()",
+}
+# The same fix in the framework's own idiom, where it has one.
+_FRAMEWORK_FIXES: dict[str, dict[Fix, Fix]] = {
+    ANYIO: {Fix.TO_THREAD: Fix.ANYIO_TO_THREAD, Fix.ASYNC_SLEEP: Fix.ANYIO_SLEEP},
+    STARLETTE: {Fix.TO_THREAD: Fix.RUN_IN_THREADPOOL},
+    TRIO: {},
+}
+
+
+def module_framework(call: CallSite, state: FileState) -> str | None:
+    """The framework whose code may run under trio that the module uses, from the walk's imports.
+
+    anyio first: its functions work under both of its back ends, whatever else is imported (a
+    module that imports trio and anyio gets anyio's idiom). Then trio itself. Then Starlette's
+    (or FastAPI's) ``run_in_threadpool`` imported by name: Starlette runs on anyio, so under trio
+    too. None: plain asyncio, whose fixes are right.
+    """
+    roots = state.import_roots
+    if ANYIO in roots:
+        return ANYIO
+    if TRIO in roots:
+        return TRIO
+    tree = call.scope.module.node
+    if isinstance(tree, ast.Module) and imported_name(tree, RUN_IN_THREADPOOL) is not None:
+        return STARLETTE
+    return None
+
+
+def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str | None]:
+    """The fix in the module's framework idiom, or why there is none (``asyncio.to_thread``
+    is a RuntimeError under trio: "must be called from a running event loop").
+
+    The fixer never looks at the imports itself: the finding carries the framework's fix
+    (``Fix.ANYIO_TO_THREAD``) or the reason.
+    """
+    api = _ASYNCIO_API.get(fix)
+    if api is None:
+        return fix, None
+    framework = module_framework(call, state)
+    if framework is None:
+        return fix, None
+    replacement = _FRAMEWORK_FIXES[framework].get(fix)
+    if replacement is not None:
+        return replacement, None
+    if framework == TRIO:
+        return fix, NotFixed.TRIO.format(api=api)
+    return fix, NotFixed.NO_FRAMEWORK_FORM.format(framework=framework, api=api)
+
+
+def threadpool_blocked(call: CallSite) -> str | None:
+    """Why the module's ``run_in_threadpool`` import is not what that name means at ``call``."""
+    tree = call.scope.module.node
+    name = imported_name(tree, RUN_IN_THREADPOOL) if isinstance(tree, ast.Module) else None
+    if name is None:
+        return NotFixed.NAME_TAKEN.format(name="run_in_threadpool", module=RUN_IN_THREADPOOL[0])
+    module_scope = call.scope.module
+    for binding in call.scope.lookup(name) or []:
+        if not (
+            binding.how == Binding.IMPORT
+            and binding.import_name in RUN_IN_THREADPOOL
+            and binding.scope is module_scope
+        ):
+            return NotFixed.NAME_TAKEN.format(name=name, module=RUN_IN_THREADPOOL[0])
+    return None

@@ -7,6 +7,8 @@ complete table the transformer dispatches on (a test checks that every ``Fix`` h
 from __future__ import annotations
 
 from flake8_executor.fix.rewrites import (  # noqa: F401  (imported to register their rewrites)
+    anyio_sleep,
+    anyio_to_thread,
     async_sleep,
     await_dropped,
     executor_to_none,
@@ -15,6 +17,7 @@ from flake8_executor.fix.rewrites import (  # noqa: F401  (imported to register 
     lambda_to_partial,
     process_pool,
     run_in_executor_to_thread,
+    run_in_threadpool,
     to_thread,
     wait_for,
     wrap_future,

@@ -30,6 +30,8 @@ class RewriteContext:
     settings: Settings
     asyncio_name: str = "asyncio"  # how this module refers to asyncio ("aio" after import as)
     functools_name: str = "functools"
+    anyio_name: str = "anyio"
+    threadpool_name: str = "run_in_threadpool"  # Starlette's, as the module imports it
     needed_imports: set[str] = field(default_factory=set)
     # Imports a rewrite may have left unused, as (module, name, asname); removed only if unused.
     maybe_unused: set[tuple[str, str | None, str | None]] = field(default_factory=set)
@@ -38,6 +40,16 @@ class RewriteContext:
         if self.asyncio_name == "asyncio":
             self.needed_imports.add("asyncio")
         return cst.Attribute(value=cst.Name(self.asyncio_name), attr=cst.Name(attr))
+
+    def anyio_attr(self, *attrs: str) -> cst.Attribute:
+        """``anyio.<attrs>`` (``anyio.to_thread.run_sync``), by the module's name for anyio."""
+        if self.anyio_name == "anyio":
+            self.needed_imports.add("anyio")
+        node: cst.BaseExpression = cst.Name(self.anyio_name)
+        for attr in attrs:
+            node = cst.Attribute(value=node, attr=cst.Name(attr))
+        assert isinstance(node, cst.Attribute)
+        return node
 
     def partial(self) -> cst.Attribute:
         if self.functools_name == "functools":
