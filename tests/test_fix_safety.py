@@ -238,3 +238,24 @@ def test_noqa_is_read_as_flake8_reads_it(executor_fix: Run, project: Path) -> No
         )
     }
     assert reported == acted == {(10, "AEX101"), (15, "AEX101")}
+
+
+def test_a_later_pass_names_its_findings_by_the_input_lines(
+    executor_fix: Run, project: Path
+) -> None:
+    """AEX200's fix adds ``import functools``; the AEX206 fix it enables runs in a second pass on
+    that text. The summary names both by line 10 of the input, as flake8 reported them."""
+    target = project / "chained.py"
+    target.write_text(
+        "import asyncio\n\n\ndef f(x, key=None):\n    return x\n\n\nasync def main():\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, f, 1, key=2)\n",
+        encoding="utf-8",
+    )
+    result = executor_fix("--check", "--select", "AEX200,AEX206", target)
+    assert result.code == 1
+    lines = result.lines_about(target)
+    assert lines == [
+        f"{target}:10:18: AEX200 would be fixed",
+        f"{target}:10:18: AEX206 would be fixed",
+    ], result.stderr

@@ -14,7 +14,9 @@ nothing left to do. The re-analysis doubles as the check that the output parses.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from flake8_executor.engine import analyze
@@ -152,6 +154,7 @@ def fix_source(
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = unfixed
     passes = 1
+    original = split_lines(text)
     while applied.text != text:
         text = applied.text
         tree = applied.tree if applied.tree is not None else _parse_fixed(text)
@@ -160,9 +163,44 @@ def fix_source(
         passes += 1
         lines, findings = wanted_findings(text, tree, settings, selection, path)
         applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
-        fixed.extend(outcome for outcome in applied.outcomes if outcome.fixed)
+        # A later pass sees the text as earlier passes left it: its findings are named by the
+        # input's lines, as flake8 reported them before the run, and each once.
+        to_input = input_lines(original, lines if lines is not None else split_lines(text))
+        seen = {_position(outcome) for outcome in fixed}
+        for outcome in applied.outcomes:
+            if outcome.fixed:
+                moved = replace(outcome, finding=to_input(outcome.finding))
+                if _position(moved) not in seen:
+                    seen.add(_position(moved))
+                    fixed.append(moved)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
     return FixedSource(text, fixed, unfixed, unfixed_after)
+
+
+def input_lines(original: list[str], current: list[str]) -> Callable[[Finding], Finding]:
+    """Place a finding of ``current`` (a pass's text) on the line of ``original`` it comes from.
+
+    Lines the passes left alone map one to one; a line a pass rewrote or inserted maps to the
+    first input line of the change it belongs to (the statement flake8 reported).
+    """
+    matcher = difflib.SequenceMatcher(None, original, current, autojunk=False)
+    starts: list[tuple[int, int, int, bool]] = []  # (current start, original start, size, equal)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        starts.append((j1, i1, j2 - j1, tag == "equal"))
+
+    def place(finding: Finding) -> Finding:
+        index = finding.line - 1
+        for start, origin, size, equal in starts:
+            if start <= index < start + max(size, 1):
+                line = origin + (index - start if equal else 0) + 1
+                break
+        else:
+            return finding
+        line = max(1, min(line, len(original)))
+        shift = line - finding.line
+        return replace(finding, line=line, end_line=finding.end_line + shift)
+
+    return place
 
 
 def _position(outcome: Outcome) -> tuple[int, int, str]:
