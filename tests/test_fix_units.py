@@ -19,7 +19,7 @@ from flake8_executor.command.workers import run_all
 from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding, ImportOrigin
 from flake8_executor.fix import imports, pipeline
-from flake8_executor.fix.pipeline import apply_findings
+from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.selection import Noqa, Selection
 from flake8_executor.settings import Settings
@@ -579,3 +579,37 @@ def test_a_third_party_import_joins_the_section_that_imports_from_it() -> None:
     assert placed == "import os\n\nimport anyio\nimport requests\nfrom anyio import run\n\nx = 1\n"
     alone = "import os\n\nx = 1\n"
     assert imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n") is None
+
+
+# The blank lines a fix leaves: none at the top of a file, two before a top-level def, one between
+# import sections (issue "executor-fix you can trust": keep what the user wrote).
+_SLEEP = "async def main():\n    time.sleep(1)\n"
+_FIXED_SLEEP = "async def main():\n    await asyncio.sleep(1)\n"
+BLANK_LINES = {
+    "docstring": ('"""Doc."""\n\nimport time\n\n\n' + _SLEEP, '"""Doc."""\n\nimport asyncio\n\n\n'),
+    "asyncio then time": ("import asyncio\nimport time\n\n\n" + _SLEEP, "import asyncio\n\n\n"),
+    "time then asyncio": ("import time\nimport asyncio\n\n\n" + _SLEEP, "import asyncio\n\n\n"),
+    "from import first": (
+        "from time import sleep\n\n\n" + _SLEEP.replace("time.", ""),
+        "import asyncio\n\n\n",
+    ),
+    "from import in its own section": (
+        "import asyncio\n\nfrom time import sleep\n\n\n" + _SLEEP.replace("time.", ""),
+        "import asyncio\n\n\n",
+    ),
+    "header comment": ("# header\nimport time\n\n\n" + _SLEEP, "# header\nimport asyncio\n\n\n"),
+    "future import": (
+        "from __future__ import annotations\n\nimport time\n\n\n" + _SLEEP,
+        "from __future__ import annotations\n\nimport asyncio\n\n\n",
+    ),
+    "third-party section stays": (
+        "import asyncio\nimport time\n\nimport requests\n\n\n" + _SLEEP,
+        "import asyncio\n\nimport requests\n\n\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BLANK_LINES, ids=str)
+def test_blank_lines_around_the_imports_a_fix_changes(case: str) -> None:
+    before, head = BLANK_LINES[case]
+    assert fix_source(before, Settings()).text == head + _FIXED_SLEEP
