@@ -134,6 +134,10 @@ def check_module(
 
 # --- hypothesmith: arbitrary Python -------------------------------------------------------------
 
+# ``from_grammar()`` has Lark build its LALR tables, about two seconds on each call: the tests share
+# one strategy, built when a test first draws from it rather than when the module is collected.
+PROGRAMS: st.SearchStrategy[str] = st.deferred(hypothesmith.from_grammar)
+
 
 def _parses(source: str) -> bool:
     try:
@@ -145,14 +149,14 @@ def _parses(source: str) -> bool:
 
 
 @bounded(30)
-@given(source=hypothesmith.from_grammar())
+@given(source=PROGRAMS)
 def test_grammar_programs(source: str) -> None:
     assume(_parses(source))
     check_module(source)
 
 
 @long_run(5000)
-@given(source=hypothesmith.from_grammar())
+@given(source=PROGRAMS)
 def test_grammar_programs_long(source: str) -> None:
     assume(_parses(source))
     check_module(source)
@@ -190,7 +194,7 @@ def in_a_coroutine(program: str, position: int) -> str:
 
 
 @bounded(10)
-@given(program=hypothesmith.from_grammar(), position=st.integers(0, 20))
+@given(program=PROGRAMS, position=st.integers(0, 20))
 def test_grammar_programs_in_a_coroutine(program: str, position: int) -> None:
     source = in_a_coroutine(program, position)
     assume(_parses(source))
@@ -198,7 +202,7 @@ def test_grammar_programs_in_a_coroutine(program: str, position: int) -> None:
 
 
 @long_run(3000)
-@given(program=hypothesmith.from_grammar(), position=st.integers(0, 20))
+@given(program=PROGRAMS, position=st.integers(0, 20))
 def test_grammar_programs_in_a_coroutine_long(program: str, position: int) -> None:
     source = in_a_coroutine(program, position)
     assume(_parses(source))
@@ -242,13 +246,13 @@ def check_expressions(program: str) -> None:
 
 
 @bounded(3)
-@given(program=hypothesmith.from_grammar())
+@given(program=PROGRAMS)
 def test_grammar_expressions_as_arguments(program: str) -> None:
     check_expressions(program)
 
 
 @long_run(1000)
-@given(program=hypothesmith.from_grammar())
+@given(program=PROGRAMS)
 def test_grammar_expressions_as_arguments_long(program: str) -> None:
     check_expressions(program)
 
@@ -756,7 +760,7 @@ def test_catalog_modules_as_bytes_long(source: str, variant: str, options: Setti
 
 
 @bounded(10)
-@given(source=hypothesmith.from_grammar(), variant=st.sampled_from(sorted(ENCODINGS)))
+@given(source=PROGRAMS, variant=st.sampled_from(sorted(ENCODINGS)))
 def test_grammar_programs_as_bytes(source: str, variant: str) -> None:
     assume(_parses(source) and "\r" not in source and "\f" not in source)
     check_bytes(source, variant, Settings())
