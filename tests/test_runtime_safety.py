@@ -251,11 +251,60 @@ asyncio.run(main())
 """
 
 
+# Put before a program: its ``threading.Lock()`` is then one that says so and exits when the thread
+# holding it asks for it again, the wait that can never end (only that thread could release it).
+# The deadlock is shown at once instead of by a timeout of several seconds.
+SELF_WAIT_PROBE = """\
+import os
+import threading
+
+_real_lock = threading.Lock
+
+
+class _Probe:
+    def __init__(self):
+        self._lock = _real_lock()
+        self._owner = None
+
+    def acquire(self, blocking=True, timeout=-1):
+        if blocking and self._owner == threading.get_ident():
+            print("the thread holding the lock waits for it", flush=True)
+            os._exit(0)
+        if self._lock.acquire(blocking, timeout):
+            self._owner = threading.get_ident()
+            return True
+        return False
+
+    def release(self):
+        self._owner = None
+        self._lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+threading.Lock = _Probe
+"""
+
+
 def test_an_await_inside_a_lock_deadlocks_the_loop(tmp_path: Path) -> None:
-    assert run(LOCKED, tmp_path) == "done 1\ndone 2\n"
+    assert run(SELF_WAIT_PROBE + LOCKED, tmp_path) == "done 1\ndone 2\n"
     rewritten = forced(LOCKED, Settings(), "a lock would deadlock the loop")
     assert "        await asyncio.sleep(0.05)" in rewritten
-    # The second task blocks the loop in LOCK.acquire() while the first awaits, holding it.
+    # The second task blocks the loop in LOCK.acquire() while the first awaits, holding it: one
+    # thread runs both tasks, so the lock's holder is the thread that waits.
+    assert (
+        run(SELF_WAIT_PROBE + rewritten, tmp_path) == "the thread holding the lock waits for it\n"
+    )
+
+
+@pytest.mark.slow
+def test_an_await_inside_a_lock_deadlocks_the_loop_for_real(tmp_path: Path) -> None:
+    """The same program with the real lock: it hangs (the default suite shows it with the probe)."""
+    assert run(LOCKED, tmp_path) == "done 1\ndone 2\n"
+    rewritten = forced(LOCKED, Settings(), "a lock would deadlock the loop")
     assert run(rewritten, tmp_path, timeout=5) == DEADLOCK
 
 
