@@ -638,8 +638,10 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
     crashing = write(project / "good_2_crashing.py", crashing_source)
     broken = write(project / "nested.py", nested(600))  # an internal error, not a crash
     # More than a megabyte of source, so that the command uses worker processes at all (it runs a
-    # small workload in its own process, where a crash would take the whole run down).
-    write(project / "filler.py", "value = 1\n" * 120_000)
+    # small workload in its own process, where a crash would take the whole run down). One string
+    # literal: its size counts, and it takes no time to analyse (120,000 statements took a second,
+    # twice when the crash sent the file to be retried alone).
+    write(project / "filler.py", 'FILLER = "' + "x" * (1 << 20) + '"\n')
     completed = subprocess.run(
         [sys.executable, "-c", CRASHING_RUN, UNSAFE, "-j", "2", "."],
         capture_output=True,
