@@ -24,7 +24,11 @@ DEADLOCK = "TIMEOUT"
 
 
 def run(source: str, directory: Path, timeout: float = 20, python: str = sys.executable) -> str:
-    """What the program prints (stdout, then the last line of stderr), or ``TIMEOUT``."""
+    """What the program prints (stdout, then the last line of stderr), or ``TIMEOUT``.
+
+    A program with a process pool shuts it down before it exits: a pool left to the interpreter's
+    exit can print "OSError: [Errno 9] Bad file descriptor" now and then, on a busy machine.
+    """
     path = directory / "program.py"
     path.write_text(source, encoding="utf-8")
     try:
@@ -174,6 +178,7 @@ async def main():
 
 if __name__ == "__main__":
     asyncio.run(main())
+    PROCESS_POOL.shutdown()
 """
 
 
@@ -444,6 +449,7 @@ if __name__ == "__main__":
         asyncio.run(main())
     except Exception as error:
         print("failed:", error)
+    PROCESS_POOL.shutdown()
 """
 
 
@@ -562,6 +568,7 @@ if __name__ == "__main__":
         asyncio.run(main([2, 3, 1]))
     except Exception as error:
         print("failed:", type(error).__name__)
+    PROCESS_POOL.shutdown()
 """
 
 
