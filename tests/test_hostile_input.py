@@ -618,12 +618,17 @@ def test_pyproject_that_does_not_parse(executor_fix: Run, project: Path, name: s
 
 # The real command, with one file made to kill its worker process the hard way (a segfault, an
 # os._exit) the moment it is handed to the fixer: the pool breaks, and every other file must still
-# get its result. Workers are forked, so they inherit the patched function.
+# get its result. Workers are forked, so they inherit the patched function, and the fixer's modules
+# (libcst), loaded here by one small fix first: each file retried alone gets a new pool, which
+# would otherwise import them again (about a second each).
 CRASHING_RUN = """\
 import os, signal, sys
 from flake8_executor.command import cli
 from flake8_executor.command import job
+from flake8_executor.fix.pipeline import fix_source
+from flake8_executor.settings import Settings
 
+fix_source("import time\\nasync def f():\\n    time.sleep(1)\\n", Settings())
 real_fix_bytes = job.fix_bytes
 
 
@@ -642,9 +647,7 @@ sys.exit(cli.main(sys.argv[1:]))
 
 @pytest.mark.parametrize("how", ["CRASH-SEGV", pytest.param("CRASH-EXIT", marks=pytest.mark.slow)])
 def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> None:
-    # Good files before and after the crashing one in the order of the run; few of them, for each
-    # that was pending when the pool broke is retried alone, in a new pool (about a second each).
-    good = [write(project / f"good_{index}.py", SLEEPY) for index in (0, 2, 4)]
+    good = [write(project / f"good_{index}.py", SLEEPY) for index in range(5)]
     crashing_source = SLEEPY + f"# {how}\n"
     crashing = write(project / "good_2_crashing.py", crashing_source)
     broken = write(project / "nested.py", nested(600))  # an internal error, not a crash
@@ -671,8 +674,8 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
     for path in good:
         assert path.read_text() == SLEEPY_FIXED, path
     assert completed.stderr.splitlines()[-1] == (
-        "executor-fix: 3 files changed, 3 findings fixed, 0 left unfixed, 2 files with errors "
-        "(6 files checked)"
+        "executor-fix: 5 files changed, 5 findings fixed, 0 left unfixed, 2 files with errors "
+        "(8 files checked)"
     )
 
 
