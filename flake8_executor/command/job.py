@@ -93,8 +93,12 @@ def _lines(text: str) -> list[str]:
 
 
 def non_ascii_lines(text: str, numbers: Iterable[int]) -> dict[int, str]:
-    """The lines ``numbers`` (from 1, as ``ast`` counts them) of ``text`` that are not ASCII."""
-    if text.isascii():
+    """The lines ``numbers`` (from 1, as ``ast`` counts them) of ``text`` that are not ASCII.
+
+    Most files have no finding, or are ASCII: they cost no split into lines.
+    """
+    numbers = sorted(set(numbers))
+    if not numbers or text.isascii():
         return {}
     lines = _lines(text)
     found = {}
