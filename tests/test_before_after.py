@@ -4,7 +4,7 @@ no longer blocking it, with the same output.
 ``fixtures/app/inventory.py`` fetches N items concurrently from an HTTP service with ``requests``,
 ``time.sleep``, ``subprocess.run`` and ``json.loads``. The test starts the service on 127.0.0.1 (a
 ``ThreadingHTTPServer`` in a thread; each answer takes ``SERVICE_SECONDS``), runs the program, copies
-it, runs the real ``executor-fix`` on the copy twice (the second run must change nothing), and runs
+it, runs ``executor-fix`` on the copy twice (the second run must change nothing), and runs
 the fixed program.
 
 The loop is measured from inside the program's process, without touching its code: a harness
@@ -41,6 +41,7 @@ import pytest
 
 from flake8_executor.engine import analyze_source
 from flake8_executor.settings import Settings
+from tests.cli_runs import Result, in_process_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "fixtures" / "app"
@@ -153,14 +154,12 @@ def run_program(program: Path, base_url: str, report: Path) -> tuple[str, dict[s
     return completed.stdout, json.loads(report.read_text())
 
 
-def executor_fix(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8_executor", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
+def executor_fix(*args: str | Path, cwd: Path) -> Result:
+    """``executor-fix ARGS`` run in ``cwd``: ``cli.main`` in this process (the console script is
+    the same function; ``tests/test_cli.py`` runs it as a child too)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(cwd)
+        return in_process_runner(monkeypatch)(*args)
 
 
 def codes(source: str) -> list[str]:
@@ -175,11 +174,11 @@ def test_the_fixed_program_no_longer_blocks_the_loop(service: str, tmp_path: Pat
     shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__"))
     program = copy / "inventory.py"
     first = executor_fix(copy, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    assert first.code == 0, first.stderr
     assert "1 file changed, 4 findings fixed, 0 left unfixed" in first.stderr, first.stderr
     fixed_text = program.read_bytes()
     second = executor_fix(copy, cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
+    assert second.code == 0, second.stderr
     assert "0 files changed, 0 findings fixed, 0 left unfixed" in second.stderr, second.stderr
     assert program.read_bytes() == fixed_text
 

@@ -2,9 +2,10 @@
 
 ``NAME.py`` is the input and ``NAME.fixed.py`` the expected output (absent: the input itself, for
 files the fixer must leave alone). A ``# args: ...`` line in the header passes flags. Copies run in
-groups sharing their flags, one child process per group and run, side by side, to keep the suite
-quick; CRLF
-copies are made here from the LF fixtures, so git's line-ending handling cannot blur the test.
+groups sharing their flags, one ``executor-fix`` run per group (``cli.main`` in this process, as
+``tests/cli_runs.py`` runs it: a child interpreter per group cost the suite seconds, and
+``tests/test_cli.py`` shows that the console script and ``cli.main`` agree); CRLF copies are made
+here from the LF fixtures, so git's line-ending handling cannot blur the test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runs import in_process_runner
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "fix"
 CASES = sorted(path for path in FIXTURES.glob("*.py") if not path.name.endswith(".fixed.py"))
@@ -25,24 +28,19 @@ CRLF_CASES = ("comments", "to_thread", "imports_removed")
 
 
 def run_groups(groups: dict[tuple[str, ...], list[Path]], cwd: Path) -> dict[Path, str]:
-    """Run executor-fix once per group, all groups at once; each path's group's stderr.
+    """Run executor-fix once per group, in ``cwd``; each path's group's stderr.
 
-    ``-j 1``: the groups already run side by side, and worker pools would only add start-up time.
+    ``-j 1`` (``in_process_runner``'s default): a few dozen small files are done before a worker
+    pool would have started.
     """
-    children = {
-        args: subprocess.Popen(
-            [sys.executable, "-m", "flake8_executor", *args, "-j", "1", *map(str, paths)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=cwd,
-        )
-        for args, paths in groups.items()
-    }
     stderr = {}
-    for args, child in children.items():
-        _out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err.decode()
-        stderr.update(dict.fromkeys(groups[args], err.decode()))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(cwd)
+        executor_fix = in_process_runner(monkeypatch)
+        for args, paths in groups.items():
+            result = executor_fix(*args, *paths)
+            assert result.code == 0, result.stderr
+            stderr.update(dict.fromkeys(paths, result.stderr))
     return stderr
 
 

@@ -22,7 +22,7 @@ import pytest
 from flake8_executor.engine import analyze_source
 from flake8_executor.rules.registry import CODES
 from flake8_executor.settings import Settings
-from tests.cli_runs import Run
+from tests.cli_runs import Run, in_process_runner
 from tests.fixture_format import FIXTURES, ROOT
 
 FIX_FIXTURES = FIXTURES / "fix"
@@ -162,10 +162,13 @@ def test_a_type_alias_value_is_never_run() -> None:
 
 
 def _flake8(directory: Path) -> Counter[tuple[str, str]]:
-    """flake8's findings per file and code, for the codes on by default (as executor-fix fixes)."""
+    """flake8's findings per file and code, for the codes on by default (as executor-fix fixes).
+
+    ``-j 1``: the few dozen files take less time than starting flake8's worker processes.
+    """
     default_on = ",".join(code for code, info in CODES.items() if info.default_on)
     completed = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", f"--select={default_on}", "."],
+        [sys.executable, "-m", "flake8", "--isolated", "-j", "1", f"--select={default_on}", "."],
         capture_output=True,
         text=True,
         cwd=directory,
@@ -196,14 +199,10 @@ def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(tmp_path
         except (SyntaxError, ValueError):
             path.unlink()  # syntax newer than this Python: neither tool can read it here
     before = _flake8(project)
-    completed = subprocess.run(
-        [sys.executable, "-m", "flake8_executor", "-j", "1", "fixtures"],
-        capture_output=True,
-        text=True,
-        cwd=project,
-        timeout=300,
-    )
-    assert completed.returncode in (0, 2), completed.stderr
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(project)
+        completed = in_process_runner(monkeypatch)("fixtures")
+    assert completed.code in (0, 2), completed.stderr
     fixed: Counter[tuple[str, str]] = Counter()
     for path, _line, _col, code in re.findall(
         r"^(.*?):(\d+):(\d+): (AEX\d{3}) fixed$", completed.stderr, re.MULTILINE

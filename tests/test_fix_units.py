@@ -9,9 +9,13 @@ from __future__ import annotations
 import ast
 import os
 import re
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 import pytest
 
+from flake8_executor.command import workers
 from flake8_executor.command.config import infer_target_version
 from flake8_executor.command.files import discover, is_excluded
 from flake8_executor.command.job import unified_diff
@@ -355,6 +359,28 @@ def test_a_crashing_worker_loses_only_its_own_file() -> None:
     assert results[0::2] == ["A", "B", "C"]
     assert results[1] == "crash: internal error: the worker process crashed on this file"
     assert results[3] == "raise: internal error: RuntimeError('boom')"
+
+
+class _BreaksWhileSending(ProcessPoolExecutor):
+    """A pool whose worker dies while the chunks are still being sent: its second ``submit``
+    raises as a broken pool does (a race in real runs; here on every run)."""
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        super().__init__(max_workers=max_workers)
+        self.sent = 0
+
+    def submit(self, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.sent += 1
+        if self._max_workers > 1 and self.sent == 2:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return super().submit(*args, **kwargs)
+
+
+def test_a_crash_before_every_chunk_is_sent_loses_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", _BreaksWhileSending)
+    jobs = ["a", "b", "raise", "c", "d"]
+    results = run_all(jobs, work_or_crash, 2, lambda job, reason: f"{job}: {reason}")
+    assert results == ["A", "B", "raise: internal error: RuntimeError('boom')", "C", "D"]
 
 
 def test_in_process_errors_are_contained() -> None:

@@ -143,6 +143,10 @@ def check_module(
 
 # --- hypothesmith: arbitrary Python -------------------------------------------------------------
 
+# ``from_grammar()`` has Lark build its LALR tables, about two seconds on each call: the tests share
+# one strategy, built when a test first draws from it rather than when the module is collected.
+PROGRAMS: st.SearchStrategy[str] = st.deferred(hypothesmith.from_grammar)
+
 
 def _parses(source: str) -> bool:
     try:
@@ -154,20 +158,22 @@ def _parses(source: str) -> bool:
 
 
 @bounded(30)
-@given(source=hypothesmith.from_grammar())
+@given(source=PROGRAMS)
 def test_grammar_programs(source: str) -> None:
     assume(_parses(source))
     check_module(source)
 
 
 @long_run(5000)
-@given(source=hypothesmith.from_grammar())
+@given(source=PROGRAMS)
 def test_grammar_programs_long(source: str) -> None:
     assume(_parses(source))
     check_module(source)
 
 
-@bounded(6)
+# Three: drawing from ``from_node()`` costs hypothesis a quarter to three quarters of a second per
+# example (mostly rejected draws), for programs of a few dozen characters; the long run draws 1000.
+@bounded(3)
 @given(source=hypothesmith.from_node())
 def test_node_programs(source: str) -> None:
     assume(_parses(source))
@@ -199,7 +205,7 @@ def in_a_coroutine(program: str, position: int) -> str:
 
 
 @bounded(10)
-@given(program=hypothesmith.from_grammar(), position=st.integers(0, 20))
+@given(program=PROGRAMS, position=st.integers(0, 20))
 def test_grammar_programs_in_a_coroutine(program: str, position: int) -> None:
     source = in_a_coroutine(program, position)
     assume(_parses(source))
@@ -207,7 +213,7 @@ def test_grammar_programs_in_a_coroutine(program: str, position: int) -> None:
 
 
 @long_run(3000)
-@given(program=hypothesmith.from_grammar(), position=st.integers(0, 20))
+@given(program=PROGRAMS, position=st.integers(0, 20))
 def test_grammar_programs_in_a_coroutine_long(program: str, position: int) -> None:
     source = in_a_coroutine(program, position)
     assume(_parses(source))
@@ -251,13 +257,13 @@ def check_expressions(program: str) -> None:
 
 
 @bounded(3)
-@given(program=hypothesmith.from_grammar())
+@given(program=PROGRAMS)
 def test_grammar_expressions_as_arguments(program: str) -> None:
     check_expressions(program)
 
 
 @long_run(1000)
-@given(program=hypothesmith.from_grammar())
+@given(program=PROGRAMS)
 def test_grammar_expressions_as_arguments_long(program: str) -> None:
     check_expressions(program)
 
@@ -852,7 +858,7 @@ def test_catalog_modules_as_bytes_long(source: str, variant: str, options: Setti
 
 
 @bounded(10)
-@given(source=hypothesmith.from_grammar(), variant=st.sampled_from(sorted(ENCODINGS)))
+@given(source=PROGRAMS, variant=st.sampled_from(sorted(ENCODINGS)))
 def test_grammar_programs_as_bytes(source: str, variant: str) -> None:
     assume(_parses(source) and "\r" not in source and "\f" not in source)
     check_bytes(source, variant, Settings())

@@ -5,6 +5,7 @@ annotations, ``--stdin-filename``, parse errors at ``path:line:col``, unknown co
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -99,6 +100,91 @@ def test_github_annotations(executor_fix: Run, project: Path) -> None:
     fixed = executor_fix("--output-format=github", ".")
     lines = fixed.stdout.decode().splitlines()
     assert len(lines) == 1 and "unfixable.py" in lines[0], lines
+
+
+# A non-ASCII line before each call: "é" is two UTF-8 bytes, one character and one UTF-16 code unit;
+# the emoji four bytes, one character and two code units, so each unit gives another column.
+NON_ASCII = (
+    "import requests\n\n\n"
+    "async def main(u):\n"
+    '    s = "héllo 😀"; r = requests.get(u)\n'
+    '    with open("é😀") as f:\n'
+    "        return f, s, r\n"
+)
+
+
+def utf16_slice(line: str, start: int, end: int) -> str:
+    """``line`` from SARIF's ``startColumn`` to ``endColumn`` (UTF-16 code units, from 1)."""
+    units = line.encode("utf-16-le")
+    return units[2 * (start - 1) : 2 * (end - 1)].decode("utf-16-le")
+
+
+def test_columns_on_a_non_ascii_line_in_every_format(executor_fix: Run, project: Path) -> None:
+    """Text and JSON give flake8's column for the same finding (UTF-8 bytes); SARIF declares UTF-16
+    code units and its regions span exactly the call; GitHub annotations count characters."""
+    from tests.fixture_format import reported_findings, run_flake8
+
+    target = write(project / "app.py", NON_ASCII)
+    lines = NON_ASCII.splitlines()
+    flake8 = run_flake8("--select=AEX", str(target)).stdout
+    flake8_columns = {
+        code: int(column)
+        for column, code in re.findall(r":\d+:(\d+): (AEX\d{3}) ", flake8, re.MULTILINE)
+    }
+    assert reported_findings(flake8) == {(5, "AEX100"), (6, "AEX103")}, flake8
+    assert flake8_columns == {"AEX100": 28, "AEX103": 10}  # the bytes of é and the emoji count
+
+    text = executor_fix("--check", "app.py")
+    assert "app.py:5:28: AEX100 would be fixed" in text.stderr
+    assert "app.py:6:10: AEX103 not fixed: " in text.stderr
+
+    document = json.loads(executor_fix("--check", "--output-format=json", "app.py").stdout)
+    assert {record["code"]: record["column"] for record in document["findings"]} == flake8_columns
+
+    annotations = executor_fix("--check", "--output-format=github", "app.py").stdout.decode()
+    columns = dict(re.findall(r"line=\d+,col=(\d+),.*?title=(AEX\d{3})", annotations))
+    github = {code: int(column) for column, code in columns.items()}
+    assert lines[4][github["AEX100"] - 1 :].startswith("requests.get(u)"), annotations
+    assert lines[5][github["AEX103"] - 1 :].startswith('open("é😀")'), annotations
+
+    sarif = json.loads(executor_fix("--check", "--output-format=sarif", "app.py").stdout)
+    [run] = sarif["runs"]
+    assert run["columnKind"] == "utf16CodeUnits"
+    regions = {
+        found["ruleId"]: found["locations"][0]["physicalLocation"]["region"]
+        for found in run["results"]
+    }
+    assert regions["AEX100"] == {"startLine": 5, "startColumn": 25, "endLine": 5, "endColumn": 40}
+    for code, call in (("AEX100", "requests.get(u)"), ("AEX103", 'open("é😀")')):
+        region = regions[code]
+        line = lines[region["startLine"] - 1]
+        assert utf16_slice(line, region["startColumn"], region["endColumn"]) == call
+
+    # Fixed in place: the finding left unfixed is placed in the file as written, lines moved down.
+    written = executor_fix("--output-format=sarif", "app.py")
+    assert written.code == 0, written.stderr
+    [found] = [
+        found
+        for found in json.loads(written.stdout)["runs"][0]["results"]
+        if found["ruleId"] == "AEX103"
+    ]
+    region = found["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 8  # below the added import of asyncio and its blank line
+    line = target.read_text(encoding="utf-8").splitlines()[region["startLine"] - 1]
+    assert utf16_slice(line, region["startColumn"], region["endColumn"]) == 'open("é😀")'
+
+
+def test_parse_error_columns_on_a_non_ascii_line(executor_fix: Run, project: Path) -> None:
+    """A parse error's column is the parser's, in characters; SARIF's in UTF-16 code units."""
+    write(project / "broken.py", 's = "é😀"; x = 1 +* 2\n')  # the 18th character is the "*"
+    text = executor_fix("--check", "broken.py")
+    assert text.stderr.startswith("broken.py:1:18: error: cannot parse: "), text.stderr
+    sarif = json.loads(executor_fix("--check", "--output-format=sarif", "broken.py").stdout)
+    [notification] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    region = notification["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 19}
+    github = executor_fix("--check", "--output-format=github", "broken.py").stdout.decode()
+    assert github.startswith("::error file=broken.py,line=1,col=18::"), github
 
 
 def test_a_machine_format_needs_stdout(executor_fix: Run, project: Path) -> None:

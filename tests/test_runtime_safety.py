@@ -24,7 +24,11 @@ DEADLOCK = "TIMEOUT"
 
 
 def run(source: str, directory: Path, timeout: float = 20, python: str = sys.executable) -> str:
-    """What the program prints (stdout, then the last line of stderr), or ``TIMEOUT``."""
+    """What the program prints (stdout, then the last line of stderr), or ``TIMEOUT``.
+
+    A program with a process pool shuts it down before it exits: a pool left to the interpreter's
+    exit can print "OSError: [Errno 9] Bad file descriptor" now and then, on a busy machine.
+    """
     path = directory / "program.py"
     path.write_text(source, encoding="utf-8")
     try:
@@ -174,6 +178,7 @@ async def main():
 
 if __name__ == "__main__":
     asyncio.run(main())
+    PROCESS_POOL.shutdown()
 """
 
 
@@ -251,11 +256,60 @@ asyncio.run(main())
 """
 
 
+# Put before a program: its ``threading.Lock()`` is then one that says so and exits when the thread
+# holding it asks for it again, the wait that can never end (only that thread could release it).
+# The deadlock is shown at once instead of by a timeout of several seconds.
+SELF_WAIT_PROBE = """\
+import os
+import threading
+
+_real_lock = threading.Lock
+
+
+class _Probe:
+    def __init__(self):
+        self._lock = _real_lock()
+        self._owner = None
+
+    def acquire(self, blocking=True, timeout=-1):
+        if blocking and self._owner == threading.get_ident():
+            print("the thread holding the lock waits for it", flush=True)
+            os._exit(0)
+        if self._lock.acquire(blocking, timeout):
+            self._owner = threading.get_ident()
+            return True
+        return False
+
+    def release(self):
+        self._owner = None
+        self._lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+threading.Lock = _Probe
+"""
+
+
 def test_an_await_inside_a_lock_deadlocks_the_loop(tmp_path: Path) -> None:
-    assert run(LOCKED, tmp_path) == "done 1\ndone 2\n"
+    assert run(SELF_WAIT_PROBE + LOCKED, tmp_path) == "done 1\ndone 2\n"
     rewritten = forced(LOCKED, Settings(), "a lock would deadlock the loop")
     assert "        await asyncio.sleep(0.05)" in rewritten
-    # The second task blocks the loop in LOCK.acquire() while the first awaits, holding it.
+    # The second task blocks the loop in LOCK.acquire() while the first awaits, holding it: one
+    # thread runs both tasks, so the lock's holder is the thread that waits.
+    assert (
+        run(SELF_WAIT_PROBE + rewritten, tmp_path) == "the thread holding the lock waits for it\n"
+    )
+
+
+@pytest.mark.slow
+def test_an_await_inside_a_lock_deadlocks_the_loop_for_real(tmp_path: Path) -> None:
+    """The same program with the real lock: it hangs (the default suite shows it with the probe)."""
+    assert run(LOCKED, tmp_path) == "done 1\ndone 2\n"
+    rewritten = forced(LOCKED, Settings(), "a lock would deadlock the loop")
     assert run(rewritten, tmp_path, timeout=5) == DEADLOCK
 
 
@@ -395,6 +449,7 @@ if __name__ == "__main__":
         asyncio.run(main())
     except Exception as error:
         print("failed:", error)
+    PROCESS_POOL.shutdown()
 """
 
 
@@ -513,6 +568,7 @@ if __name__ == "__main__":
         asyncio.run(main([2, 3, 1]))
     except Exception as error:
         print("failed:", type(error).__name__)
+    PROCESS_POOL.shutdown()
 """
 
 

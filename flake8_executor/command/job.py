@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import enum
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flake8_executor.command.files import FileError, decode, encode, read, write_atomic
@@ -56,6 +57,11 @@ class FileReport:
     reason: str = ""  # the one-line reason of the problem
     skipped: str = ""  # why the file was left alone on purpose (a newer Python declared): no error
     error_position: tuple[int, int] | None = None  # line and column (from 1) of a parse error
+    # The non-ASCII lines that the findings (and a parse error) are on, by number, in the input and
+    # in the output: a format that counts columns in characters or UTF-16 code units needs the
+    # line's text, while an ASCII line (most) counts the same in every unit and is left out.
+    lines_before: dict[int, str] = field(default_factory=dict)
+    lines_after: dict[int, str] = field(default_factory=dict)
 
     @property
     def error_line(self) -> str:
@@ -71,12 +77,41 @@ class FileReport:
 
     def remaining(self, mode: Mode) -> list[Outcome]:
         """The findings left unfixed, placed where the user will look: in the file as it now is."""
-        return self.unfixed_after if mode is Mode.WRITE and self.written else self.unfixed
+        return self.unfixed_after if self._after(mode) else self.unfixed
+
+    def remaining_lines(self, mode: Mode) -> dict[int, str]:
+        """The non-ASCII lines of the text that ``remaining(mode)`` places its findings in."""
+        return self.lines_after if self._after(mode) else self.lines_before
+
+    def _after(self, mode: Mode) -> bool:
+        return mode is Mode.WRITE and self.written
 
 
 def _lines(text: str) -> list[str]:
     """Lines as Python splits them (str.splitlines() also breaks at form feeds), ends kept."""
     return io.StringIO(text, newline="").readlines()
+
+
+def non_ascii_lines(text: str, numbers: Iterable[int]) -> dict[int, str]:
+    """The lines ``numbers`` (from 1, as ``ast`` counts them) of ``text`` that are not ASCII.
+
+    Most files have no finding, or are ASCII: they cost no split into lines.
+    """
+    numbers = sorted(set(numbers))
+    if not numbers or text.isascii():
+        return {}
+    lines = _lines(text)
+    found = {}
+    for number in numbers:
+        if 1 <= number <= len(lines) and not lines[number - 1].isascii():
+            found[number] = lines[number - 1].rstrip("\r\n")
+    return found
+
+
+def _finding_lines(outcomes: Iterable[Outcome]) -> set[int]:
+    return {
+        line for outcome in outcomes for line in (outcome.finding.line, outcome.finding.end_line)
+    }
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
@@ -105,6 +140,9 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
             problem=Problem.UNPARSABLE,
             reason=f"cannot parse: {error}",
             error_position=error.position,
+            lines_before=non_ascii_lines(
+                decoded.text, error.position[:1] if error.position else ()
+            ),
         )
         return report, data
     except BrokenFix as error:
@@ -117,7 +155,16 @@ def fix_bytes(path: str, data: bytes, job: FileJob) -> tuple[FileReport, bytes]:
     diff = (
         unified_diff(path, decoded.text, result.text) if changed and job.mode is Mode.DIFF else ""
     )
-    report = FileReport(path, changed, result.fixed, result.unfixed, result.unfixed_after, diff)
+    report = FileReport(
+        path,
+        changed,
+        result.fixed,
+        result.unfixed,
+        result.unfixed_after,
+        diff,
+        lines_before=non_ascii_lines(decoded.text, _finding_lines(result.fixed + result.unfixed)),
+        lines_after=non_ascii_lines(result.text, _finding_lines(result.unfixed_after)),
+    )
     return report, new_data
 
 
@@ -136,6 +183,7 @@ def process_file(job: FileJob) -> FileReport:
                 unfixed=report.unfixed,
                 problem=Problem.UNWRITABLE,
                 reason=str(error),
+                lines_before=report.lines_before,
             )
     return report
 

@@ -12,18 +12,25 @@
 In write mode a fixed finding is already gone from the file; in ``--check``/``--diff`` mode "fixed"
 means "would be fixed". A fixed finding is placed in the input's lines, an unfixed one where the
 user will look (the file as it is after the run).
-Columns count from 1, in UTF-8 bytes of the line as flake8 counts them; the same as characters on
-the ASCII lines code mostly has.
+
+Columns count from 1, in the unit each consumer reads (``columns.py``); all three agree on ASCII
+lines. JSON (like the text summary) gives a finding's column as flake8 prints it for the same
+finding, in UTF-8 bytes, so the two front ends can be matched; SARIF counts UTF-16 code units and
+says so (``run.columnKind``: SARIF's readers disagree about the default, and GitHub code scanning
+reads CodeQL's ``utf16CodeUnits``); GitHub annotations count characters, as GitHub shows the line.
+A parse error's column is the parser's, in characters (UTF-16 code units in SARIF).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flake8_executor import __version__, docs
+from flake8_executor.columns import char_column, utf16_length
 from flake8_executor.command.job import FileReport, Mode
 from flake8_executor.fix.outcome import Outcome
 
@@ -31,34 +38,52 @@ FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _outcomes(report: FileReport, mode: Mode) -> Iterator[tuple[Outcome, str]]:
-    """Each finding of the file with its fix state: ``"fixed"``, ``"unsafe"`` or ``"unfixed"``."""
-    if report.problem is None:
-        for outcome in report.fixed:
-            yield outcome, "fixed"
-    for outcome in report.remaining(mode):
-        yield outcome, "unsafe" if outcome.unsafe else "unfixed"
+@dataclass(frozen=True)
+class _Placed:
+    """A finding with its fix state and the non-ASCII lines of the text it is placed in."""
+
+    report: FileReport
+    outcome: Outcome
+    state: str  # "fixed", "unsafe" or "unfixed"
+    lines: dict[int, str]
+
+    def column(self, line: int, byte_column: int, units: Callable[[str], int]) -> int:
+        """A byte column of the finding's text (from 0) as ``units`` count it, from 1."""
+        text = self.lines.get(line)
+        if text is None:  # an ASCII line: a byte is a character is a code unit
+            return byte_column + 1
+        return units(text[: char_column(text, byte_column)]) + 1
+
+
+def _placed(reports: Sequence[FileReport], mode: Mode) -> Iterator[_Placed]:
+    """Each finding, in the files' order then the findings', with its fix state."""
+    for report in reports:
+        if report.problem is None:
+            for outcome in report.fixed:
+                yield _Placed(report, outcome, "fixed", report.lines_before)
+        lines = report.remaining_lines(mode)
+        for outcome in report.remaining(mode):
+            yield _Placed(report, outcome, "unsafe" if outcome.unsafe else "unfixed", lines)
 
 
 def records(reports: Sequence[FileReport], mode: Mode) -> list[dict[str, Any]]:
-    """One JSON-ready record per finding, in the files' order then the findings'."""
+    """One JSON-ready record per finding, columns as flake8 prints them (UTF-8 bytes, from 1)."""
     found = []
-    for report in reports:
-        for outcome, state in _outcomes(report, mode):
-            finding = outcome.finding
-            found.append(
-                {
-                    "path": report.path,
-                    "line": finding.line,
-                    "column": finding.col + 1,
-                    "end_line": finding.end_line,
-                    "end_column": finding.end_col + 1,
-                    "code": finding.code,
-                    "message": finding.message,
-                    "fix": state,
-                    "reason": outcome.reason,
-                }
-            )
+    for placed in _placed(reports, mode):
+        finding = placed.outcome.finding
+        found.append(
+            {
+                "path": placed.report.path,
+                "line": finding.line,
+                "column": finding.col + 1,
+                "end_line": finding.end_line,
+                "end_column": finding.end_col + 1,
+                "code": finding.code,
+                "message": finding.message,
+                "fix": placed.state,
+                "reason": placed.outcome.reason,
+            }
+        )
     return found
 
 
@@ -102,31 +127,32 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
         for code in codes
     ]
     results = []
-    for record in records(reports, mode):
+    for placed in _placed(reports, mode):
+        finding = placed.outcome.finding
         region = {
-            "startLine": record["line"],
-            "startColumn": record["column"],
-            "endLine": record["end_line"],
-            "endColumn": record["end_column"],
+            "startLine": finding.line,
+            "startColumn": placed.column(finding.line, finding.col, utf16_length),
+            "endLine": finding.end_line,
+            "endColumn": placed.column(finding.end_line, finding.end_col, utf16_length),
         }
         results.append(
             {
-                "ruleId": record["code"],
-                "ruleIndex": codes.index(record["code"]),
-                "level": "note" if record["fix"] == "fixed" else "warning",
-                "message": {"text": f"{record['code']} {record['message']}"},
+                "ruleId": finding.code,
+                "ruleIndex": codes.index(finding.code),
+                "level": "note" if placed.state == "fixed" else "warning",
+                "message": {"text": finding.text},
                 "locations": [
                     {
                         "physicalLocation": {
                             "artifactLocation": {
-                                "uri": _uri(record["path"]),
+                                "uri": _uri(placed.report.path),
                                 "uriBaseId": "%SRCROOT%",
                             },
                             "region": region,
                         }
                     }
                 ],
-                "properties": {"fix": record["fix"], "reason": record["reason"]},
+                "properties": {"fix": placed.state, "reason": placed.outcome.reason},
             }
         )
     notifications = []
@@ -135,7 +161,9 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
             continue
         location: dict[str, Any] = {"artifactLocation": {"uri": _uri(report.path)}}
         if report.error_position is not None:
-            line, column = report.error_position
+            line, column = report.error_position  # characters, from 1
+            text = report.lines_before.get(line, "")
+            column = utf16_length(text[: column - 1]) + 1 if text else column
             location["region"] = {"startLine": line, "startColumn": max(column, 1)}
         notifications.append(
             {
@@ -160,6 +188,7 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + root}},
+                "columnKind": "utf16CodeUnits",
                 "invocations": [
                     {
                         "executionSuccessful": not notifications,
@@ -184,19 +213,18 @@ def _escape_property(text: str) -> str:
 def to_github(reports: Sequence[FileReport], mode: Mode) -> str:
     """Annotations for the findings still in the code and the files with errors."""
     lines = []
-    for record in records(reports, mode):
-        if record["fix"] == "fixed" and mode is Mode.WRITE:
+    for placed in _placed(reports, mode):
+        if placed.state == "fixed" and mode is Mode.WRITE:
             continue  # gone from the file
+        finding = placed.outcome.finding
         properties = (
-            f"file={_escape_property(record['path'])},line={record['line']},"
-            f"col={record['column']},endLine={record['end_line']},"
-            f"title={_escape_property(record['code'])}"
+            f"file={_escape_property(placed.report.path)},line={finding.line},"
+            f"col={placed.column(finding.line, finding.col, len)},endLine={finding.end_line},"
+            f"title={_escape_property(finding.code)}"
         )
-        why = (
-            f" (not fixed: {record['reason']})" if record["reason"] else " (executor-fix fixes it)"
-        )
-        message = f"{record['code']} {record['message']}{why}"
-        lines.append(f"::warning {properties}::{_escape_data(message)}")
+        reason = placed.outcome.reason
+        why = f" (not fixed: {reason})" if reason else " (executor-fix fixes it)"
+        lines.append(f"::warning {properties}::{_escape_data(finding.text + why)}")
     for report in reports:
         if report.problem is None:
             continue

@@ -3,7 +3,8 @@
 Jobs go to the workers in chunks: one task per file costs the parent a round trip per file (pickling,
 a pipe write, a wake-up) that is worth more than the work itself on the many files that have nothing
 to fix. A worker that dies (a segfault in a C extension, an ``os._exit``) breaks a whole
-``ProcessPoolExecutor``: every chunk still pending fails with ``BrokenProcessPool``. Results already
+``ProcessPoolExecutor``: every chunk still pending fails with ``BrokenProcessPool``, and so does
+sending one more when the crash comes before all are sent. Results already
 collected are kept, and each file that got no result is retried alone in a fresh one-worker pool, so
 only the file that really crashes a worker is reported as crashed.
 """
@@ -42,10 +43,14 @@ def run_all(
     ]
     results: dict[int, Result] = {}
     with ProcessPoolExecutor(max_workers=min(processes, len(chunks))) as pool:
-        futures = {
-            pool.submit(_run_chunk, work, [jobs[index] for index in chunk]): chunk
-            for chunk in chunks
-        }
+        futures = {}
+        for chunk in chunks:
+            try:
+                futures[pool.submit(_run_chunk, work, [jobs[index] for index in chunk])] = chunk
+            except BrokenProcessPool:
+                # A worker died while chunks were still being sent (its file came first): the
+                # pool takes no more, and the chunks not sent are retried alone below.
+                break
         for future in as_completed(futures):
             chunk = futures[future]
             try:

@@ -13,16 +13,10 @@ from typing import Callable
 
 from lsprotocol import types
 
+from flake8_executor.columns import char_column
 from flake8_executor.findings import Finding
 
 Units = Callable[[str], int]
-
-
-def char_column(line: str, byte_column: int) -> int:
-    """The character index of a UTF-8 byte column of ``line`` (clamped to the line)."""
-    if line.isascii():
-        return min(byte_column, len(line))
-    return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
 
 
 def position(lines: list[str], line: int, byte_column: int, units: Units) -> types.Position:

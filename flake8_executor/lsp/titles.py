@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 
+from flake8_executor.columns import char_column
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix
-from flake8_executor.lsp.positions import char_column
 from flake8_executor.settings import Settings
 
 FIX_ALL_TITLE = "Fix all safe AEX findings in this file"
