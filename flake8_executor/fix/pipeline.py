@@ -185,7 +185,7 @@ def input_lines(original: list[str], current: list[str]) -> Callable[[Finding], 
     """
     matcher = difflib.SequenceMatcher(None, original, current, autojunk=False)
     starts: list[tuple[int, int, int, bool]] = []  # (current start, original start, size, equal)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         starts.append((j1, i1, j2 - j1, tag == "equal"))
 
     def place(finding: Finding) -> Finding:
