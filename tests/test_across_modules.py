@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.analysis.modules import SourceTree, absolute_import, module_of_file
+from tests.cli_runs import Run
 from tests.fixture_format import FIXTURES, ROOT, expected_findings, reported_findings, run_flake8
 
 PROJECT = FIXTURES / "project"
 FILES = sorted(PROJECT.rglob("*.py"))
 ROUTES = PROJECT / "shop" / "api" / "routes.py"
 CACHE = ".flake8-executor-cache"
-EXECUTOR_FIX = str(Path(sys.executable).with_name("executor-fix"))
 
 
 def _by_file(output: str, base: Path) -> dict[Path, set[tuple[int, str]]]:
@@ -44,27 +44,31 @@ def test_the_whole_package_reports_exactly_the_annotated_lines() -> None:
     assert sum(len(expected_findings(path)) for path in FILES) >= 10
 
 
-@pytest.mark.parametrize("path", [ROUTES, PROJECT / "shop" / "api" / "views.py"], ids=str)
-def test_one_file_alone_and_from_stdin(path: Path) -> None:
-    alone = run_flake8("--select=AEX", str(path))
-    assert reported_findings(alone.stdout) == expected_findings(path)
-    relative = str(path.relative_to(ROOT))
+@pytest.fixture(scope="module")
+def routes_alone() -> str:
+    """flake8 on one file of the package: the others are read from disk, not linted."""
+    result = run_flake8("--select=AEX", str(ROUTES))
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def test_one_file_alone_and_from_stdin(routes_alone: str) -> None:
+    assert reported_findings(routes_alone) == expected_findings(ROUTES)
     piped = run_flake8(
         "--select=AEX",
-        f"--stdin-display-name={relative}",
+        f"--stdin-display-name={ROUTES.relative_to(ROOT)}",
         "-",
-        stdin=path.read_text(encoding="utf-8"),
+        stdin=ROUTES.read_text(encoding="utf-8"),
     )
-    assert reported_findings(piped.stdout) == expected_findings(path)
+    assert reported_findings(piped.stdout) == expected_findings(ROUTES)
 
 
-def test_the_message_carries_the_chain_across_files() -> None:
-    result = run_flake8("--select=AEX", str(ROUTES))
+def test_the_message_carries_the_chain_across_files(routes_alone: str) -> None:
     assert (
         "routes.py:16:5: AEX100 charge() blocks the event loop: it calls requests.Session.post() "
         "(network I/O, via billing.charge -> partner._post -> requests.Session.post)"
-    ) in result.stdout
-    assert "via billing.ping -> audit.pong -> subprocess.run" in result.stdout
+    ) in routes_alone
+    assert "via billing.ping -> audit.pong -> subprocess.run" in routes_alone
 
 
 def test_follow_imports_no_keeps_the_analysis_module_local() -> None:
@@ -160,36 +164,25 @@ def test_a_broken_or_unreadable_helper_contributes_nothing(shop: Path) -> None:
 
 
 def test_executor_fix_fixes_cross_module_calls_only_when_unsafe_fixes_are_asked(
-    shop: Path,
+    executor_fix: Run, project: Path
 ) -> None:
-    routes = shop / "shop" / "api" / "routes.py"
+    shutil.copytree(PROJECT / "shop", project / "shop")
+    routes = project / "shop" / "api" / "routes.py"
     before = routes.read_text(encoding="utf-8")
-    default = subprocess.run(
-        [EXECUTOR_FIX, "shop"],
-        capture_output=True,
-        text=True,
-        cwd=shop,
-        timeout=120,
-    )
-    assert default.returncode in (0, 1), default.stderr
+    default = executor_fix("shop")
+    assert default.code in (0, 1), default.stderr
     after_default = routes.read_text(encoding="utf-8")
     assert "await asyncio.to_thread(http.post," in after_default  # a method: safe
     assert "    charge(order)  # error: AEX100" in after_default  # a helper: unsafe
     assert "routes.py:16:5: AEX100 not fixed: unsafe fix not applied" in default.stderr
     routes.write_text(before, encoding="utf-8")
-    unsafe = subprocess.run(
-        [EXECUTOR_FIX, "--unsafe-fixes", "shop"],
-        capture_output=True,
-        text=True,
-        cwd=shop,
-        timeout=120,
-    )
-    assert unsafe.returncode in (0, 1), unsafe.stderr
+    unsafe = executor_fix("--unsafe-fixes", "shop")
+    assert unsafe.code in (0, 1), unsafe.stderr
     fixed = routes.read_text(encoding="utf-8")
     assert "await asyncio.to_thread(charge, order)  # error: AEX100" in fixed
     assert "await asyncio.to_thread(billing.ping, 3)" in fixed
     # Left: the CPU helper sent to threads (AEX202 has no fix towards a process pool).
-    assert reported_findings(_flake8(shop, "shop/api/routes.py").stdout) == {(39, "AEX202")}
+    assert reported_findings(_flake8(project, "shop/api/routes.py").stdout) == {(39, "AEX202")}
 
 
 def test_src_layout_with_a_namespace_package(tmp_path: Path) -> None:

@@ -114,10 +114,18 @@ def _run(source: str, directory: Path, backend: str) -> tuple[str, str]:
     return completed.stdout, completed.stderr
 
 
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The program as the command fixes it, once for both back ends."""
+    directory = tmp_path_factory.mktemp("fixed")
+    (directory / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    return _fixed_by_the_command(PROGRAM, directory)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_anyio_fix_behaves_the_same_and_frees_the_loop(tmp_path: Path, backend: str) -> None:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
-    fixed = _fixed_by_the_command(PROGRAM, tmp_path)
+def test_the_anyio_fix_behaves_the_same_and_frees_the_loop(
+    tmp_path: Path, backend: str, fixed: str
+) -> None:
     assert 'await anyio.to_thread.run_sync(functools.partial(fetch, "page", suffix="!"))' in fixed
     assert "await anyio.to_thread.run_sync(fetch, " in fixed
     assert "await anyio.sleep(0.2)" in fixed and "asyncio." not in fixed
