@@ -159,3 +159,23 @@ def test_follow_calls_off_reports_only_direct_calls() -> None:
     assert not {line for line, _code in off} & helper_lines
     # Calls that reach the catalog directly (Celery's .delay()) are still reported.
     assert any("add.delay" in text[line - 1] for line, _code in off)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "advice"),
+    [
+        ("anyio_to_thread.py", "run it in a thread: await anyio.to_thread.run_sync(rq.get, ...)"),
+        ("anyio_sleep.py", "use await anyio.sleep(...)"),
+        (
+            "declined_trio.py",
+            "run it in a thread: await trio.to_thread.run_sync(requests.get, ...)",
+        ),
+        ("run_in_threadpool.py", "run it in a thread: await run_in_threadpool(requests.get, ...)"),
+    ],
+)
+def test_advice_is_in_the_modules_framework(fixture: str, advice: str) -> None:
+    """flake8 advises what executor-fix writes in a module that uses anyio or Starlette, and
+    trio's own function under trio (asyncio's fail there)."""
+    result = run_flake8("--select=AEX", str(FIXTURES / "fix" / fixture))
+    assert advice in result.stdout, result.stdout
+    assert "asyncio.to_thread" not in result.stdout

@@ -27,6 +27,7 @@ from flake8_executor.rules.base import (
     unparse,
 )
 from flake8_executor.rules.fix_plan import (
+    advice_in_framework,
     await_blocked,
     framework_fix,
     names_blocked,
@@ -390,7 +391,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     fix, unfixable, unsafe = _fix_plan(entry, call, state, qualified)
     yield finding_at(
         node,
-        CODE_OF_KIND[kind].message(variant, **fields),
+        advice_in_framework(CODE_OF_KIND[kind].message(variant, **fields), call, state),
         qualified=qualified,
         kind=kind.value,
         fix=fix,
@@ -424,7 +425,7 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
             unsafe = unsafe or Unsafe.HELPER
     return finding_at(
         node,
-        message,
+        advice_in_framework(message, call, state),
         qualified=reach.chain[0],
         kind=kind.value,
         fix=fix,

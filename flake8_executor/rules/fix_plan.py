@@ -20,7 +20,7 @@ from flake8_executor.analysis.resolve import (
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.fixes import Fix, NotFixed
-from flake8_executor.rules.base import unparse
+from flake8_executor.rules.base import Message, unparse
 
 # ``await`` in a comprehension nested in another comprehension: allowed from Python 3.11.
 _NESTED_AWAIT_SINCE = (3, 11)
@@ -112,6 +112,33 @@ def module_framework(call: CallSite, state: FileState) -> str | None:
     if isinstance(tree, ast.Module) and imported_name(tree, RUN_IN_THREADPOOL) is not None:
         return STARLETTE
     return None
+
+
+# A message's advice as it reads in the module's framework: the functions its fixes write (anyio,
+# Starlette) or, under trio, trio's own (asyncio's fail there).
+_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
+    ANYIO: (
+        ("asyncio.to_thread(", "anyio.to_thread.run_sync("),
+        ("asyncio.sleep(", "anyio.sleep("),
+    ),
+    TRIO: (
+        ("asyncio.to_thread(", "trio.to_thread.run_sync("),
+        ("asyncio.sleep(", "trio.sleep("),
+    ),
+    STARLETTE: (("asyncio.to_thread(", "run_in_threadpool("),),
+}
+
+
+def advice_in_framework(message: Message, call: CallSite, state: FileState) -> Message:
+    """``message`` with its ``asyncio.to_thread``/``asyncio.sleep`` advice in the module's
+    framework, so that flake8 advises what ``executor-fix`` writes there."""
+    if "asyncio." not in message.text:
+        return message
+    framework = module_framework(call, state)
+    text = message.text
+    for old, new in _ADVICE.get(framework, ()) if framework is not None else ():
+        text = text.replace(old, new)
+    return message._replace(text=text)
 
 
 def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str | None]:
