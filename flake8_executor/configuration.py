@@ -24,7 +24,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from flake8_executor.command.config import ProjectConfig, infer_target_version, load
+from flake8_executor.command.config import (
+    SETTING_KEYS,
+    ProjectConfig,
+    infer_target_version,
+    load,
+)
 from flake8_executor.settings import (
     DEFAULT_TARGET,
     Settings,
@@ -34,16 +39,6 @@ from flake8_executor.settings import (
     parse_target_version,
 )
 
-# The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key).
-SETTING_KEYS = (
-    "extra-calls",
-    "process-pool",
-    "target-version",
-    "follow-calls",
-    "follow-imports",
-    "source-roots",
-    "cache",
-)
 # The directory, under the project's, where module summaries are cached (``cache = false``: none).
 CACHE_DIRECTORY = ".flake8-executor-cache"
 CACHE_DIR_VARIABLE = "FLAKE8_EXECUTOR_CACHE_DIR"

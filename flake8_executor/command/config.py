@@ -17,7 +17,9 @@ from typing import Any
 from flake8_executor.settings import SUPPORTED_TARGETS
 
 TABLE = "flake8-executor"
-KEYS = (
+# The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key); the
+# table also holds what only a front end reads (the fixer's unsafe-fixes and exclude, the codes).
+SETTING_KEYS = (
     "extra-calls",
     "process-pool",
     "target-version",
@@ -25,11 +27,8 @@ KEYS = (
     "follow-imports",
     "source-roots",
     "cache",
-    "unsafe-fixes",
-    "select",
-    "ignore",
-    "exclude",
 )
+KEYS = (*SETTING_KEYS, "unsafe-fixes", "select", "ignore", "exclude")
 
 
 class ConfigError(Exception):
