@@ -1,7 +1,8 @@
 """Framework awareness, shown by running programs: in a module that uses anyio, the fix's
 ``anyio.to_thread.run_sync`` and ``anyio.sleep`` behave as the blocking calls did, under both of
 anyio's back ends (asyncio, and trio when it is installed), while the loop is freed; the asyncio form
-of the same fix fails under trio, which is why the module's idiom is used (or the fix declined).
+of the same fix fails under trio, which is why the module's idiom is used (or the fix declined). In a
+module that uses Starlette's ``run_in_threadpool``, the fix that calls it behaves as the call did.
 
 Each program runs in a child interpreter with the back end as its argument; ``executor-fix`` runs as
 the command.
@@ -153,3 +154,61 @@ def test_the_asyncio_form_of_the_fix_fails_under_trio(tmp_path: Path) -> None:
     output, failure = _run(forced, tmp_path, "trio")
     assert output == ""
     assert "RuntimeError: no running event loop" in failure, failure
+
+
+# The same handler in a module that uses Starlette's run_in_threadpool (and no anyio of its own):
+# the fix calls it by the name imported, keywords and all.
+STARLETTE_PROGRAM = """\
+import asyncio
+import contextvars
+import time
+
+from starlette.concurrency import run_in_threadpool as in_thread
+
+REQUEST = contextvars.ContextVar("request", default="none")
+
+
+def fetch(name, *, suffix=""):
+    time.sleep(0.2)
+    if name == "bad":
+        raise ValueError(f"no {name}")
+    return f"{name}{suffix} for {REQUEST.get()}"
+
+
+async def ticker(ticks):
+    while True:
+        ticks.append(1)
+        await asyncio.sleep(0.01)
+
+
+async def main():
+    REQUEST.set("request-1")
+    ticks = []
+    task = asyncio.ensure_future(ticker(ticks))
+    await asyncio.sleep(0.05)
+    before = len(ticks)
+    page = fetch("page", suffix="!")
+    try:
+        fetch("bad")
+    except ValueError as error:
+        failure = str(error)
+    freed = len(ticks) - before > 10
+    task.cancel()
+    print(page, "|", failure, "|", "loop free" if freed else "loop blocked")
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("starlette") is None, reason="starlette is not installed"
+)
+def test_the_run_in_threadpool_fix_behaves_the_same_and_frees_the_loop(tmp_path: Path) -> None:
+    """Keywords, a context variable read in the thread, an exception: as on the loop."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    fixed = _fixed_by_the_command(STARLETTE_PROGRAM, tmp_path)
+    assert 'page = await in_thread(fetch, "page", suffix="!")' in fixed
+    assert "asyncio.to_thread" not in fixed
+    assert _run(STARLETTE_PROGRAM, tmp_path, "") == (SAME + "loop blocked\n", "")
+    assert _run(fixed, tmp_path, "") == (SAME + "loop free\n", "")
