@@ -14,21 +14,16 @@ import pytest
 
 pytest.importorskip("lsprotocol", reason="the lsp tests need the test extra (pygls, lsprotocol)")
 
-from flake8_executor.docs import README_BEGIN
 from flake8_executor.engine import analyze_source
 from flake8_executor.lsp import actions
 from flake8_executor.lsp.actions import fixed_text
 from flake8_executor.lsp.configuration import ClientOptions, Configured, configure
-from flake8_executor.lsp.diagnostics import docs_url
 from flake8_executor.lsp.documents import Analysis, analyze_document
 from flake8_executor.lsp.edits import pieces, text_edits
 from flake8_executor.lsp.positions import char_column
 from flake8_executor.lsp.titles import call_source, fix_title
-from flake8_executor.rules.registry import CODES
 from flake8_executor.settings import Settings
 from tests.lsp_text import apply_edits, utf16_units
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_without_the_extra_one_line_and_exit_2() -> None:
@@ -91,14 +86,6 @@ def test_char_column_of_utf8_byte_columns() -> None:
     assert char_column(line, len(line.encode()) - 3) == len(line) - 3
     assert char_column(line, 0) == 0
     assert char_column("abc", 10) == 3
-
-
-def test_every_code_links_to_its_readme_section() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index(README_BEGIN) :]
-    for code in CODES:
-        anchor = docs_url(code).partition("#")[2]
-        assert f"(#{anchor})" in table, code
 
 
 @pytest.mark.parametrize(

@@ -46,20 +46,15 @@ def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
     }
 
 
+# The fix of every code moved to a thread, said once; docs/fixer.md has the whole of it.
 _TO_THREAD_FIX = (
-    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)` (below py39: `await "
-    "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
-    "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
-    "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
-    "body would still block), a generator expression, a class body, a call already awaited, the "
-    "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
-    "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
-    "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
-    "shared state), the form below py39 (no contextvars in the thread). In a module that uses "
-    "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
-    "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
-    "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
-    "in a module that uses trio: declined."
+    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)`, and `import asyncio` is added once; "
+    "a coroutine's call of a blocking helper is moved the same way, as a whole (unsafe). Safe "
+    "where the call runs the same, with the same arguments, in the default thread pool; declined "
+    "where `await` cannot be added (`with open(p) as f:`, a generator expression, a sync `with` "
+    "block). What it writes below py39 and in modules that use anyio, Starlette or trio, and "
+    "every case it leaves unsafe or declines: "
+    "[moving a call to a thread](../fixer.md#moving-a-call-to-a-thread)."
 )
 
 AEX100 = Code(
@@ -78,7 +73,8 @@ AEX100 = Code(
         "`.delay()`/`.apply_async()` of a task declared in the module and "
         "`AsyncResult(...).get()`; called in an `async def`. Objects are followed through the "
         'calls that make them (`psycopg2.connect(...).cursor()`, `MongoClient()["db"]["c"]`, '
-        '`boto3.client("s3")`, `sessionmaker(...)()`). README\'s catalog lists every name.',
+        '`boto3.client("s3")`, `sessionmaker(...)()`). [The catalog](../catalog.md) lists every '
+        "name.",
         why="A request waits for the network on the event loop's thread: every other task of "
         "the program stalls until the answer comes, for milliseconds or for the whole timeout.",
         example="import requests\n\n\nasync def load(url):\n"
@@ -191,8 +187,8 @@ AEX104 = Code(
         "`zlib/gzip/bz2/lzma.compress/decompress` when their input is evidently large (the "
         "result of a `read()`, a file, a network body), and Pillow's image conversions, "
         "resizes and saves, called in an `async def`. A literal, a fixed-size value "
-        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: README, "
-        "Precision.",
+        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: "
+        "[precision](../precision.md).",
         why="They keep the CPU busy on the event loop's thread for as long as their input is "
         "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
         "pickling (measured: two threads take the time of one).",
@@ -223,11 +219,11 @@ AEX105 = Code(
         "`lxml.etree.fromstring/XML`, `yaml.load/safe_load/full_load/unsafe_load`) when that "
         "value is evidently large (the result of a `read()`, a file, a network body), called in "
         "an `async def`. A cookie, a websocket message or a parameter of unknown size is not "
-        "reported: README, Precision.",
+        "reported: [precision](../precision.md).",
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
-        example="import json\n\nfrom app.pools import POOL\n\n\nasync def handle(request):\n"
+        example="import json\n\n\nasync def handle(request):\n"
         "    body = await request.read()\n"
         "    return json.loads(body)  # error: AEX105\n",
         use_instead="import asyncio\nimport json\nfrom concurrent.futures import "
@@ -244,10 +240,10 @@ AEX105 = Code(
         "pool's name is not bound in the module, for an argument or a result that cannot be "
         "pickled (an open stream, a lambda, `iterparse`, lxml trees), and where `await` cannot be "
         "added.",
-        fix_args=("--process-pool", "POOL", "--unsafe-fixes"),
-        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\n"
-        "async def handle(request):\n    body = await request.read()\n"
-        "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
+        fix_args=("--process-pool", "request.app.state.pool", "--unsafe-fixes"),
+        fixed="import asyncio\nimport json\n\n\nasync def handle(request):\n"
+        "    body = await request.read()\n    return await asyncio.get_running_loop()"
+        ".run_in_executor(request.app.state.pool, json.loads, body)\n",
     ),
     fix="only with `--executor-process-pool`",
 )
