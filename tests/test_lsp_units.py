@@ -6,6 +6,8 @@ Fast checks of what the pytest-lsp tests (``test_lsp.py``) see only through a fe
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +40,41 @@ def test_without_the_extra_one_line_and_exit_2() -> None:
     assert run.stdout == ""
     assert run.stderr.splitlines() == [
         "executor-lsp: error: the language server needs pygls and lsprotocol; "
-        'install them with: pip install "flake8-executor[lsp]"'
+        'install them with: pip install "pygls>=2.0,<3" "lsprotocol>=2025.0.0"'
     ]
+
+
+def _message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def test_stdio_is_accepted_as_most_clients_pass_it() -> None:
+    """``executor-lsp --stdio`` answers ``initialize`` over stdio, and exits when told to."""
+    requests = b"".join(
+        _message(payload)
+        for payload in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        )
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "flake8_executor.lsp.main", "--stdio"],
+        input=requests,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    answers = [
+        json.loads(body)
+        for body in re.split(rb"Content-Length: \d+\r\n(?:[^\r\n]+\r\n)*\r\n", run.stdout)
+        if body.strip()
+    ]
+    [initialized] = [answer for answer in answers if answer.get("id") == 1]
+    assert initialized["result"]["serverInfo"]["name"] == "executor-lsp"
 
 
 def test_the_plugin_imports_neither_libcst_nor_pygls() -> None:
