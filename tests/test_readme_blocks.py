@@ -115,7 +115,9 @@ def test_the_install_commands_work_as_written(tmp_path: Path) -> None:
         README, "sh", "# From a clone (any path to the directory that holds pyproject.toml)"
     )
     for command in commands(install):
-        command = command.replace("REPOSITORY", f"file://{ROOT}").replace("COMMIT", commit)
+        # A direct reference needs a host: git+file:///path is not a valid requirement.
+        repository = f"file://localhost{ROOT}"
+        command = command.replace("REPOSITORY", repository).replace("COMMIT", commit)
         result = subprocess.run(
             command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900
         )

@@ -37,13 +37,63 @@ from flake8_executor.rules.fix_plan import (
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
 
-def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
-    """A blocking call's message, and a helper's (which goes to a thread as a whole)."""
+# A `with` item cannot be awaited, and moving only the call to a thread would leave the block's
+# reads and writes on the loop: the advice moves the whole block (the fixer declines this form).
+_WITH_ADVICE = (
+    "a with statement cannot await it: move the with block into a sync function and run that in "
+    "a thread: await asyncio.to_thread(helper, ...)"
+)
+_WITH_FILE_ADVICE = (
+    "a with statement cannot await it: read or write the file in a thread, "
+    "await asyncio.to_thread(path.read_text), or move the with block into a sync function run "
+    "with await asyncio.to_thread(helper, ...)"
+)
+
+
+def _templates(
+    advice: str, helper_advice: str | None = None, with_advice: str = _WITH_ADVICE
+) -> dict[str, str]:
+    """A blocking call's message, a helper's (which goes to a thread as a whole), and a `with`
+    item's."""
     return {
         "": "{call} blocks the event loop ({resolved}{why}); " + advice,
         "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
         + (helper_advice or advice),
+        "with": "{call} blocks the event loop ({resolved}{why}); " + with_advice,
     }
+
+
+# What a helper also does, besides its most severe kind: said with a verb, after "it also".
+_ALSO: dict[Kind, str] = {
+    Kind.IO: "does network I/O",
+    Kind.SLEEP: "sleeps",
+    Kind.SUBPROCESS: "waits for a child process",
+    Kind.FILE: "does file I/O",
+    Kind.CPU_RELEASES_GIL: "runs CPU-heavy C code",
+    Kind.CPU_HOLDS_GIL: "runs a CPU-heavy parse that holds the GIL",
+    Kind.STDIN: "waits for the terminal",
+    Kind.FUTURE_WAIT: "waits for a concurrent.futures future",
+    Kind.THREAD_WAIT: "waits for another thread or process",
+}
+# Where a kind's words are wrong for a library: sqlite3 reads and writes a database file, and
+# no network is involved.
+_WHY_BY_MODULE: dict[str, str] = {"sqlite3": "database file I/O"}
+
+
+def _why(qualified: str, kind: Kind) -> str:
+    """Why the call blocks, in the words of its kind or of its library."""
+    if kind is Kind.IO:
+        return _WHY_BY_MODULE.get(qualified.partition(".")[0], kind.why)
+    return kind.why
+
+
+def _also(kinds: tuple[Kind, ...]) -> str:
+    """"; it also sleeps and does file I/O": the other kinds a helper reaches."""
+    if not kinds:
+        return ""
+    words = [_ALSO[kind] for kind in kinds]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"; it also {listed}"
 
 
 # The fix of every code moved to a thread, said once; docs/fixer.md has the whole of it.
@@ -60,7 +110,16 @@ _TO_THREAD_FIX = (
 AEX100 = Code(
     "AEX100",
     "blocking network call on the event loop",
-    _templates("run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"),
+    {
+        **_templates(
+            "run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"
+        ),
+        # A sqlite3 connection refuses calls from another thread (check_same_thread): moving one
+        # call of it to a thread raises ProgrammingError; the connection's work moves as a whole.
+        "sqlite3": "{call} blocks the event loop ({resolved}{why}); a sqlite3 connection works "
+        "only in the thread that made it: move the work with it into a sync function run with "
+        "await asyncio.to_thread(helper, ...), or use aiosqlite",
+    },
     Docs(
         what="Finds network calls that block: `requests.get/post/...` and the methods of "
         "`requests.Session()`, sync `httpx`/`httpx2` functions and `Client()` methods, "
@@ -150,7 +209,7 @@ AEX102 = Code(
 AEX103 = Code(
     "AEX103",
     "blocking file I/O on the event loop",
-    _templates(_TO_THREAD_ADVICE),
+    _templates(_TO_THREAD_ADVICE, with_advice=_WITH_FILE_ADVICE),
     Docs(
         what="Finds `open`, `io.open`, `io.open_code`, `os.fdopen`, `Path(...).read_text/"
         "read_bytes/write_text/write_bytes/open/iterdir/glob/rglob/touch/unlink/mkdir/rename/"
@@ -373,10 +432,12 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     fields = {
         "call": shown_call(node.func),
         "resolved": resolved_prefix(node.func, qualified),
-        "why": kind.why,
+        "why": _why(qualified, kind),
         "ref": unparse(node.func),
     }
-    variant = ""
+    variant = "with" if call.is_with_item else ""
+    if kind is Kind.IO and qualified.startswith("sqlite3."):
+        variant = "sqlite3"
     if kind is Kind.FUTURE_WAIT:
         if isinstance(node.func, ast.Attribute) and qualified not in _WAIT_REPLACEMENTS:
             fields["receiver"] = unparse(node.func.value)
@@ -401,14 +462,13 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
     node = call.node
     kind = reach.kind
-    others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
     message = CODE_OF_KIND[kind].message(
         "helper",
         call=shown_call(node.func),
         target=reach.target,
-        why=kind.why,
+        why=_why(reach.target, kind),
         chain=" -> ".join(reach.chain),
-        others=others,
+        others=_also(reach.others),
         ref=unparse(node.func),
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
