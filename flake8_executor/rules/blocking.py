@@ -88,7 +88,7 @@ def _why(qualified: str, kind: Kind) -> str:
 
 
 def _also(kinds: tuple[Kind, ...]) -> str:
-    """"; it also sleeps and does file I/O": the other kinds a helper reaches."""
+    """ "; it also sleeps and does file I/O": the other kinds a helper reaches."""
     if not kinds:
         return ""
     words = [_ALSO[kind] for kind in kinds]
