@@ -405,3 +405,13 @@ def test_links_reach_their_pages_and_headings(page: Path) -> None:
 )
 def test_github_anchor(heading: str, anchor: str) -> None:
     assert docs.github_anchor(heading) == anchor
+
+
+def test_ruff_and_flake8_async_codes_are_mapped() -> None:
+    """Users of both tools can ignore one side: the overlapping codes are listed on the index."""
+    assert set(docs.PEER_CODES) == {"AEX100", "AEX101", "AEX102", "AEX103", "AEX106"}
+    ruff = {code: docs.PEER_CODES[code][0] for code in docs.PEER_CODES}
+    assert ruff["AEX101"] == "ASYNC251" and ruff["AEX106"] == "ASYNC250"
+    assert "ASYNC210" in ruff["AEX100"] and ruff["AEX103"] == "ASYNC230"
+    assert all(f"ASYNC22{n}" in ruff["AEX102"] for n in range(3))
+    assert docs.peers_table() in (DOCS / "codes" / "README.md").read_text(encoding="utf-8")
