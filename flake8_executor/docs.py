@@ -80,7 +80,15 @@ def _python(source: str) -> str:
 
 
 def explain(code: str) -> str:
-    """A code's docs for the terminal, in ruff's parts (what, why, example, use instead, fix)."""
+    """A code's docs for the terminal, in ruff's parts (what, why, example, use instead, fix).
+
+    The docs link the other pages as ``docs/codes/`` sees them (``../fixer.md``); out of that
+    folder (a terminal, a hover, SARIF) the links name them from the repository's root.
+    """
+    return _page(code).replace("](../", "](docs/")
+
+
+def _page(code: str) -> str:
     info = lookup(code)
     docs = info.docs
     fix = _prose(docs.fix)
@@ -150,7 +158,7 @@ PEER_CODES: dict[str, tuple[str, str]] = {
 def code_page(code: str) -> str:
     """``docs/codes/AEXnnn.md``: the code's docs as ``--explain`` prints them (they are markdown),
     and the way back to the index."""
-    return f"{GENERATED_NOTE}\n\n{explain(code)}\n\n[All codes](README.md)\n"
+    return f"{GENERATED_NOTE}\n\n{_page(code)}\n\n[All codes](README.md)\n"
 
 
 def codes_table(link_prefix: str) -> str:
