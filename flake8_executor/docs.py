@@ -190,9 +190,12 @@ def codes_index() -> str:
     """``docs/codes/README.md``: every code, and the codes of ruff and flake8-async it overlaps."""
     return (
         f"{GENERATED_NOTE}\n\n# Codes\n\n"
-        "`executor-fix --explain AEX105` prints a code's page in the terminal and `executor-fix "
-        "--list-codes` lists them all. Which calls count as on the event loop: "
-        "[on the loop](../on-the-loop.md).\n\n"
+        + _prose(
+            "`executor-fix --explain AEX105` prints a code's page in the terminal and "
+            "`executor-fix --list-codes` lists them all. Which calls count as on the event loop: "
+            "[on the loop](../on-the-loop.md)."
+        )
+        + "\n\n"
         f"{codes_table('')}\n\n"
         "## Beside ruff and flake8-async\n\n"
         + _prose(
@@ -200,8 +203,7 @@ def codes_index() -> str:
             "on, ignore one side's codes so that a call is reported once: `extend-ignore = "
             'AEX101,AEX106` in flake8\'s configuration, or `lint.extend-ignore = ["ASYNC251", '
             '"ASYNC250"]` in ruff\'s. The overlap is partial: the AEX codes also cover database '
-            "drivers, sockets, `http.client`, thread waits and helpers that reach such calls, and "
-            "ruff's codes also fire under trio and anyio, where AEX fixes differ."
+            "drivers, sockets, `http.client`, thread waits and the helpers that reach such calls."
         )
         + f"\n\n{peers_table()}\n"
     )
