@@ -1,4 +1,4 @@
-"""Do Pillow's and pandas' calls release the GIL? README's "Threads or processes?" numbers.
+"""Do Pillow's and pandas' calls release the GIL? docs/catalog.md's "Threads or processes?" numbers.
 
 Two threads run the same call; CPU time over wall time while they run is 2.0 when they run in
 parallel (the GIL is released) and 1.0 when they take turns. A control that releases the GIL

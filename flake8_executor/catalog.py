@@ -95,7 +95,7 @@ SOURCES: dict[str, str] = {
     "ruff's ASYNC rules port them",
     "blockbuster": "blockbuster's patched functions (cbornet/blockbuster, blockbuster.py), "
     "a runtime detector of blocking calls in asyncio",
-    "measured": "measured: two threads vs one (README, Threads or processes?)",
+    "measured": "measured: two threads vs one (docs/catalog.md, Threads or processes?)",
     "provisional": "kind from the library's engine, not measured yet (Arrow's readers release "
     "the GIL; openpyxl, pickle, lxml and html5lib build Python objects)",
 }

@@ -1,4 +1,4 @@
-"""Every code's docs: complete, shown by ``--explain`` and ``--list-codes``, in README, and true.
+"""Every code's docs: complete, shown by ``--explain``, ``--list-codes`` and ``docs/``, and true.
 
 The docs' examples are checked as Fixit checks a rule's VALID and INVALID cases, through both front
 ends: the real flake8 reports each ``example`` and ``invalid`` module at exactly its marked lines and
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 import pytest
@@ -27,7 +28,8 @@ from tests.cli_runs import in_process_runner
 from tests.fixture_format import ROOT, expected_findings, reported_findings, run_flake8
 
 README = ROOT / "README.md"
-GENERATOR = ROOT / "scripts" / "generate_readme.py"
+DOCS = ROOT / "docs"
+GENERATOR = ROOT / "scripts" / "generate_docs.py"
 
 # flake8 with the codes a user gets by default, as the tests of fixtures/ run it: `--select=AEX`
 # would also turn on the codes that are off by default, and report them in every other snippet.
@@ -259,45 +261,91 @@ def test_paths_are_still_required_without_the_two_flags(monkeypatch: pytest.Monk
     assert "error: the following arguments are required: PATH" in result.stderr
 
 
-# -- README ---------------------------------------------------------------------------------------
+# -- README and docs/ --------------------------------------------------------------------------
 
 
-def test_readme_is_what_the_generator_makes() -> None:
-    readme = README.read_text(encoding="utf-8")
-    assert readme == docs.updated_readme(readme), "run: python scripts/generate_readme.py"
-
-
-def _generator_main() -> Callable[[Sequence[str]], int]:
-    """``scripts/generate_readme.py``'s ``main``, run in this process (scripts/ is no package)."""
-    spec = importlib.util.spec_from_file_location("generate_readme", GENERATOR)
+def _generator() -> ModuleType:
+    """``scripts/generate_docs.py``, loaded in this process (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location("generate_docs", GENERATOR)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    main: Callable[[Sequence[str]], int] = module.main
-    return main
+    return module
+
+
+def test_docs_are_what_the_generator_makes(capsys: pytest.CaptureFixture[str]) -> None:
+    """README's tour and codes table, the code pages, the catalog and the configuration tables."""
+    main: Callable[[Sequence[str]], int] = _generator().main
+    assert main(["--check"]) == 0, (
+        capsys.readouterr().err + "\nrun: python scripts/generate_docs.py"
+    )
+
+
+def _copy_docs(root: Path) -> None:
+    for path in [README, *DOCS.rglob("*.md")]:
+        target = root / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def test_generator_checks_and_rewrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main = _generator_main()
-    readme = tmp_path / "README.md"
-    readme.write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
-    assert main(["--check", "--readme", str(readme)]) == 0
-    stale = readme.read_text(encoding="utf-8").replace("### AEX101 ", "### AEX101 old ")
-    readme.write_text(stale, encoding="utf-8")
-    assert main(["--check", "--readme", str(readme)]) == 1
-    assert "out of date" in capsys.readouterr().err
-    assert readme.read_text(encoding="utf-8") == stale
-    assert main(["--readme", str(readme)]) == 0
-    assert readme.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
+    main: Callable[[Sequence[str]], int] = _generator().main
+    _copy_docs(tmp_path)
+    root = ["--root", str(tmp_path)]
+    assert main(["--check", *root]) == 0
+    page = tmp_path / "docs" / "codes" / "AEX101.md"
+    stale = page.read_text(encoding="utf-8").replace("# AEX101: ", "# AEX101: old ")
+    page.write_text(stale, encoding="utf-8")
+    gone = tmp_path / "docs" / "codes" / "AEX999.md"  # a code that no rule declares
+    gone.write_text("# AEX999\n", encoding="utf-8")
+    (tmp_path / "docs" / "codes" / "AEX102.md").unlink()
+    assert main(["--check", *root]) == 1
+    err = capsys.readouterr().err
+    assert all(name in err for name in ("AEX101.md", "AEX102.md", "AEX999.md")), err
+    assert page.read_text(encoding="utf-8") == stale
+    assert main(root) == 0
+    assert not gone.exists()
+    for path in [README, *DOCS.rglob("*.md")]:
+        copy = tmp_path / path.relative_to(ROOT)
+        assert copy.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
 
 
-def test_generated_part_keeps_the_hand_written_text() -> None:
+def test_generator_refuses_a_page_without_its_markers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main: Callable[[Sequence[str]], int] = _generator().main
+    _copy_docs(tmp_path)
+    catalog = tmp_path / "docs" / "catalog.md"
+    begin, _end = docs.markers("catalog")
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(begin, ""), encoding="utf-8")
+    assert main(["--root", str(tmp_path)]) == 2
+    assert "docs/catalog.md: no " in capsys.readouterr().err
+
+
+def test_readme_is_a_front_page() -> None:
     readme = README.read_text(encoding="utf-8")
-    assert readme.count(docs.README_BEGIN) == readme.count(docs.README_END) == 1
-    assert readme.index(docs.README_BEGIN) < readme.index(docs.README_END)
-    assert '### Where a call counts as "on the event loop"' in readme
-    for info in CODES.values():
-        assert f"\n### {info.code} {info.summary}\n" in readme
+    assert len(readme.splitlines()) <= 400
+    for heading in ("## A 30-second tour", "## Install", "## Use it in your project"):
+        assert f"\n{heading}\n" in readme
+    # The reference is in docs/, said once: the fixer's paragraph is not repeated per code.
+    assert "**Fix:**" not in readme
+    assert "Issue 13" not in readme + "".join(p.read_text("utf-8") for p in DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_code_has_its_page(code: str) -> None:
+    page = (DOCS / "codes" / f"{code}.md").read_text(encoding="utf-8")
+    assert page == docs.code_page(code)
+    assert f"(docs/codes/{code}.md)" in README.read_text(encoding="utf-8")
+    assert f"]({code}.md)" in (DOCS / "codes" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_fixers_paragraph_is_said_once() -> None:
+    """The codes moved to a thread share one short fix text that links to the whole of it."""
+    link = "(../fixer.md#moving-a-call-to-a-thread)"
+    sharing = [code for code, info in CODES.items() if link in info.docs.fix]
+    assert sharing == ["AEX100", "AEX102", "AEX103", "AEX104", "AEX106", "AEX108"]
+    assert "## Moving a call to a thread" in (DOCS / "fixer.md").read_text(encoding="utf-8")
 
 
 def _headings(markdown: str) -> Iterator[str]:
@@ -309,11 +357,10 @@ def _headings(markdown: str) -> Iterator[str]:
             yield line.lstrip("#").strip()
 
 
-def test_readme_links_reach_their_headings() -> None:
-    """Every ``(#anchor)`` link in README names a heading, as GitHub numbers repeated ones."""
-    readme = README.read_text(encoding="utf-8")
+def _anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the page's headings, numbering repeated ones."""
     anchors: set[str] = set()
-    for heading in _headings(readme):
+    for heading in _headings(markdown):
         anchor = docs.github_anchor(heading)
         repeated = anchor
         number = 0
@@ -321,9 +368,27 @@ def test_readme_links_reach_their_headings() -> None:
             number += 1
             repeated = f"{anchor}-{number}"
         anchors.add(repeated)
-    links = set(re.findall(r"\]\(#([^)]+)\)", readme))
-    assert links, "README links no section"
-    assert links <= anchors, sorted(links - anchors)
+    return anchors
+
+
+PAGES = [README, *sorted(DOCS.rglob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_links_reach_their_pages_and_headings(page: Path) -> None:
+    """Every relative link of README and docs/ names a file that exists, and a heading in it."""
+    text = page.read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    links = re.findall(r"\]\(([^)\s]+)\)", prose)
+    local = [link for link in links if not re.match(r"[a-z]+:", link)]
+    assert local or page.name != "README.md", "links nothing"
+    for link in local:
+        target, _, anchor = link.partition("#")
+        path = (page.parent / target).resolve() if target else page
+        assert path.exists(), f"{page.name}: {link}: no such file"
+        if anchor:
+            assert path.suffix == ".md", link
+            assert anchor in _anchors(path.read_text(encoding="utf-8")), f"{page.name}: {link}"
 
 
 @pytest.mark.parametrize(
@@ -340,3 +405,13 @@ def test_readme_links_reach_their_headings() -> None:
 )
 def test_github_anchor(heading: str, anchor: str) -> None:
     assert docs.github_anchor(heading) == anchor
+
+
+def test_ruff_and_flake8_async_codes_are_mapped() -> None:
+    """Users of both tools can ignore one side: the overlapping codes are listed on the index."""
+    assert set(docs.PEER_CODES) == {"AEX100", "AEX101", "AEX102", "AEX103", "AEX106"}
+    ruff = {code: docs.PEER_CODES[code][0] for code in docs.PEER_CODES}
+    assert ruff["AEX101"] == "ASYNC251" and ruff["AEX106"] == "ASYNC250"
+    assert "ASYNC210" in ruff["AEX100"] and ruff["AEX103"] == "ASYNC230"
+    assert all(f"ASYNC22{n}" in ruff["AEX102"] for n in range(3))
+    assert docs.peers_table() in (DOCS / "codes" / "README.md").read_text(encoding="utf-8")

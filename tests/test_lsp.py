@@ -31,7 +31,6 @@ from flake8_executor.docs import explain
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.lsp.actions import FIX_ALL
-from flake8_executor.lsp.diagnostics import docs_url
 from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 from tests.lsp_client import SERVER, TIMEOUT, Published, document_edit, initialize_params
@@ -150,9 +149,9 @@ async def test_diagnostics_on_open_with_utf16_ranges(
     for diagnostic in diagnostics:
         assert diagnostic.source == "flake8-executor"
         assert diagnostic.severity == types.DiagnosticSeverity.Warning
-        assert diagnostic.code_description.href == docs_url(str(diagnostic.code))
+        # No link: no published page is sure to exist (hover shows the code's page instead).
+        assert diagnostic.code_description is None
     assert fetch.message.startswith("requests.get() blocks the event loop")
-    assert fetch.code_description.href.endswith("#aex100-blocking-network-call-on-the-event-loop")
 
 
 async def test_quick_fix_is_the_fixers_edit_for_that_finding(

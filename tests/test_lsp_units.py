@@ -6,6 +6,8 @@ Fast checks of what the pytest-lsp tests (``test_lsp.py``) see only through a fe
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +16,16 @@ import pytest
 
 pytest.importorskip("lsprotocol", reason="the lsp tests need the test extra (pygls, lsprotocol)")
 
-from flake8_executor.docs import README_BEGIN
 from flake8_executor.engine import analyze_source
 from flake8_executor.lsp import actions
 from flake8_executor.lsp.actions import fixed_text
 from flake8_executor.lsp.configuration import ClientOptions, Configured, configure
-from flake8_executor.lsp.diagnostics import docs_url
 from flake8_executor.lsp.documents import Analysis, analyze_document
 from flake8_executor.lsp.edits import pieces, text_edits
 from flake8_executor.lsp.positions import char_column
 from flake8_executor.lsp.titles import call_source, fix_title
-from flake8_executor.rules.registry import CODES
 from flake8_executor.settings import Settings
 from tests.lsp_text import apply_edits, utf16_units
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_without_the_extra_one_line_and_exit_2() -> None:
@@ -43,8 +40,41 @@ def test_without_the_extra_one_line_and_exit_2() -> None:
     assert run.stdout == ""
     assert run.stderr.splitlines() == [
         "executor-lsp: error: the language server needs pygls and lsprotocol; "
-        'install them with: pip install "flake8-executor[lsp]"'
+        'install them with: pip install "pygls>=2.0,<3" "lsprotocol>=2025.0.0"'
     ]
+
+
+def _message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def test_stdio_is_accepted_as_most_clients_pass_it() -> None:
+    """``executor-lsp --stdio`` answers ``initialize`` over stdio, and exits when told to."""
+    requests = b"".join(
+        _message(payload)
+        for payload in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        )
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "flake8_executor.lsp.main", "--stdio"],
+        input=requests,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    answers = [
+        json.loads(body)
+        for body in re.split(rb"Content-Length: \d+\r\n(?:[^\r\n]+\r\n)*\r\n", run.stdout)
+        if body.strip()
+    ]
+    [initialized] = [answer for answer in answers if answer.get("id") == 1]
+    assert initialized["result"]["serverInfo"]["name"] == "executor-lsp"
 
 
 def test_the_plugin_imports_neither_libcst_nor_pygls() -> None:
@@ -91,14 +121,6 @@ def test_char_column_of_utf8_byte_columns() -> None:
     assert char_column(line, len(line.encode()) - 3) == len(line) - 3
     assert char_column(line, 0) == 0
     assert char_column("abc", 10) == 3
-
-
-def test_every_code_links_to_its_readme_section() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index(README_BEGIN) :]
-    for code in CODES:
-        anchor = docs_url(code).partition("#")[2]
-        assert f"(#{anchor})" in table, code
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor import docs
 from tests.cli_runs import FETCH, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Run
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
@@ -82,6 +83,33 @@ def test_sarif_is_valid_2_1_0(executor_fix: Run, project: Path) -> None:
         "startColumn": 12,
     }
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_sarif_level_is_the_codes_severity_fixable_or_not(executor_fix: Run, project: Path) -> None:
+    """AEX200's TypeError is an error even though the fixer fixes it; a blocking call a warning.
+
+    Each rule carries its code's page as help, and no helpUri: no published page is sure to exist.
+    """
+    write(
+        project / "keywords.py",
+        "import asyncio\n\n\nasync def main(f):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    await loop.run_in_executor(None, f, timeout=3)\n",
+    )
+    write(project / "sleepy.py", SLEEPY)
+    document = json.loads(executor_fix("--check", "--output-format=sarif", ".").stdout)
+    [run] = document["runs"]
+    levels = {
+        found["ruleId"]: (found["level"], found["properties"]["fix"]) for found in run["results"]
+    }
+    assert levels == {"AEX200": ("error", "fixed"), "AEX101": ("warning", "fixed")}
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["AEX200"]["defaultConfiguration"]["level"] == "error"
+    assert rules["AEX201"]["defaultConfiguration"]["level"] == "error"
+    assert rules["AEX100"]["defaultConfiguration"]["level"] == "warning"
+    for code, rule in rules.items():
+        assert "helpUri" not in rule
+        assert rule["help"]["markdown"] == docs.explain(code)
 
 
 def test_github_annotations(executor_fix: Run, project: Path) -> None:

@@ -179,3 +179,61 @@ def test_advice_is_in_the_modules_framework(fixture: str, advice: str) -> None:
     result = run_flake8("--select=AEX", str(FIXTURES / "fix" / fixture))
     assert advice in result.stdout, result.stdout
     assert "asyncio.to_thread" not in result.stdout
+
+
+MESSAGES = """\
+import json
+import sqlite3
+import time
+
+
+def load(path):
+    time.sleep(1)
+    with open(path) as f:
+        return json.load(f)
+
+
+def count(path):
+    connection = sqlite3.connect(path)
+    return connection.execute("select count(*) from t").fetchone()
+
+
+async def main(path):
+    with open(path) as f:
+        f.read()
+    load(path)
+    count(path)
+    connection = sqlite3.connect(path)
+    connection.execute("select 1")
+"""
+
+
+def test_messages_say_what_blocks_and_advise_what_works(tmp_path: Path) -> None:
+    """The words of a helper's other kinds, sqlite3's file, and the advice a `with` can follow."""
+    path = tmp_path / "app.py"
+    path.write_text(MESSAGES)
+    result = run_flake8("--select=AEX", str(path))
+    messages = {
+        int(line.split(":")[1]): line.split(": ", 1)[1] for line in result.stdout.splitlines()
+    }
+    assert messages[18] == (
+        "AEX103 open() blocks the event loop (file I/O); a with statement cannot await it: read or "
+        "write the file in a thread, await asyncio.to_thread(path.read_text), or move the with "
+        "block into a sync function run with await asyncio.to_thread(helper, ...)"
+    )
+    assert "to_thread(open" not in result.stdout  # the form executor-fix declines
+    assert messages[20] == (
+        "AEX101 load() blocks the event loop: it calls time.sleep() (sleeps the whole thread, via "
+        "load -> time.sleep; it also does file I/O and runs a CPU-heavy parse that holds the GIL); "
+        "run it in a thread: await asyncio.to_thread(load, ...)"
+    )
+    assert messages[21].startswith(
+        "AEX100 count() blocks the event loop: it calls sqlite3.Cursor.fetchone() (database file "
+        "I/O, via count -> sqlite3.Cursor.fetchone); run it in a thread: "
+    )
+    assert messages[23] == (
+        "AEX100 connection.execute() blocks the event loop (sqlite3.Connection.execute: database "
+        "file I/O); a sqlite3 connection works only in the thread that made it: move the work with "
+        "it into a sync function run with await asyncio.to_thread(helper, ...), or use aiosqlite"
+    )
+    assert "network I/O" not in result.stdout

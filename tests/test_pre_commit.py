@@ -1,15 +1,16 @@
 """pre-commit, as a user meets it: the hooks of ``.pre-commit-hooks.yaml`` through ``pre-commit
-try-repo`` on a sample repository, and README's ``.pre-commit-config.yaml`` snippet as written.
+try-repo`` on a sample repository, and the ``.pre-commit-config.yaml`` blocks of README and
+``docs/ci.md`` as written.
 
-``try-repo`` builds the hook's own environment from the package index (``language: python``), which
-takes tens of seconds: that test is ``slow`` (CI runs it in its own step). README's snippet uses the
-installed ``executor-fix`` (``language: system``) and runs in the default suite.
+A hook of this repository builds its own environment from the package index (``language: python``),
+which takes tens of seconds: those tests are ``slow`` (CI runs them in their own step). README's
+local snippet uses the installed ``executor-fix`` (``language: system``) and runs in the default
+suite.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runs import SLEEPY, SLEEPY_FIXED
+from tests.docs_blocks import DOCS, README, block
 from tests.fixture_format import ROOT
+
+CONFIG = "# .pre-commit-config.yaml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
@@ -69,9 +73,7 @@ def _pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Comple
 
 def test_readme_snippet_works_as_written(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", readme, re.DOTALL)
-    [snippet] = [block for block in blocks if "repo: local" in block]
+    snippet = block(README, "yaml", CONFIG, containing="repo: local")
     env = _env(tmp_path / "cache")
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -105,3 +107,39 @@ def test_hooks_through_try_repo(tmp_path: Path) -> None:
     assert files["app"].read_text() == SLEEPY_FIXED
     assert files["migration"].read_text() == SLEEPY  # --force-exclude
     assert fix.stdout.count("executor-fix: ") == 1, fix.stdout
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.mark.slow
+def test_the_repository_blocks_with_a_commit_rev_and_autoupdate(tmp_path: Path) -> None:
+    """README's and docs/ci.md's blocks with this repository at its last commit: the hooks run as
+    they say, and ``pre-commit autoupdate`` moves an older commit to the newest (no tag yet)."""
+    pytest.importorskip("pre_commit")
+    head = _git("rev-parse", "HEAD", cwd=ROOT)
+    env = _env(tmp_path / "cache")
+    for page, hook in ((README, "executor-fix"), (DOCS / "ci.md", "executor-fix-check")):
+        snippet = block(page, "yaml", CONFIG, containing="repo: REPOSITORY")
+        assert f"- id: {hook}" in snippet
+        repo = tmp_path / hook
+        repo.mkdir()
+        files = _sample_repo(repo, env)
+        config = snippet.replace("REPOSITORY", str(ROOT)).replace("COMMIT", head)
+        (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+        result = _pre_commit("run", "--all-files", cwd=repo, env=env)
+        assert result.returncode == 1, result.stdout + result.stderr
+        fixed = hook == "executor-fix"
+        assert files["app"].read_text() == (SLEEPY_FIXED if fixed else SLEEPY)
+        assert files["migration"].read_text() == SLEEPY
+    older = _git("rev-parse", "HEAD~1", cwd=ROOT)
+    config_path = tmp_path / "executor-fix" / ".pre-commit-config.yaml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8").replace(head, older), encoding="utf-8"
+    )
+    updated = _pre_commit("autoupdate", cwd=tmp_path / "executor-fix", env=env)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert f"rev: {head}" in config_path.read_text(encoding="utf-8"), updated.stdout

@@ -66,7 +66,7 @@ class CatalogLookup:
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
         a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
-        CPU work on input that is not evidently large is left alone (README: "Precision").
+        CPU work on input that is not evidently large is left alone (docs/precision.md).
         """
         if call.awaited or call.in_wrap_file:
             return None

@@ -1,7 +1,7 @@
 """Is the input of a CPU call evidently large? The precision rule of AEX104/AEX105's sized entries.
 
 Hashing, compressing or parsing a value costs in proportion to its size. Read by eye on real
-asyncio code (README, "Precision"), these calls were almost always given something small: a
+asyncio code (docs/precision.md), these calls were almost always given something small: a
 websocket key, a nonce, a cookie, an etag, a database value. So a sized entry fires only when its
 input is *evidently* large or unbounded: the result of a ``read()`` (a file, a stream, a network
 body: ``await request.read()``, ``await request.body()``, ``f.read()``), the ``text``/``content``

@@ -121,8 +121,13 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
             "id": code,
             "name": CODES[code].summary,
             "shortDescription": {"text": CODES[code].summary},
-            "help": {"text": docs.explain(code)},
-            "defaultConfiguration": {"level": "warning", "enabled": CODES[code].default_on},
+            # The code's page, as docs/codes/ holds it; no helpUri: the package is not published,
+            # so no address of its docs is sure to exist.
+            "help": {"text": docs.explain(code), "markdown": docs.explain(code)},
+            "defaultConfiguration": {
+                "level": CODES[code].severity,
+                "enabled": CODES[code].default_on,
+            },
         }
         for code in codes
     ]
@@ -139,7 +144,8 @@ def to_sarif(reports: Sequence[FileReport], mode: Mode) -> str:
             {
                 "ruleId": finding.code,
                 "ruleIndex": codes.index(finding.code),
-                "level": "note" if placed.state == "fixed" else "warning",
+                # The code's severity, fixable or not: a fixed TypeError was still a TypeError.
+                "level": CODES[finding.code].severity,
                 "message": {"text": finding.text},
                 "locations": [
                     {

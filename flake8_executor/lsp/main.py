@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from flake8_executor import __version__
 
 PROG = "executor-lsp"
+# The [lsp] extra names these; the package is not on PyPI, so the advice names them, not the extra.
 MISSING_EXTRA = (
     f"{PROG}: error: the language server needs pygls and lsprotocol; "
-    'install them with: pip install "flake8-executor[lsp]"'
+    'install them with: pip install "pygls>=2.0,<3" "lsprotocol>=2025.0.0"'
 )
 _OPTIONAL = ("pygls", "lsprotocol", "cattrs", "attrs")
 
@@ -34,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-file", metavar="PATH", help="write the server's log there (default: stderr)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    # Most clients start a server with --stdio (vscode-languageclient, lspconfig's defaults): accept
+    # it rather than fail on it; stdio is the one transport either way.
+    parser.add_argument(
+        "--stdio", action="store_true", help="talk over stdin and stdout (the default and only way)"
+    )
     return parser
 
 

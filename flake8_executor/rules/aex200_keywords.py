@@ -48,6 +48,7 @@ AEX200 = Code(
         ),
     ),
     fix="`functools.partial`",
+    severity="error",
 )
 
 

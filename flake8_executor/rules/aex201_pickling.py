@@ -57,6 +57,7 @@ AEX201 = Code(
         "        PROCESS_POOL, functools.partial(crunch, data)\n    )\n",
     ),
     fix="`lambda: f(a)` -> `functools.partial(f, a)`",
+    severity="error",
 )
 
 

@@ -4,7 +4,8 @@ A rule module declares ``RULE = Rule(...)``: the codes it reports, each with its
 and its documentation, and the functions the engine calls for each call site (and ``with`` item) of a
 file. Codes and messages live beside the check that reports them (flake8-bugbear's "codes as data");
 the docs answer ruff's four questions and carry examples that the test suite runs through both front
-ends (Fixit's VALID/INVALID), and ``executor-fix --explain`` and the README are generated from them.
+ends (Fixit's VALID/INVALID), and ``executor-fix --explain`` and the pages of ``docs/codes/`` are
+generated from them.
 """
 
 from __future__ import annotations
@@ -55,11 +56,14 @@ class Code:
     """One code: its summary, its message templates by variant, its docs and its fix in short."""
 
     code: str
-    summary: str  # one line, for --list-codes and README's table
+    summary: str  # one line, for --list-codes and the codes' tables
     templates: Mapping[str, str]  # variant -> template; "" is the main one
     docs: Docs
     fix: str = "no"  # the fix in a few words, for tables ("no": never fixed)
     default_on: bool = True  # off: flake8 and executor-fix leave it off unless selected
+    # "error": the code fails when it runs (a TypeError, a pickling error), whatever the fix;
+    # "warning": it blocks or misuses the loop. SARIF's level is this (code scanning sorts by it).
+    severity: str = "warning"
 
     def message(self, variant: str = "", **fields: str) -> Message:
         """The code with its template for ``variant`` filled in from what the rule saw."""

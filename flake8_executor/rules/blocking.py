@@ -37,35 +37,89 @@ from flake8_executor.rules.fix_plan import (
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
 
-def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
-    """A blocking call's message, and a helper's (which goes to a thread as a whole)."""
+# A `with` item cannot be awaited, and moving only the call to a thread would leave the block's
+# reads and writes on the loop: the advice moves the whole block (the fixer declines this form).
+_WITH_ADVICE = (
+    "a with statement cannot await it: move the with block into a sync function and run that in "
+    "a thread: await asyncio.to_thread(helper, ...)"
+)
+_WITH_FILE_ADVICE = (
+    "a with statement cannot await it: read or write the file in a thread, "
+    "await asyncio.to_thread(path.read_text), or move the with block into a sync function run "
+    "with await asyncio.to_thread(helper, ...)"
+)
+
+
+def _templates(
+    advice: str, helper_advice: str | None = None, with_advice: str = _WITH_ADVICE
+) -> dict[str, str]:
+    """A blocking call's message, a helper's (which goes to a thread as a whole), and a `with`
+    item's."""
     return {
         "": "{call} blocks the event loop ({resolved}{why}); " + advice,
         "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
         + (helper_advice or advice),
+        "with": "{call} blocks the event loop ({resolved}{why}); " + with_advice,
     }
 
 
+# What a helper also does, besides its most severe kind: said with a verb, after "it also".
+_ALSO: dict[Kind, str] = {
+    Kind.IO: "does network I/O",
+    Kind.SLEEP: "sleeps",
+    Kind.SUBPROCESS: "waits for a child process",
+    Kind.FILE: "does file I/O",
+    Kind.CPU_RELEASES_GIL: "runs CPU-heavy C code",
+    Kind.CPU_HOLDS_GIL: "runs a CPU-heavy parse that holds the GIL",
+    Kind.STDIN: "waits for the terminal",
+    Kind.FUTURE_WAIT: "waits for a concurrent.futures future",
+    Kind.THREAD_WAIT: "waits for another thread or process",
+}
+# Where a kind's words are wrong for a library: sqlite3 reads and writes a database file, and
+# no network is involved.
+_WHY_BY_MODULE: dict[str, str] = {"sqlite3": "database file I/O"}
+
+
+def _why(qualified: str, kind: Kind) -> str:
+    """Why the call blocks, in the words of its kind or of its library."""
+    if kind is Kind.IO:
+        return _WHY_BY_MODULE.get(qualified.partition(".")[0], kind.why)
+    return kind.why
+
+
+def _also(kinds: tuple[Kind, ...]) -> str:
+    """ "; it also sleeps and does file I/O": the other kinds a helper reaches."""
+    if not kinds:
+        return ""
+    words = [_ALSO[kind] for kind in kinds]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"; it also {listed}"
+
+
+# The fix of every code moved to a thread, said once; docs/fixer.md has the whole of it.
 _TO_THREAD_FIX = (
-    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)` (below py39: `await "
-    "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
-    "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
-    "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
-    "body would still block), a generator expression, a class body, a call already awaited, the "
-    "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
-    "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
-    "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
-    "shared state), the form below py39 (no contextvars in the thread). In a module that uses "
-    "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
-    "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
-    "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
-    "in a module that uses trio: declined."
+    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)`, and `import asyncio` is added once; "
+    "a coroutine's call of a blocking helper is moved the same way, as a whole (unsafe). Safe "
+    "where the call runs the same, with the same arguments, in the default thread pool; declined "
+    "where `await` cannot be added (`with open(p) as f:`, a generator expression, a sync `with` "
+    "block). What it writes below py39 and in modules that use anyio, Starlette or trio, and "
+    "every case it leaves unsafe or declines: "
+    "[moving a call to a thread](../fixer.md#moving-a-call-to-a-thread)."
 )
 
 AEX100 = Code(
     "AEX100",
     "blocking network call on the event loop",
-    _templates("run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"),
+    {
+        **_templates(
+            "run it in a thread: await asyncio.to_thread({ref}, ...), or use an async client"
+        ),
+        # A sqlite3 connection refuses calls from another thread (check_same_thread): moving one
+        # call of it to a thread raises ProgrammingError; the connection's work moves as a whole.
+        "sqlite3": "{call} blocks the event loop ({resolved}{why}); a sqlite3 connection works "
+        "only in the thread that made it: move the work with it into a sync function run with "
+        "await asyncio.to_thread(helper, ...), or use aiosqlite",
+    },
     Docs(
         what="Finds network calls that block: `requests.get/post/...` and the methods of "
         "`requests.Session()`, sync `httpx`/`httpx2` functions and `Client()` methods, "
@@ -78,7 +132,8 @@ AEX100 = Code(
         "`.delay()`/`.apply_async()` of a task declared in the module and "
         "`AsyncResult(...).get()`; called in an `async def`. Objects are followed through the "
         'calls that make them (`psycopg2.connect(...).cursor()`, `MongoClient()["db"]["c"]`, '
-        '`boto3.client("s3")`, `sessionmaker(...)()`). README\'s catalog lists every name.',
+        '`boto3.client("s3")`, `sessionmaker(...)()`). [The catalog](../catalog.md) lists every '
+        "name.",
         why="A request waits for the network on the event loop's thread: every other task of "
         "the program stalls until the answer comes, for milliseconds or for the whole timeout.",
         example="import requests\n\n\nasync def load(url):\n"
@@ -154,7 +209,7 @@ AEX102 = Code(
 AEX103 = Code(
     "AEX103",
     "blocking file I/O on the event loop",
-    _templates(_TO_THREAD_ADVICE),
+    _templates(_TO_THREAD_ADVICE, with_advice=_WITH_FILE_ADVICE),
     Docs(
         what="Finds `open`, `io.open`, `io.open_code`, `os.fdopen`, `Path(...).read_text/"
         "read_bytes/write_text/write_bytes/open/iterdir/glob/rglob/touch/unlink/mkdir/rename/"
@@ -191,8 +246,8 @@ AEX104 = Code(
         "`zlib/gzip/bz2/lzma.compress/decompress` when their input is evidently large (the "
         "result of a `read()`, a file, a network body), and Pillow's image conversions, "
         "resizes and saves, called in an `async def`. A literal, a fixed-size value "
-        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: README, "
-        "Precision.",
+        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: "
+        "[precision](../precision.md).",
         why="They keep the CPU busy on the event loop's thread for as long as their input is "
         "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
         "pickling (measured: two threads take the time of one).",
@@ -223,11 +278,11 @@ AEX105 = Code(
         "`lxml.etree.fromstring/XML`, `yaml.load/safe_load/full_load/unsafe_load`) when that "
         "value is evidently large (the result of a `read()`, a file, a network body), called in "
         "an `async def`. A cookie, a websocket message or a parameter of unknown size is not "
-        "reported: README, Precision.",
+        "reported: [precision](../precision.md).",
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
-        example="import json\n\nfrom app.pools import POOL\n\n\nasync def handle(request):\n"
+        example="import json\n\n\nasync def handle(request):\n"
         "    body = await request.read()\n"
         "    return json.loads(body)  # error: AEX105\n",
         use_instead="import asyncio\nimport json\nfrom concurrent.futures import "
@@ -244,10 +299,10 @@ AEX105 = Code(
         "pool's name is not bound in the module, for an argument or a result that cannot be "
         "pickled (an open stream, a lambda, `iterparse`, lxml trees), and where `await` cannot be "
         "added.",
-        fix_args=("--process-pool", "POOL", "--unsafe-fixes"),
-        fixed="import asyncio\nimport json\n\nfrom app.pools import POOL\n\n\n"
-        "async def handle(request):\n    body = await request.read()\n"
-        "    return await asyncio.get_running_loop().run_in_executor(POOL, json.loads, body)\n",
+        fix_args=("--process-pool", "request.app.state.pool", "--unsafe-fixes"),
+        fixed="import asyncio\nimport json\n\n\nasync def handle(request):\n"
+        "    body = await request.read()\n    return await asyncio.get_running_loop()"
+        ".run_in_executor(request.app.state.pool, json.loads, body)\n",
     ),
     fix="only with `--executor-process-pool`",
 )
@@ -377,10 +432,12 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     fields = {
         "call": shown_call(node.func),
         "resolved": resolved_prefix(node.func, qualified),
-        "why": kind.why,
+        "why": _why(qualified, kind),
         "ref": unparse(node.func),
     }
-    variant = ""
+    variant = "with" if call.is_with_item else ""
+    if kind is Kind.IO and qualified.startswith("sqlite3."):
+        variant = "sqlite3"
     if kind is Kind.FUTURE_WAIT:
         if isinstance(node.func, ast.Attribute) and qualified not in _WAIT_REPLACEMENTS:
             fields["receiver"] = unparse(node.func.value)
@@ -405,14 +462,13 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
     node = call.node
     kind = reach.kind
-    others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
     message = CODE_OF_KIND[kind].message(
         "helper",
         call=shown_call(node.func),
         target=reach.target,
-        why=kind.why,
+        why=_why(reach.target, kind),
         chain=" -> ".join(reach.chain),
-        others=others,
+        others=_also(reach.others),
         ref=unparse(node.func),
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.

@@ -31,7 +31,7 @@ RULE_MODULES = (
 )
 RULES: tuple[Rule, ...] = tuple(module.RULE for module in RULE_MODULES)
 
-# code -> its declaration, in code order: docs, --explain, --list-codes and README read this.
+# code -> its declaration, in code order: docs/, --explain and --list-codes read this.
 CODES: dict[str, Code] = {
     code.code: code for code in sorted((c for r in RULES for c in r.codes), key=lambda c: c.code)
 }
