@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
 from flake8_executor.fix import fragments, imports
+from flake8_executor.fix.errors import BrokenFix, UnparsableSource
 from flake8_executor.fix.locate import finding_span
 from flake8_executor.fix.outcome import Outcome
+from flake8_executor.fix.plan import parse, plan, wanted_findings
 from flake8_executor.fix.text import (
     default_newline,
     line_starts,
@@ -32,29 +33,12 @@ from flake8_executor.fix.text import (
     split_lines,
     with_final_cr,
 )
-from flake8_executor.fixes import NotFixed
-from flake8_executor.selection import Noqa, Selection, file_is_skipped
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
 # a bug could make endless.
 MAX_PASSES = 4
-
-
-class UnparsableSource(Exception):
-    """The input is not Python the parsers accept; ``str()`` is the reason.
-
-    ``position`` is the line and column (both from 1) where the parser stopped, when it says; the
-    command then prints ``path:line:col: error: ...`` as compilers do, so editors can jump there.
-    """
-
-    def __init__(self, reason: str, position: tuple[int, int] | None = None) -> None:
-        super().__init__(reason)
-        self.position = position
-
-
-class BrokenFix(Exception):
-    """The rewritten text does not parse: a bug in the fixer, and the file must be left alone."""
 
 
 if TYPE_CHECKING:
@@ -85,45 +69,6 @@ class FixedSource:
     fixed: list[Outcome] = field(default_factory=list)
     unfixed: list[Outcome] = field(default_factory=list)
     unfixed_after: list[Outcome] = field(default_factory=list)
-
-
-def _syntax_error(error: SyntaxError) -> UnparsableSource:
-    if error.lineno:
-        return UnparsableSource(error.msg, (error.lineno, error.offset or 1))
-    return UnparsableSource(f"{error.msg} (unknown line)")
-
-
-def parse(text: str) -> ast.Module:
-    try:
-        return ast.parse(text)
-    except SyntaxError as error:
-        raise _syntax_error(error) from None
-    except ValueError as error:  # "source code string cannot contain null bytes"
-        raise UnparsableSource(str(error)) from None
-    except (RecursionError, MemoryError):
-        raise UnparsableSource("too deeply nested to parse") from None
-
-
-def wanted_findings(
-    text: str, tree: ast.Module, settings: Settings, selection: Selection, path: str | None = None
-) -> tuple[list[str] | None, list[Finding]]:
-    """The findings to act on, and the text's lines when there are any (None when not split).
-
-    ``path`` is where the text lives (or would): the engine follows helpers into the project's
-    other modules from there.
-    """
-    # With the text, the engine skips files that cannot have a finding without walking them.
-    findings = analyze(tree, settings, text, path)
-    if not findings:
-        return None, []
-    lines = split_lines(text)
-    if file_is_skipped(lines):
-        return lines, []
-    findings = [finding for finding in findings if selection.wants(finding.code)]
-    if findings:
-        noqa = Noqa(text)
-        findings = [finding for finding in findings if not noqa.silences(finding)]
-    return lines, findings
 
 
 def _parse_fixed(text: str) -> ast.Module:
@@ -221,13 +166,8 @@ def apply_findings(
     applied only with ``unsafe_fixes`` (the default here: a caller that names the findings to
     apply has chosen them; ``fix_source`` passes the user's choice).
     """
-    left = [Outcome(f, f.unfixable or NotFixed.NO_FIX) for f in findings if not f.fixable]
-    left += [
-        Outcome(f, NotFixed.UNSAFE.format(why=f.unsafe), unsafe=True)
-        for f in findings
-        if f.fixable and f.unsafe and not unsafe_fixes
-    ]
-    fixable = [f for f in findings if f.fixable and (unsafe_fixes or not f.unsafe)]
+    planned = plan(findings, unsafe_fixes)
+    fixable, left = planned.fixable, planned.left
     if not fixable:
         return Applied(text, left)
     lines = lines if lines is not None else split_lines(text)
