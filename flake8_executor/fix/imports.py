@@ -28,7 +28,13 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
-from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
+from flake8_executor.fix.text import (
+    line_starts,
+    parse_module,
+    parse_with_newline,
+    split_lines,
+    with_final_cr,
+)
 from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 if TYPE_CHECKING:
@@ -56,6 +62,66 @@ def imports_freed(outcomes: Iterable[Outcome]) -> list[ImportKey]:
 def imports_to_add(tree: ast.Module, outcomes: Iterable[Outcome]) -> list[str]:
     """The modules the fixes use and the module does not import yet (rewrites leave imports be)."""
     return [name for name in imports_needed(outcomes) if module_alias(tree, name) != name]
+
+
+def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, ast.Module | None]:
+    """Step 3 of a pass: the imports the rewrites need added, those they left unused removed.
+
+    ``text`` is the rewritten text and ``outcomes`` say what each rewrite asked. Added imports go
+    where isort puts them (``insert_imports``), else where libcst's ``AddImportsVisitor`` does;
+    freed ones go when an ``ast`` walk cannot prove them still used and ``RemoveImportsVisitor``
+    finds them unused. Both visitors get the module's head when that decides the same
+    (``on_head``), else the whole text. Returns the text and its ``ast`` when it was parsed anyway
+    (None otherwise: the text may not parse, and the check after this step says so).
+    """
+    needed, freed = imports_needed(outcomes), imports_freed(outcomes)
+    if not needed and not freed:
+        return text, None
+    tree = _parsed(text)
+    if tree is None:
+        # Only for a text ``ast`` cannot read: libcst adds what the rewrites need (no alias can
+        # be seen), and nothing is removed (nothing proves an import unused).
+        if needed:
+            text = _on_module(text, lambda module: add_imports(module, needed))
+        return text, None
+    to_add = [name for name in needed if module_alias(tree, name) != name]
+    if to_add:
+        placed = insert_imports(text, tree, to_add, newline)
+        if placed is None:
+            placed = add_on_head(text, _head_cut(text, tree), to_add, newline)
+        if placed is None:
+            placed = _on_module(text, lambda module: add_imports(module, to_add))
+        text, tree = placed, _parsed(placed)
+        if tree is None:
+            return text, None
+    if freed and not removal_changes_nothing(tree, freed):
+        removed = remove_on_head(text, tree, freed, newline)
+        if removed is None:
+            candidates = removable(text, freed, tree)
+            removed = text
+            if candidates:
+                removed = _on_module(text, lambda module: remove_unused_imports(module, candidates))
+        if removed != text:
+            text, tree = removed, None
+    return text, tree
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _head_cut(text: str, tree: ast.Module) -> int | None:
+    """Where the head that decides what ``AddImportsVisitor`` does ends (``import_block_stop``)."""
+    stop = import_block_stop(tree, split_lines(text))
+    return None if stop is None else line_starts(text)[stop - 1]
+
+
+def _on_module(text: str, change: Callable[[cst.Module], cst.Module]) -> str:
+    """``change`` applied by libcst to the whole text, whatever newline libcst reads in it."""
+    return with_final_cr(text, change(parse_module(text)).code)
 
 
 def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
@@ -377,7 +443,7 @@ def on_head(
     code = change(module).code
     if not code.endswith(stand_in):
         return None
-    return code[: len(code) - len(stand_in)] + tail
+    return with_final_cr(text, code[: len(code) - len(stand_in)] + tail)
 
 
 # Nodes that open a scope of their own: a name bound inside is not the module's.
