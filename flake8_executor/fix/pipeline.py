@@ -55,8 +55,9 @@ class Applied:
 class FixedSource:
     """The result of all passes.
 
-    ``unfixed`` is placed in the input's lines and columns, ``unfixed_after`` in the output's (the
-    same problems, as flake8 would report them once the output is written).
+    ``fixed`` and ``unfixed`` are placed in the input's lines and columns, as flake8 reported them
+    before the run; ``unfixed_after`` holds the same problems as ``unfixed`` in the output's (as
+    flake8 would report them once the output is written).
     """
 
     text: str
@@ -83,10 +84,11 @@ def fix_source(
     lines, findings = wanted_findings(text, tree, settings, selection, path)
     applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
-    unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
-    unfixed_after = unfixed
+    first_unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
+    unfixed_after = first_unfixed
     passes = 1
     original = split_lines(text)
+    to_input: Callable[[Finding], Finding] | None = None
     while applied.text != text:
         text, tree = applied.text, applied.tree
         if passes == MAX_PASSES:
@@ -105,7 +107,38 @@ def fix_source(
                     seen.add(_position(moved))
                     fixed.append(moved)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
+    unfixed = first_unfixed
+    if to_input is not None:
+        unfixed = _left(first_unfixed, fixed, unfixed_after, to_input)
     return FixedSource(text, fixed, unfixed, unfixed_after)
+
+
+def _left(
+    first: list[Outcome],
+    fixed: list[Outcome],
+    last: list[Outcome],
+    to_input: Callable[[Finding], Finding],
+) -> list[Outcome]:
+    """Every finding left unfixed after several passes, named where flake8 reported it in the input.
+
+    Those of the first pass, less any a later pass fixed; and those only a later pass found (a fix
+    made them: flake8 reports them after the run), at their input lines. A finding of the first
+    pass that a later one no longer sees is still named: it was not fixed.
+    """
+    done = {_position(outcome) for outcome in fixed}
+    left = [outcome for outcome in first if _position(outcome) not in done]
+    earlier: dict[tuple[str, int], int] = {}
+    for outcome in left:
+        key = (outcome.finding.code, outcome.finding.line)
+        earlier[key] = earlier.get(key, 0) + 1
+    for outcome in last:
+        moved = replace(outcome, finding=to_input(outcome.finding))
+        key = (moved.finding.code, moved.finding.line)
+        if earlier.get(key):
+            earlier[key] -= 1  # the first pass's finding, named above
+        elif _position(moved) not in done:
+            left.append(moved)
+    return sorted(left, key=_position)
 
 
 def input_lines(original: list[str], current: list[str]) -> Callable[[Finding], Finding]:
