@@ -86,6 +86,7 @@ def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, a
         return text, None
     to_add = [name for name in needed if module_alias(tree, name) != name]
     if to_add:
+        first_block = not _leading_imports(tree.body)[1]
         placed = insert_imports(text, tree, to_add, newline)
         if placed is None:
             placed = add_on_head(text, _head_cut(text, tree), to_add, newline)
@@ -94,6 +95,12 @@ def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, a
         text, tree = placed, _parsed(placed)
         if tree is None:
             return text, None
+        if first_block:
+            spaced = _two_blank_lines_before_def(text, tree, newline)
+            if spaced != text:
+                text, tree = spaced, _parsed(spaced)
+                if tree is None:
+                    return text, None
     if freed and not removal_changes_nothing(tree, freed):
         removed = remove_on_head(text, tree, freed, newline)
         if removed is None:
@@ -320,10 +327,9 @@ def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: s
     return text
 
 
-def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
-    stdlib = name in STDLIB_MODULES
-    lines = io.StringIO(text, newline="").readlines()
-    body = tree.body
+def _leading_imports(body: Sequence[ast.stmt]) -> tuple[int, list[ast.Import | ast.ImportFrom]]:
+    """Where the module's import block begins (past a docstring and ``__future__`` imports), and
+    its imports up to the first other statement (none: the module has no import block)."""
     index = 0
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         index = 1  # the docstring
@@ -334,6 +340,34 @@ def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | N
         if not isinstance(statement, (ast.Import, ast.ImportFrom)) or _is_future(statement):
             break
         run.append(statement)
+    return index, run
+
+
+def _two_blank_lines_before_def(text: str, tree: ast.Module, newline: str) -> str:
+    """The text with two blank lines after its import block when a top-level def or class follows.
+
+    For an import block the fixer made (the module had none), whose placement is libcst's: it
+    leaves one blank line, where pycodestyle (E302) and isort want two before a def or a class.
+    """
+    index, run = _leading_imports(tree.body)
+    following = tree.body[index + len(run)] if index + len(run) < len(tree.body) else None
+    if not run or not isinstance(following, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return text
+    lines = io.StringIO(text, newline="").readlines()
+    end = statement_end(run[-1])[0]  # the block's last line; the lines after it start at ``end``
+    blank = 0
+    while end + blank < len(lines) and not lines[end + blank].strip():
+        blank += 1
+    if blank >= 2 or end + blank >= statement_start(following)[0]:
+        return text  # two already, or the def shares the import's line (``import a; def``)
+    lines[end:end] = [newline] * (2 - blank)
+    return "".join(lines)
+
+
+def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
+    stdlib = name in STDLIB_MODULES
+    lines = io.StringIO(text, newline="").readlines()
+    _, run = _leading_imports(tree.body)
     if not run or not _own_lines(run, lines):
         return None
     blocks = _blocks(run, lines)
