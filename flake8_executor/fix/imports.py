@@ -14,6 +14,7 @@ guarded (``spelled_otherwise``).
 from __future__ import annotations
 
 import ast
+import difflib
 import io
 import re
 import unicodedata
@@ -109,8 +110,36 @@ def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, a
             if candidates:
                 removed = _on_module(text, lambda module: remove_unused_imports(module, candidates))
         if removed != text:
-            text, tree = removed, None
+            text, tree = _comments_kept(text, removed, tree), None
     return text, tree
+
+
+def _comments_kept(before: str, after: str, tree: ast.Module) -> str:
+    """``after`` (``before`` less some imports) with the comment lines above a removed import back.
+
+    libcst removes an import statement with the lines it owns, its leading comments among them;
+    those often speak of more than the import (a section's heading). A comment on the import's own
+    lines goes with it. ``tree`` is ``before``'s: it says which lines are imports.
+    """
+    old = io.StringIO(before, newline="").readlines()
+    new = io.StringIO(after, newline="").readlines()
+    own = {
+        line
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for line in range(node.lineno - 1, node.end_lineno or node.lineno)
+    }
+    kept: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            free = [index for index in range(i1, i2) if index not in own]
+            comments = [index for index in free if old[index].lstrip().startswith("#")]
+            if comments:
+                kept += [old[index] for index in free if index <= comments[-1]]
+        if tag != "delete":
+            kept += new[j1:j2]
+    return "".join(kept)
 
 
 def _parsed(text: str) -> ast.Module | None:
