@@ -603,8 +603,16 @@ def test_a_third_party_import_joins_the_section_that_imports_from_it() -> None:
     text = "import os\n\nimport requests\nfrom anyio import run\n\nx = 1\n"
     placed = imports.insert_imports(text, ast.parse(text), ["anyio"], "\n")
     assert placed == "import os\n\nimport anyio\nimport requests\nfrom anyio import run\n\nx = 1\n"
+    # No section imports from it: the third-party section, else a new one after the standard
+    # library's (the stdlib block is not its place); sections mixed in one block: libcst's place.
+    third = "import os\n\nimport requests\n\nx = 1\n"
+    placed = imports.insert_imports(third, ast.parse(third), ["anyio"], "\n")
+    assert placed == "import os\n\nimport anyio\nimport requests\n\nx = 1\n"
     alone = "import os\n\nx = 1\n"
-    assert imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n") is None
+    placed = imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n")
+    assert placed == "import os\n\nimport anyio\n\nx = 1\n"
+    mixed = "import os\nimport requests\n\nx = 1\n"
+    assert imports.insert_imports(mixed, ast.parse(mixed), ["anyio"], "\n") is None
 
 
 # The blank lines a fix leaves: none at the top of a file, two before a top-level def, one between

@@ -338,10 +338,11 @@ def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: s
     A standard-library name goes into the standard-library section of the leading import block,
     among its ``import x`` statements in alphabetical order, before its ``from x import y`` ones
     (isort's defaults); a third-party one (anyio) likewise into the section that already imports
-    from it (None without one). With no standard-library section, a new one before the first
-    section (after a docstring and ``__future__`` imports), followed by a blank line. A file whose
-    leading imports are not plain, one statement per line, gets None, and the caller falls back to
-    libcst's ``AddImportsVisitor``.
+    from it, else the third-party section, else a new section after the standard library's. With
+    no standard-library section, a new one before the first section (after a docstring and
+    ``__future__`` imports), followed by a blank line. Never anywhere else (not under
+    ``if TYPE_CHECKING:``). A file whose leading imports are not plain, one statement per line,
+    gets None, and the caller falls back to libcst's ``AddImportsVisitor``.
     """
     for number, name in enumerate(sorted(names)):
         if number:
@@ -401,11 +402,24 @@ def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | N
         return None
     blocks = _blocks(run, lines)
     if not stdlib:
-        # A third-party module (anyio) goes into the section that already imports from it.
+        # A third-party module (anyio) goes into the section that already imports from it, else
+        # into the third-party one, else a new one after the standard library's. The module may
+        # import it where it is no use at run time (under ``if TYPE_CHECKING:``): not there.
         section = next((block for block in blocks if any(_from(s, name) for s in block)), None)
         if section is None:
+            section = next((block for block in blocks if all(map(_is_third_party, block))), None)
+        if section is not None:
+            lines.insert(_position_in(section, name), f"import {name}{newline}")
+            return "".join(lines)
+        if any(_is_third_party(statement) for statement in run):
+            return None  # sections mixed in one block: libcst's place, at the block's end
+        standard = [block for block in blocks if all(map(_is_stdlib, block))]
+        if not standard:
             return None
-        lines.insert(_position_in(section, name), f"import {name}{newline}")
+        after = statement_end(standard[-1][-1])[0]
+        # A blank line after the new section too, unless one is there (before the next section).
+        gap = newline if after < len(lines) and lines[after].strip() else ""
+        lines.insert(after, f"{newline}import {name}{newline}{gap}")
         return "".join(lines)
     section = next((block for block in blocks if all(map(_is_stdlib, block))), None)
     if section is None:
@@ -424,6 +438,13 @@ def _from(statement: ast.Import | ast.ImportFrom, name: str) -> bool:
 
 def _is_future(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
+
+
+def _is_third_party(statement: ast.Import | ast.ImportFrom) -> bool:
+    """An absolute import of something outside the standard library (a first-party one too)."""
+    if isinstance(statement, ast.ImportFrom) and statement.level:
+        return False
+    return not _is_stdlib(statement)
 
 
 def _module_of(statement: ast.Import | ast.ImportFrom) -> str:
