@@ -135,9 +135,11 @@ def test_to_thread_below_py39() -> None:
         at(source, "get(u, k=1)", Fix.TO_THREAD),
         settings=Settings(target_version=(3, 8)),
     )
-    assert "a = await asyncio.get_running_loop().run_in_executor(None, load)\n" in result
-    assert "run_in_executor(None, functools.partial(get, u, k=1))\n" in result
-    assert result.count("import functools\n") == 1
+    # What asyncio.to_thread() does: the call in a copy of the caller's context.
+    run = "functools.partial(contextvars.copy_context().run"
+    assert f"a = await asyncio.get_running_loop().run_in_executor(None, {run}, load))\n" in result
+    assert f"run_in_executor(None, {run}, get, u, k=1))\n" in result
+    assert result.count("import functools\n") == result.count("import contextvars\n") == 1
 
 
 def test_wrap_future_declines_arguments() -> None:

@@ -47,15 +47,16 @@ def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
 
 
 _TO_THREAD_FIX = (
-    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)` (below py39: `await "
-    "asyncio.get_running_loop().run_in_executor(None, functools.partial(f, a, k=v))`), and "
+    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)` (below py39 what it does: `await "
+    "asyncio.get_running_loop().run_in_executor(None, "
+    "functools.partial(contextvars.copy_context().run, f, a, k=v))`), and "
     "`import asyncio` is added once. A coroutine's call of a blocking helper is moved the same way, "
     "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
     "body would still block), a generator expression, a class body, a call already awaited, the "
     "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
     "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
     "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
-    "shared state), the form below py39 (no contextvars in the thread). In a module that uses "
+    "shared state). In a module that uses "
     "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
     "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
     "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
@@ -478,9 +479,9 @@ def _fix_plan(
     if blocked:
         return fix, blocked, None
     modules: tuple[str, ...] = ("asyncio",)
-    if (fix is Fix.TO_THREAD and not settings.has_to_thread and (node.args or node.keywords)) or (
-        fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords)
-    ):
+    if fix is Fix.TO_THREAD and not settings.has_to_thread:
+        modules = ("asyncio", "functools", "contextvars")  # what asyncio.to_thread() does
+    elif fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords):
         modules = ("asyncio", "functools")
     elif fix is Fix.ANYIO_TO_THREAD:  # run_sync() takes no keywords: a partial carries them
         modules = ("anyio", "functools") if node.keywords else ("anyio",)
@@ -504,8 +505,6 @@ def _fix_plan(
         return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
     if fix in (Fix.ASYNC_SLEEP, Fix.ANYIO_SLEEP) and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
-    if fix is Fix.TO_THREAD and not settings.has_to_thread:
-        return fix, None, Unsafe.NO_CONTEXTVARS
     if qualified in _WRITES_DATA and not all(_literal(arg) for arg in node.args):
         return fix, None, Unsafe.SHARED_DATA
     return fix, None, None
