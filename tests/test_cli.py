@@ -356,7 +356,7 @@ def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path)
         "unsafe-fixes = true\n",
         encoding="utf-8",
     )
-    # Both fixes are unsafe (a process pool; run_in_executor below py39): the table allows them.
+    # The process-pool fix is unsafe: the table allows it.
     parse = (
         "import json\n\nfrom service import app\n\n\nasync def f(body):\n"
         "    return json.loads(body.read())\n"
@@ -370,7 +370,8 @@ def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path)
         in text
     )
     # requires-python >= 3.8: no asyncio.to_thread.
-    assert "run_in_executor(None, functools.partial(requests.get, url))" in text
+    pre_39 = "functools.partial(contextvars.copy_context().run, requests.get, url)"
+    assert f"run_in_executor(None, {pre_39})" in text
     assert skipped.read_text() == SLEEPY
     # A flag wins over the table and requires-python.
     target.write_text(FETCH)
