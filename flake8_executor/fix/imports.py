@@ -85,7 +85,7 @@ def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, a
         if needed:
             text = _on_module(text, lambda module: add_imports(module, needed))
         return text, None
-    to_add = [name for name in needed if module_alias(tree, name) != name]
+    to_add = imports_to_add(tree, outcomes)
     if to_add:
         first_block = not _leading_imports(tree.body)[1]
         placed = insert_imports(text, tree, to_add, newline)
