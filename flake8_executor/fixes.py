@@ -58,10 +58,6 @@ class Unsafe:
         "the arguments and the result are pickled to and from another process; the call no longer"
         " sees or changes this process's state"
     )
-    NO_CONTEXTVARS = (
-        "run_in_executor() does not copy contextvars into the thread (asyncio.to_thread() does,"
-        " from Python 3.9)"
-    )
     NOW_RUNS = "the dropped coroutine never ran: awaited, the work now runs, and the coroutine waits for it"
     WAIT_FOR = (
         "on a timeout, asyncio.wait_for() cancels the future (a queued call never runs), where"

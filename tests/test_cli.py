@@ -91,6 +91,34 @@ def test_check_exit_codes(executor_fix: Run, project: Path) -> None:
     assert executor_fix("--check", write(project / "unfixable.py", UNFIXABLE)).code == 0
 
 
+MIXED = """\
+import requests
+
+
+async def main(u, p):
+    with open(p) as f:
+        pass
+    requests.get(u)
+    return f
+"""
+
+
+@pytest.mark.parametrize("mode", [(), ("--check",), ("--diff",)], ids=["write", "check", "diff"])
+def test_the_summary_names_every_finding_at_its_input_line(
+    executor_fix: Run, project: Path, mode: tuple[str, ...]
+) -> None:
+    """In every mode, as flake8 reported them before the run: not the fixed finding at its input
+    line and the unfixed one at its line in the output (moved two lines down by ``import asyncio``)."""
+    target = write(project / "app.py", MIXED)
+    result = executor_fix(*mode, target)
+    assert result.code == 0 if not mode else 1, result.stderr
+    verb = "fixed" if not mode else "would be fixed"
+    assert f"{target}:7:5: AEX100 {verb}\n" in result.stderr
+    assert f"{target}:5:10: AEX103 not fixed: " in result.stderr
+    assert ":7:10:" not in result.stderr
+    assert "1 left unfixed" in result.stderr
+
+
 def test_unfixed_findings_are_listed_with_the_reason(executor_fix: Run, project: Path) -> None:
     target = write(project / "files.py", UNFIXABLE)
     result = executor_fix(target)
@@ -328,7 +356,7 @@ def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path)
         "unsafe-fixes = true\n",
         encoding="utf-8",
     )
-    # Both fixes are unsafe (a process pool; run_in_executor below py39): the table allows them.
+    # The process-pool fix is unsafe: the table allows it.
     parse = (
         "import json\n\nfrom service import app\n\n\nasync def f(body):\n"
         "    return json.loads(body.read())\n"
@@ -342,7 +370,8 @@ def test_settings_from_pyproject_and_flags_win(executor_fix: Run, project: Path)
         in text
     )
     # requires-python >= 3.8: no asyncio.to_thread.
-    assert "run_in_executor(None, functools.partial(requests.get, url))" in text
+    pre_39 = "functools.partial(contextvars.copy_context().run, requests.get, url)"
+    assert f"run_in_executor(None, {pre_39})" in text
     assert skipped.read_text() == SLEEPY
     # A flag wins over the table and requires-python.
     target.write_text(FETCH)

@@ -135,9 +135,11 @@ def test_to_thread_below_py39() -> None:
         at(source, "get(u, k=1)", Fix.TO_THREAD),
         settings=Settings(target_version=(3, 8)),
     )
-    assert "a = await asyncio.get_running_loop().run_in_executor(None, load)\n" in result
-    assert "run_in_executor(None, functools.partial(get, u, k=1))\n" in result
-    assert result.count("import functools\n") == 1
+    # What asyncio.to_thread() does: the call in a copy of the caller's context.
+    run = "functools.partial(contextvars.copy_context().run"
+    assert f"a = await asyncio.get_running_loop().run_in_executor(None, {run}, load))\n" in result
+    assert f"run_in_executor(None, {run}, get, u, k=1))\n" in result
+    assert result.count("import functools\n") == result.count("import contextvars\n") == 1
 
 
 def test_wrap_future_declines_arguments() -> None:
@@ -603,8 +605,16 @@ def test_a_third_party_import_joins_the_section_that_imports_from_it() -> None:
     text = "import os\n\nimport requests\nfrom anyio import run\n\nx = 1\n"
     placed = imports.insert_imports(text, ast.parse(text), ["anyio"], "\n")
     assert placed == "import os\n\nimport anyio\nimport requests\nfrom anyio import run\n\nx = 1\n"
+    # No section imports from it: the third-party section, else a new one after the standard
+    # library's (the stdlib block is not its place); sections mixed in one block: libcst's place.
+    third = "import os\n\nimport requests\n\nx = 1\n"
+    placed = imports.insert_imports(third, ast.parse(third), ["anyio"], "\n")
+    assert placed == "import os\n\nimport anyio\nimport requests\n\nx = 1\n"
     alone = "import os\n\nx = 1\n"
-    assert imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n") is None
+    placed = imports.insert_imports(alone, ast.parse(alone), ["anyio"], "\n")
+    assert placed == "import os\n\nimport anyio\n\nx = 1\n"
+    mixed = "import os\nimport requests\n\nx = 1\n"
+    assert imports.insert_imports(mixed, ast.parse(mixed), ["anyio"], "\n") is None
 
 
 # The blank lines a fix leaves: none at the top of a file, two before a top-level def, one between

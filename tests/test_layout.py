@@ -52,12 +52,13 @@ def _imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(from_packages: bool = False) -> dict[str, set[str]]:
     """Module -> the package's modules it names in an import.
 
     ``from flake8_executor.fix import imports`` is an edge to ``flake8_executor.fix.imports``; the
     parent packages Python runs on the way are not edges (else every package whose ``__init__``
-    re-exports a submodule would be a cycle).
+    re-exports a submodule would be a cycle). With ``from_packages`` it is an edge to the package
+    ``flake8_executor.fix`` too: the statement takes its names from that package's namespace.
     """
     modules = _modules()
     graph: dict[str, set[str]] = {}
@@ -73,6 +74,8 @@ def import_graph() -> dict[str, set[str]]:
                 parts = package.split(".")
                 anchor = ".".join(parts[: len(parts) - node.level + 1])
                 base = f"{anchor}.{base}" if base else anchor
+            if from_packages and base in modules and modules[base].name == "__init__.py":
+                edges.add(base)
             for alias in node.names:
                 target = f"{base}.{alias.name}"
                 if target in modules:
@@ -127,6 +130,40 @@ def test_the_import_graph_has_no_cycle() -> None:
 def test_the_cycle_finder_finds_one() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_fixer_is_a_pipeline_without_cycles_or_upward_imports() -> None:
+    """``fix/`` imports nothing from the front ends above it, and nothing in it imports in a circle.
+
+    Read literally: ``from flake8_executor.fix import transform`` takes a name from the package
+    ``flake8_executor.fix``, whose ``__init__`` must then not import the module that says it.
+    """
+    graph = import_graph(from_packages=True)
+    fixer = {name for name in graph if name.startswith("flake8_executor.fix.")}
+    fixer.add("flake8_executor.fix")
+    assert {"flake8_executor.fix.pipeline", "flake8_executor.fix.plan"} <= fixer
+    inside = {name: graph[name] & fixer for name in fixer}
+    assert find_cycle(inside) is None, " -> ".join(find_cycle(inside) or [])
+    reached: set[str] = set()
+    stack = sorted(fixer)
+    while stack:
+        name = stack.pop()
+        for target in graph.get(name, ()):
+            if target not in reached:
+                reached.add(target)
+                stack.append(target)
+    above = sorted(
+        name
+        for name in reached
+        if name.startswith(("flake8_executor.command", "flake8_executor.lsp"))
+    )
+    assert not above, above
+    # The pipeline runs the steps; no step goes back to it.
+    steps = {"plan", "rewrite", "imports"}
+    assert {f"flake8_executor.fix.{step}" for step in steps} <= graph[
+        "flake8_executor.fix.pipeline"
+    ]
+    assert not any("flake8_executor.fix.pipeline" in graph[name] for name in fixer)
 
 
 def test_every_rule_module_is_registered() -> None:

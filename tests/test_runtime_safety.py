@@ -213,17 +213,36 @@ def current_request():
 """
 
 
-def test_run_in_executor_below_py39_loses_contextvars(tmp_path: Path) -> None:
+PY39 = Path("/root/.pyenv/versions/3.9.18/bin/python")
+# The pre-3.9 form without the copied context, as the fixer wrote it before: the thread runs the
+# call in an empty context.
+WITHOUT_CONTEXT = "await asyncio.get_running_loop().run_in_executor(None, current_request)"
+
+
+@pytest.mark.skipif(not PY39.exists(), reason="needs Python 3.9 at " + str(PY39))
+def test_the_form_below_py39_copies_contextvars_into_the_thread(tmp_path: Path) -> None:
+    """Below py39 the fix does what ``asyncio.to_thread`` does: the call runs in a copy of the
+    caller's context (``functools.partial(contextvars.copy_context().run, f, ...)``), so it is safe;
+    run on Python 3.9 for a py38 target, and on this Python."""
     (tmp_path / "request_context.py").write_text(CONTEXT_MODULE, encoding="utf-8")
     settings = Settings(extra_calls={**_extra("request_context.current_request=io")})
-    assert run(CONTEXT, tmp_path) == "request-1\n"
+    for python in (str(PY39), sys.executable):
+        assert run(CONTEXT, tmp_path, python=python) == "request-1\n"
     # py39: asyncio.to_thread copies the context: safe, and the same.
     safe = fix_source(CONTEXT, settings).text
     assert "await asyncio.to_thread(current_request)" in safe
     assert run(safe, tmp_path) == "request-1\n"
-    # py38: run_in_executor does not: unsafe, and different.
-    py38 = dataclasses.replace(settings, target_version=(3, 8))
-    assert run(unsafe_fixed(CONTEXT, py38), tmp_path) == "no request\n"
+    # py38: a default run applies it (safe), and the thread sees the variable set before.
+    py38 = fix_source(CONTEXT, dataclasses.replace(settings, target_version=(3, 8))).text
+    assert (
+        "await asyncio.get_running_loop().run_in_executor("
+        "None, functools.partial(contextvars.copy_context().run, current_request))"
+    ) in py38
+    for python in (str(PY39), sys.executable):
+        assert run(py38, tmp_path, python=python) == "request-1\n"
+    # Without the copied context, the thread would not see it.
+    bare = CONTEXT.replace("print(current_request())", f"print({WITHOUT_CONTEXT})")
+    assert run(bare, tmp_path, python=str(PY39)) == "no request\n"
 
 
 def _extra(value: str) -> dict:  # type: ignore[type-arg]
@@ -509,7 +528,6 @@ async def main(rows):
 
 print(asyncio.run(main([[1]])))
 """
-PY39 = Path("/root/.pyenv/versions/3.9.18/bin/python")
 
 
 @pytest.mark.skipif(not PY39.exists(), reason="needs Python 3.9 at " + str(PY39))

@@ -446,7 +446,7 @@ class Resolver:
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.
-ALIASED_MODULES = ("asyncio", "functools", "anyio")
+ALIASED_MODULES = ("asyncio", "functools", "anyio", "contextvars")
 # Starlette's ``run_in_threadpool``, where a module imports it from (FastAPI re-exports it): the
 # thread a Starlette app's own code uses, which runs under trio as well as asyncio.
 RUN_IN_THREADPOOL = (

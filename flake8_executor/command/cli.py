@@ -300,7 +300,9 @@ def summarize(
             fixed += 1
             if findings and not quiet:
                 lines.append(f"{_where(report, outcome)}: {outcome.finding.code} {verb}")
-        for outcome in report.remaining(mode):
+        # Named by their lines in the input, as the fixed ones are, in every mode: in write mode
+        # the output's lines would put a fixed and an unfixed finding at one place.
+        for outcome in report.unfixed:
             unfixed += 1
             unsafe += outcome.unsafe
             if findings:

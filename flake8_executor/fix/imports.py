@@ -14,6 +14,7 @@ guarded (``spelled_otherwise``).
 from __future__ import annotations
 
 import ast
+import difflib
 import io
 import re
 import unicodedata
@@ -28,7 +29,13 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.fix.fragments import statement_end, statement_start
 from flake8_executor.fix.outcome import ImportKey, Outcome
-from flake8_executor.fix.text import line_starts, parse_with_newline, split_lines
+from flake8_executor.fix.text import (
+    line_starts,
+    parse_module,
+    parse_with_newline,
+    split_lines,
+    with_final_cr,
+)
 from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 if TYPE_CHECKING:
@@ -56,6 +63,101 @@ def imports_freed(outcomes: Iterable[Outcome]) -> list[ImportKey]:
 def imports_to_add(tree: ast.Module, outcomes: Iterable[Outcome]) -> list[str]:
     """The modules the fixes use and the module does not import yet (rewrites leave imports be)."""
     return [name for name in imports_needed(outcomes) if module_alias(tree, name) != name]
+
+
+def settle(text: str, outcomes: Sequence[Outcome], newline: str) -> tuple[str, ast.Module | None]:
+    """Step 3 of a pass: the imports the rewrites need added, those they left unused removed.
+
+    ``text`` is the rewritten text and ``outcomes`` say what each rewrite asked. Added imports go
+    where isort puts them (``insert_imports``), else where libcst's ``AddImportsVisitor`` does;
+    freed ones go when an ``ast`` walk cannot prove them still used and ``RemoveImportsVisitor``
+    finds them unused. Both visitors get the module's head when that decides the same
+    (``on_head``), else the whole text. Returns the text and its ``ast`` when it was parsed anyway
+    (None otherwise: the text may not parse, and the check after this step says so).
+    """
+    needed, freed = imports_needed(outcomes), imports_freed(outcomes)
+    if not needed and not freed:
+        return text, None
+    tree = _parsed(text)
+    if tree is None:
+        # Only for a text ``ast`` cannot read: libcst adds what the rewrites need (no alias can
+        # be seen), and nothing is removed (nothing proves an import unused).
+        if needed:
+            text = _on_module(text, lambda module: add_imports(module, needed))
+        return text, None
+    to_add = imports_to_add(tree, outcomes)
+    if to_add:
+        first_block = not _leading_imports(tree.body)[1]
+        placed = insert_imports(text, tree, to_add, newline)
+        if placed is None:
+            placed = add_on_head(text, _head_cut(text, tree), to_add, newline)
+        if placed is None:
+            placed = _on_module(text, lambda module: add_imports(module, to_add))
+        text, tree = placed, _parsed(placed)
+        if tree is None:
+            return text, None
+        if first_block:
+            spaced = _two_blank_lines_before_def(text, tree, newline)
+            if spaced != text:
+                text, tree = spaced, _parsed(spaced)
+                if tree is None:
+                    return text, None
+    if freed and not removal_changes_nothing(tree, freed):
+        removed = remove_on_head(text, tree, freed, newline)
+        if removed is None:
+            candidates = removable(text, freed, tree)
+            removed = text
+            if candidates:
+                removed = _on_module(text, lambda module: remove_unused_imports(module, candidates))
+        if removed != text:
+            text, tree = _comments_kept(text, removed, tree), None
+    return text, tree
+
+
+def _comments_kept(before: str, after: str, tree: ast.Module) -> str:
+    """``after`` (``before`` less some imports) with the comment lines above a removed import back.
+
+    libcst removes an import statement with the lines it owns, its leading comments among them;
+    those often speak of more than the import (a section's heading). A comment on the import's own
+    lines goes with it. ``tree`` is ``before``'s: it says which lines are imports.
+    """
+    old = io.StringIO(before, newline="").readlines()
+    new = io.StringIO(after, newline="").readlines()
+    own = {
+        line
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for line in range(node.lineno - 1, node.end_lineno or node.lineno)
+    }
+    kept: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            free = [index for index in range(i1, i2) if index not in own]
+            comments = [index for index in free if old[index].lstrip().startswith("#")]
+            if comments:
+                kept += [old[index] for index in free if index <= comments[-1]]
+        if tag != "delete":
+            kept += new[j1:j2]
+    return "".join(kept)
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _head_cut(text: str, tree: ast.Module) -> int | None:
+    """Where the head that decides what ``AddImportsVisitor`` does ends (``import_block_stop``)."""
+    stop = import_block_stop(tree, split_lines(text))
+    return None if stop is None else line_starts(text)[stop - 1]
+
+
+def _on_module(text: str, change: Callable[[cst.Module], cst.Module]) -> str:
+    """``change`` applied by libcst to the whole text, whatever newline libcst reads in it."""
+    return with_final_cr(text, change(parse_module(text)).code)
 
 
 def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
@@ -236,10 +338,11 @@ def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: s
     A standard-library name goes into the standard-library section of the leading import block,
     among its ``import x`` statements in alphabetical order, before its ``from x import y`` ones
     (isort's defaults); a third-party one (anyio) likewise into the section that already imports
-    from it (None without one). With no standard-library section, a new one before the first
-    section (after a docstring and ``__future__`` imports), followed by a blank line. A file whose
-    leading imports are not plain, one statement per line, gets None, and the caller falls back to
-    libcst's ``AddImportsVisitor``.
+    from it, else the third-party section, else a new section after the standard library's. With
+    no standard-library section, a new one before the first section (after a docstring and
+    ``__future__`` imports), followed by a blank line. Never anywhere else (not under
+    ``if TYPE_CHECKING:``). A file whose leading imports are not plain, one statement per line,
+    gets None, and the caller falls back to libcst's ``AddImportsVisitor``.
     """
     for number, name in enumerate(sorted(names)):
         if number:
@@ -254,10 +357,9 @@ def insert_imports(text: str, tree: ast.Module, names: Sequence[str], newline: s
     return text
 
 
-def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
-    stdlib = name in STDLIB_MODULES
-    lines = io.StringIO(text, newline="").readlines()
-    body = tree.body
+def _leading_imports(body: Sequence[ast.stmt]) -> tuple[int, list[ast.Import | ast.ImportFrom]]:
+    """Where the module's import block begins (past a docstring and ``__future__`` imports), and
+    its imports up to the first other statement (none: the module has no import block)."""
     index = 0
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         index = 1  # the docstring
@@ -268,15 +370,56 @@ def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | N
         if not isinstance(statement, (ast.Import, ast.ImportFrom)) or _is_future(statement):
             break
         run.append(statement)
+    return index, run
+
+
+def _two_blank_lines_before_def(text: str, tree: ast.Module, newline: str) -> str:
+    """The text with two blank lines after its import block when a top-level def or class follows.
+
+    For an import block the fixer made (the module had none), whose placement is libcst's: it
+    leaves one blank line, where pycodestyle (E302) and isort want two before a def or a class.
+    """
+    index, run = _leading_imports(tree.body)
+    following = tree.body[index + len(run)] if index + len(run) < len(tree.body) else None
+    if not run or not isinstance(following, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return text
+    lines = io.StringIO(text, newline="").readlines()
+    end = statement_end(run[-1])[0]  # the block's last line; the lines after it start at ``end``
+    blank = 0
+    while end + blank < len(lines) and not lines[end + blank].strip():
+        blank += 1
+    if blank >= 2 or end + blank >= statement_start(following)[0]:
+        return text  # two already, or the def shares the import's line (``import a; def``)
+    lines[end:end] = [newline] * (2 - blank)
+    return "".join(lines)
+
+
+def _insert_one(text: str, tree: ast.Module, name: str, newline: str) -> str | None:
+    stdlib = name in STDLIB_MODULES
+    lines = io.StringIO(text, newline="").readlines()
+    _, run = _leading_imports(tree.body)
     if not run or not _own_lines(run, lines):
         return None
     blocks = _blocks(run, lines)
     if not stdlib:
-        # A third-party module (anyio) goes into the section that already imports from it.
+        # A third-party module (anyio) goes into the section that already imports from it, else
+        # into the third-party one, else a new one after the standard library's. The module may
+        # import it where it is no use at run time (under ``if TYPE_CHECKING:``): not there.
         section = next((block for block in blocks if any(_from(s, name) for s in block)), None)
         if section is None:
+            section = next((block for block in blocks if all(map(_is_third_party, block))), None)
+        if section is not None:
+            lines.insert(_position_in(section, name), f"import {name}{newline}")
+            return "".join(lines)
+        if any(_is_third_party(statement) for statement in run):
+            return None  # sections mixed in one block: libcst's place, at the block's end
+        standard = [block for block in blocks if all(map(_is_stdlib, block))]
+        if not standard:
             return None
-        lines.insert(_position_in(section, name), f"import {name}{newline}")
+        after = statement_end(standard[-1][-1])[0]
+        # A blank line after the new section too, unless one is there (before the next section).
+        gap = newline if after < len(lines) and lines[after].strip() else ""
+        lines.insert(after, f"{newline}import {name}{newline}{gap}")
         return "".join(lines)
     section = next((block for block in blocks if all(map(_is_stdlib, block))), None)
     if section is None:
@@ -295,6 +438,13 @@ def _from(statement: ast.Import | ast.ImportFrom, name: str) -> bool:
 
 def _is_future(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
+
+
+def _is_third_party(statement: ast.Import | ast.ImportFrom) -> bool:
+    """An absolute import of something outside the standard library (a first-party one too)."""
+    if isinstance(statement, ast.ImportFrom) and statement.level:
+        return False
+    return not _is_stdlib(statement)
 
 
 def _module_of(statement: ast.Import | ast.ImportFrom) -> str:
@@ -377,7 +527,7 @@ def on_head(
     code = change(module).code
     if not code.endswith(stand_in):
         return None
-    return code[: len(code) - len(stand_in)] + tail
+    return with_final_cr(text, code[: len(code) - len(stand_in)] + tail)
 
 
 # Nodes that open a scope of their own: a name bound inside is not the module's.

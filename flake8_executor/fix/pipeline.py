@@ -1,14 +1,20 @@
-"""Fix one module's text: the engine finds, the selection filters, libcst rewrites, ``ast`` checks.
+"""Fix one module's text: passes of plan -> rewrite -> imports -> verify, until nothing changes.
 
-This is the whole fixer for one file, without any file handling, so stdin, files and tests share it.
-Work is skipped as early as possible: a file with no fixable finding is never parsed by libcst, and
-a file with some has libcst parse only the statements around them (``fragments``), falling back to
-the whole module where that is not certain to give the same result.
+This is the whole fixer for one file, without any file handling, so stdin, files, the language
+server and tests share it. Each pass runs each step once:
 
+1. plan (``plan.py``): the engine's findings, filtered by the selection and ``# noqa``, split into
+   those to rewrite and those left with a reason (no fix; unsafe without ``--unsafe-fixes``);
+2. rewrite (``rewrite.py``): libcst applies the rewrites (``rewrites/``, through ``transform.py``),
+   on the statements around the findings when that gives the whole module's result;
+3. imports (``imports.settle``): what the rewrites need is imported, what they freed is removed;
+4. verify: the output must parse, or the file is left alone (``BrokenFix``).
+
+Work is skipped as early as possible: a file with no fixable finding is never parsed by libcst.
 One fix can make another possible (moving keywords into ``functools.partial`` leaves a
 ``run_in_executor(None, partial(...))`` that AEX206 turns into ``asyncio.to_thread``), so the fixed
-text is analysed again, and fixed again, until nothing changes: a second run of the command then has
-nothing left to do. The re-analysis doubles as the check that the output parses.
+text is planned and fixed again, until nothing changes: a second run of the command then has
+nothing left to do.
 """
 
 from __future__ import annotations
@@ -17,23 +23,14 @@ import ast
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
-from flake8_executor.fix import fragments, imports
-from flake8_executor.fix.locate import finding_span
+from flake8_executor.fix import imports, rewrite
+from flake8_executor.fix.errors import BrokenFix
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.fix.text import (
-    default_newline,
-    line_starts,
-    parse_with_newline,
-    read_otherwise_by_libcst,
-    split_lines,
-    with_final_cr,
-)
-from flake8_executor.fixes import NotFixed
-from flake8_executor.selection import Noqa, Selection, file_is_skipped
+from flake8_executor.fix.plan import parse, plan, wanted_findings
+from flake8_executor.fix.text import default_newline, split_lines
+from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
@@ -41,31 +38,12 @@ from flake8_executor.settings import Settings
 MAX_PASSES = 4
 
 
-class UnparsableSource(Exception):
-    """The input is not Python the parsers accept; ``str()`` is the reason.
-
-    ``position`` is the line and column (both from 1) where the parser stopped, when it says; the
-    command then prints ``path:line:col: error: ...`` as compilers do, so editors can jump there.
-    """
-
-    def __init__(self, reason: str, position: tuple[int, int] | None = None) -> None:
-        super().__init__(reason)
-        self.position = position
-
-
-class BrokenFix(Exception):
-    """The rewritten text does not parse: a bug in the fixer, and the file must be left alone."""
-
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-
 @dataclass(frozen=True)
 class Applied:
     """One pass: the text after it, and what became of each finding it was given.
 
-    ``tree`` is the text's ``ast`` when the pass parsed it anyway, so the next pass need not.
+    ``tree`` is the text's ``ast`` (None only for an input ``ast`` cannot read), so the next pass
+    need not parse it again.
     """
 
     text: str
@@ -77,60 +55,15 @@ class Applied:
 class FixedSource:
     """The result of all passes.
 
-    ``unfixed`` is placed in the input's lines and columns, ``unfixed_after`` in the output's (the
-    same problems, as flake8 would report them once the output is written).
+    ``fixed`` and ``unfixed`` are placed in the input's lines and columns, as flake8 reported them
+    before the run; ``unfixed_after`` holds the same problems as ``unfixed`` in the output's (as
+    flake8 would report them once the output is written).
     """
 
     text: str
     fixed: list[Outcome] = field(default_factory=list)
     unfixed: list[Outcome] = field(default_factory=list)
     unfixed_after: list[Outcome] = field(default_factory=list)
-
-
-def _syntax_error(error: SyntaxError) -> UnparsableSource:
-    if error.lineno:
-        return UnparsableSource(error.msg, (error.lineno, error.offset or 1))
-    return UnparsableSource(f"{error.msg} (unknown line)")
-
-
-def parse(text: str) -> ast.Module:
-    try:
-        return ast.parse(text)
-    except SyntaxError as error:
-        raise _syntax_error(error) from None
-    except ValueError as error:  # "source code string cannot contain null bytes"
-        raise UnparsableSource(str(error)) from None
-    except (RecursionError, MemoryError):
-        raise UnparsableSource("too deeply nested to parse") from None
-
-
-def wanted_findings(
-    text: str, tree: ast.Module, settings: Settings, selection: Selection, path: str | None = None
-) -> tuple[list[str] | None, list[Finding]]:
-    """The findings to act on, and the text's lines when there are any (None when not split).
-
-    ``path`` is where the text lives (or would): the engine follows helpers into the project's
-    other modules from there.
-    """
-    # With the text, the engine skips files that cannot have a finding without walking them.
-    findings = analyze(tree, settings, text, path)
-    if not findings:
-        return None, []
-    lines = split_lines(text)
-    if file_is_skipped(lines):
-        return lines, []
-    findings = [finding for finding in findings if selection.wants(finding.code)]
-    if findings:
-        noqa = Noqa(text)
-        findings = [finding for finding in findings if not noqa.silences(finding)]
-    return lines, findings
-
-
-def _parse_fixed(text: str) -> ast.Module:
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError) as error:
-        raise BrokenFix(f"the fixed code would not parse: {error}") from None
 
 
 def fix_source(
@@ -151,13 +84,13 @@ def fix_source(
     lines, findings = wanted_findings(text, tree, settings, selection, path)
     applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
-    unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
-    unfixed_after = unfixed
+    first_unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
+    unfixed_after = first_unfixed
     passes = 1
     original = split_lines(text)
+    to_input: Callable[[Finding], Finding] | None = None
     while applied.text != text:
-        text = applied.text
-        tree = applied.tree if applied.tree is not None else _parse_fixed(text)
+        text, tree = applied.text, applied.tree
         if passes == MAX_PASSES:
             break
         passes += 1
@@ -174,7 +107,38 @@ def fix_source(
                     seen.add(_position(moved))
                     fixed.append(moved)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
+    unfixed = first_unfixed
+    if to_input is not None:
+        unfixed = _left(first_unfixed, fixed, unfixed_after, to_input)
     return FixedSource(text, fixed, unfixed, unfixed_after)
+
+
+def _left(
+    first: list[Outcome],
+    fixed: list[Outcome],
+    last: list[Outcome],
+    to_input: Callable[[Finding], Finding],
+) -> list[Outcome]:
+    """Every finding left unfixed after several passes, named where flake8 reported it in the input.
+
+    Those of the first pass, less any a later pass fixed; and those only a later pass found (a fix
+    made them: flake8 reports them after the run), at their input lines. A finding of the first
+    pass that a later one no longer sees is still named: it was not fixed.
+    """
+    done = {_position(outcome) for outcome in fixed}
+    left = [outcome for outcome in first if _position(outcome) not in done]
+    earlier: dict[tuple[str, int], int] = {}
+    for outcome in left:
+        key = (outcome.finding.code, outcome.finding.line)
+        earlier[key] = earlier.get(key, 0) + 1
+    for outcome in last:
+        moved = replace(outcome, finding=to_input(outcome.finding))
+        key = (moved.finding.code, moved.finding.line)
+        if earlier.get(key):
+            earlier[key] -= 1  # the first pass's finding, named above
+        elif _position(moved) not in done:
+            left.append(moved)
+    return sorted(left, key=_position)
 
 
 def input_lines(original: list[str], current: list[str]) -> Callable[[Finding], Finding]:
@@ -215,178 +179,57 @@ def apply_findings(
     tree: ast.Module | None = None,
     unsafe_fixes: bool = True,
 ) -> Applied:
-    """One pass: apply the fixable ``findings`` (already selected) to ``text``, report the rest.
+    """One pass over ``findings`` (already selected): plan, rewrite, imports, verify.
 
     ``lines`` and ``tree`` are the text's, when the caller has them already. Unsafe fixes are
     applied only with ``unsafe_fixes`` (the default here: a caller that names the findings to
-    apply has chosen them; ``fix_source`` passes the user's choice).
+    apply has chosen them; ``fix_source`` passes the user's choice). Raises ``BrokenFix`` when the
+    output of a text ``ast`` reads would not parse.
     """
-    left = [Outcome(f, f.unfixable or NotFixed.NO_FIX) for f in findings if not f.fixable]
-    left += [
-        Outcome(f, NotFixed.UNSAFE.format(why=f.unsafe), unsafe=True)
-        for f in findings
-        if f.fixable and f.unsafe and not unsafe_fixes
-    ]
-    fixable = [f for f in findings if f.fixable and (unsafe_fixes or not f.unsafe)]
-    if not fixable:
-        return Applied(text, left)
+    planned = plan(findings, unsafe_fixes)
+    if not planned.fixable:
+        return Applied(text, planned.left, tree)
     lines = lines if lines is not None else split_lines(text)
     if tree is None:
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError):
             tree = None  # libcst's parser on the whole module reports it
-    applied = None
-    if tree is not None:
-        applied = _apply_in_fragments(text, tree, lines, fixable, settings)
-    if applied is None:
-        applied = _apply_to_module(text, tree, lines, fixable, settings)
-    return Applied(applied.text, sorted([*applied.outcomes, *left], key=_position), applied.tree)
+    new_text, outcomes = rewrite.rewrite(text, tree, lines, planned.fixable, settings)
+    new_text, new_tree = imports.settle(new_text, outcomes, default_newline(text))
+    if new_text == text:
+        new_tree = tree
+    elif new_tree is None and tree is not None:
+        new_tree = verify(new_text)
+    return Applied(new_text, sorted([*outcomes, *planned.left], key=_position), new_tree)
 
 
-def _parse_module(text: str) -> cst.Module:
-    # libcst takes half a second to import: only files with something to fix pay for it.
-    import libcst as cst
-
+def verify(text: str) -> ast.Module:
+    """Step 4 of a pass: the output's ``ast``; ``BrokenFix`` (a bug: the file is left alone)
+    when it does not parse."""
     try:
-        return cst.parse_module(text)
-    except cst.ParserSyntaxError as error:
-        position = (error.raw_line, error.raw_column + 1)
-        raise UnparsableSource(f"libcst cannot parse it: {error.message}", position) from None
+        return ast.parse(text)
+    except (SyntaxError, ValueError) as error:
+        raise BrokenFix(f"the fixed code would not parse: {error}") from None
 
 
 def _apply_to_module(
     text: str, tree: ast.Module | None, lines: list[str], fixable: list[Finding], settings: Settings
 ) -> Applied:
-    """libcst on the whole module: the reference behaviour, and the fallback of the fragments.
-
-    ``tree`` is None only for a text ``ast`` cannot parse, given by a caller other than
-    ``fix_source``: libcst's parser then reports it, or the text has no imports ``ast`` could read.
-    """
-    from flake8_executor.fix import transform
-
-    module = _parse_module(text)
-    module_tree = tree if tree is not None else ast.Module(body=[], type_ignores=[])
-    module, outcomes = transform.apply_fixes(
-        module,
-        [(finding_span(finding, lines), finding) for finding in fixable],
-        settings,
-        imports.module_aliases(module_tree),
-    )
-    to_add = imports.imports_to_add(module_tree, outcomes)
-    if to_add:
-        placed = _placed(module.code, to_add, module.default_newline)
-        module = (
-            _parse_module(placed) if placed is not None else imports.add_imports(module, to_add)
-        )
-    to_remove = imports.removable(text, imports.imports_freed(outcomes), tree)
-    if to_remove:
-        module = imports.remove_unused_imports(module, to_remove)
-    return Applied(with_final_cr(text, module.code), outcomes)
-
-
-def _placed(
-    text: str, names: list[str], newline: str, tree: ast.Module | None = None
-) -> str | None:
-    """``imports.insert_imports`` on a text, parsing it when its tree is not at hand."""
-    if tree is None:
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            return None
-    return imports.insert_imports(text, tree, names, newline)
+    """The rewrite and imports steps with libcst on the whole module (the reference)."""
+    new_text, outcomes = rewrite.whole_module(text, tree, lines, fixable, settings)
+    new_text, _ = imports.settle(new_text, outcomes, default_newline(text))
+    return Applied(new_text, outcomes)
 
 
 def _apply_in_fragments(
     text: str, tree: ast.Module, lines: list[str], fixable: list[Finding], settings: Settings
 ) -> Applied | None:
-    """``_apply_to_module``'s result with libcst on the fragments around the findings only.
-
-    None when the fragments cannot be trusted to give exactly that result: the caller then takes
-    the whole module.
-    """
-    if read_otherwise_by_libcst(text):
-        return None
-    plan = fragments.plan(tree, lines, fixable)
-    if plan is None:
-        return None
-    newline = default_newline(text)
-    starts = line_starts(text)
-    aliases = imports.module_aliases(tree)
-    rewritten = _rewrite_fragments(text, lines, plan, starts, newline, settings, aliases)
+    """The rewrite and imports steps with libcst on fragments only; None where they cannot be
+    trusted (tests compare the two ways)."""
+    rewritten = rewrite.in_fragments(text, tree, lines, fixable, settings)
     if rewritten is None:
         return None
-    new_text, outcomes, growth = rewritten
-    to_add = imports.imports_to_add(tree, outcomes)
-    if to_add:
-        placed = _placed(new_text, to_add, newline)
-        if placed is None:
-            # libcst's AddImportsVisitor on the head: up to the statement after the imports.
-            stop = imports.import_block_stop(tree, lines)
-            cut = None
-            if stop is not None:
-                if any(fragment.first < stop <= fragment.last for fragment in plan):
-                    return None
-                cut = starts[stop - 1] + sum(grown for last, grown in growth if last < stop)
-            placed = imports.add_on_head(new_text, cut, to_add, newline)
-            if placed is None:
-                return None
-        new_text = placed
-    to_remove = imports.imports_freed(outcomes)
-    new_tree = None
-    if to_remove:
-        try:
-            new_tree = ast.parse(new_text)
-        except (SyntaxError, ValueError):
-            return None  # a broken rewrite: the whole module gives it, and the check reports it
-        if not imports.removal_changes_nothing(new_tree, to_remove):
-            removed = imports.remove_on_head(new_text, new_tree, to_remove, newline)
-            if removed is None:
-                return None
-            new_text, new_tree = removed, None
-    return Applied(new_text, outcomes, new_tree)
-
-
-def _rewrite_fragments(
-    text: str,
-    lines: list[str],
-    plan: list[fragments.Fragment],
-    starts: list[int],
-    newline: str,
-    settings: Settings,
-    aliases: dict[str, str],
-) -> tuple[str, list[Outcome], list[tuple[int, int]]] | None:
-    """The text with every fragment rewritten, the outcomes, and what each fragment grew by.
-
-    Each fragment goes through ``transform.apply_fixes`` behind a lead that recreates its frame
-    (``fragments.plan``), with the module's aliases; the rewrite must leave the lead as it was, or
-    the fragment is not trusted (None). The growth is (last line, characters added) per fragment.
-    """
-    from flake8_executor.fix import transform
-
-    pieces: list[str] = []
-    growth: list[tuple[int, int]] = []
-    outcomes: list[Outcome] = []
-    done = 0
-    for fragment in plan:
-        lead = fragment.header + newline
-        begin = starts[fragment.first - 1]
-        end = starts[fragment.last] if fragment.last < len(starts) else len(text)
-        module = parse_with_newline(lead + text[begin:end], newline)
-        if module is None:
-            return None
-        shift = fragment.first - 2  # the fragment's first line follows the lead's one line
-        spans = []
-        for finding in fragment.findings:
-            line, col, end_line, end_col = finding_span(finding, lines)
-            spans.append(((line - shift, col, end_line - shift, end_col), finding))
-        module, fragment_outcomes = transform.apply_fixes(module, spans, settings, aliases)
-        code = module.code
-        if not code.startswith(lead):
-            return None
-        pieces += [text[done:begin], code[len(lead) :]]
-        growth.append((fragment.last, len(code) - len(lead) - (end - begin)))
-        outcomes.extend(fragment_outcomes)
-        done = end
-    pieces.append(text[done:])
-    return "".join(pieces), outcomes, growth
+    new_text, outcomes = rewritten
+    new_text, _ = imports.settle(new_text, outcomes, default_newline(text))
+    return Applied(new_text, outcomes)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from flake8_executor.fix.errors import UnparsableSource
+
 if TYPE_CHECKING:
     import libcst as cst
 
@@ -69,3 +71,15 @@ def parse_with_newline(text: str, newline: str) -> cst.Module | None:
     except cst.ParserSyntaxError:
         return None
     return module if module.default_newline == newline else None
+
+
+def parse_module(text: str) -> cst.Module:
+    """The whole text as libcst parses it; ``UnparsableSource`` where it cannot."""
+    # libcst takes half a second to import: only files with something to fix pay for it.
+    import libcst as cst
+
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        position = (error.raw_line, error.raw_column + 1)
+        raise UnparsableSource(f"libcst cannot parse it: {error.message}", position) from None

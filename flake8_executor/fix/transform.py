@@ -64,6 +64,7 @@ class ApplyFixes(cst.CSTTransformer):
             asyncio_name=aliases["asyncio"],
             functools_name=aliases["functools"],
             anyio_name=aliases["anyio"],
+            contextvars_name=aliases["contextvars"],
             threadpool_name=aliases["run_in_threadpool"],
         )
         self.outcomes: list[Outcome] = []

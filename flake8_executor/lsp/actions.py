@@ -1,16 +1,15 @@
 """Code actions: a quick fix per fixable finding under the cursor, and fix-all for the file.
 
-Every edit is the fixer's output: a quick fix is ``apply_findings`` with that one finding (its
-imports included), fix-all is ``fix_source`` (every pass, as ``executor-fix`` on the file). The
-output becomes line edits (``edits``) inside a ``WorkspaceEdit`` whose ``documentChanges`` carry the
-document's version: a client whose buffer has moved on since must refuse the edit rather than
-apply it to text it was not computed for. A fix that declines, fails or does not parse is simply not
-offered.
+Every edit is the fixer's output: a quick fix is ``apply_findings`` with that one finding (one
+pass: its imports included, its output checked), fix-all is ``fix_source`` (every pass, as
+``executor-fix`` on the file). The output becomes line edits (``edits``) inside a
+``WorkspaceEdit`` whose ``documentChanges`` carry the document's version: a client whose buffer has
+moved on since must refuse the edit rather than apply it to text it was not computed for. A fix
+that declines, fails or does not parse is simply not offered.
 """
 
 from __future__ import annotations
 
-import ast
 import logging
 from collections.abc import Sequence
 
@@ -37,14 +36,6 @@ def wanted(kind: str, only: Sequence[str] | None) -> bool:
     return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
 
 
-def _parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
-
-
 def fixed_text(analysis: Analysis, placed: Placed) -> str | None:
     """The text once the fixer has applied this one finding; None when it does not apply."""
     try:
@@ -55,14 +46,12 @@ def fixed_text(analysis: Analysis, placed: Placed) -> str | None:
             analysis.lines,
             analysis.tree,
         )
-    except Exception:
+    except Exception:  # a fix whose output would not parse (``BrokenFix``) is a bug: logged
         logger.exception("the fix of %s failed", placed.finding)
         return None
     if not all(outcome.fixed for outcome in applied.outcomes) or applied.text == analysis.text:
         return None
-    # The fixer checks its output parses only between passes (``fix_source``); one pass is checked
-    # here, unless the pass parsed it already.
-    return applied.text if applied.tree is not None or _parses(applied.text) else None
+    return applied.text
 
 
 def all_fixed_text(analysis: Analysis) -> str | None:

@@ -2,7 +2,7 @@
 
 Diagnostics, code actions and hover all read the same ``Analysis``, made once per version of the
 buffer's text (never the file on disk), so the quick fixes offered are for exactly the findings shown.
-The findings are the fixer's own selection (``fix.pipeline.wanted_findings``): ``select``/``ignore``
+The findings are the fixer's own selection (``fix.plan.wanted_findings``): ``select``/``ignore``
 and ``# noqa`` as flake8 applies them.
 """
 
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from flake8_executor.findings import Finding
-from flake8_executor.fix.pipeline import UnparsableSource, parse, wanted_findings
+from flake8_executor.fix.errors import UnparsableSource
+from flake8_executor.fix.plan import parse, wanted_findings
 from flake8_executor.fix.text import split_lines
 from flake8_executor.lsp.configuration import Configured
 from flake8_executor.lsp.positions import Units, finding_range

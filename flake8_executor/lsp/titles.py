@@ -68,7 +68,10 @@ def fix_title(finding: Finding, source: str, settings: Settings) -> str:
         if settings.has_to_thread:
             title = f"Run in a thread: await asyncio.to_thread({called}, ...)"
         else:
-            title = f"Run in a thread: await loop.run_in_executor(None, partial({called}, ...))"
+            title = (
+                "Run in a thread: await loop.run_in_executor(None,"
+                f" partial(copy_context().run, {called}, ...))"
+            )
     elif fix is Fix.ASYNC_SLEEP:
         title = "Sleep without blocking: await asyncio.sleep(...)"
     elif fix is Fix.WRAP_FUTURE:

@@ -534,9 +534,9 @@ def _fix_plan(
     if blocked:
         return fix, blocked, None
     modules: tuple[str, ...] = ("asyncio",)
-    if (fix is Fix.TO_THREAD and not settings.has_to_thread and (node.args or node.keywords)) or (
-        fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords)
-    ):
+    if fix is Fix.TO_THREAD and not settings.has_to_thread:
+        modules = ("asyncio", "functools", "contextvars")  # what asyncio.to_thread() does
+    elif fix is Fix.PROCESS_POOL and any(keyword for keyword in node.keywords):
         modules = ("asyncio", "functools")
     elif fix is Fix.ANYIO_TO_THREAD:  # run_sync() takes no keywords: a partial carries them
         modules = ("anyio", "functools") if node.keywords else ("anyio",)
@@ -560,8 +560,6 @@ def _fix_plan(
         return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
     if fix in (Fix.ASYNC_SLEEP, Fix.ANYIO_SLEEP) and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
-    if fix is Fix.TO_THREAD and not settings.has_to_thread:
-        return fix, None, Unsafe.NO_CONTEXTVARS
     if qualified in _WRITES_DATA and not all(_literal(arg) for arg in node.args):
         return fix, None, Unsafe.SHARED_DATA
     return fix, None, None

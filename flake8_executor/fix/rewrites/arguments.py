@@ -36,13 +36,22 @@ def call_with_callable_first(
 ) -> cst.Call:
     """``func(callable_, <call's arguments as written>)``."""
     if not call.args:
-        return cst.Call(func=func, args=[cst.Arg(callable_)])
+        return cst.Call(func=func, args=[only_argument(callable_, call)])
     first = cst.Arg(callable_, comma=first_arg_comma(call))
     return cst.Call(
         func=func,
         args=[first, *map(own_parentheses, call.args)],
         whitespace_before_args=call.whitespace_before_args,
     )
+
+
+def only_argument(value: cst.BaseExpression, call: cst.Call) -> cst.Arg:
+    """``value`` as the one argument of a call that replaces ``call()``, which had none.
+
+    What was written between the empty parentheses (a comment, a line break: ``input(  # why``)
+    follows it, so that nothing the user wrote is lost.
+    """
+    return cst.Arg(value, whitespace_after_arg=call.whitespace_before_args)
 
 
 def own_parentheses(arg: cst.Arg) -> cst.Arg:

@@ -31,6 +31,7 @@ class RewriteContext:
     asyncio_name: str = "asyncio"  # how this module refers to asyncio ("aio" after import as)
     functools_name: str = "functools"
     anyio_name: str = "anyio"
+    contextvars_name: str = "contextvars"
     threadpool_name: str = "run_in_threadpool"  # Starlette's, as the module imports it
     needed_imports: set[str] = field(default_factory=set)
     # Imports a rewrite may have left unused, as (module, name, asname); removed only if unused.
@@ -50,6 +51,13 @@ class RewriteContext:
             node = cst.Attribute(value=node, attr=cst.Name(attr))
         assert isinstance(node, cst.Attribute)
         return node
+
+    def copied_context_run(self) -> cst.Attribute:
+        """``contextvars.copy_context().run``: calls a function in a copy of the caller's context."""
+        if self.contextvars_name == "contextvars":
+            self.needed_imports.add("contextvars")
+        copy = cst.Attribute(value=cst.Name(self.contextvars_name), attr=cst.Name("copy_context"))
+        return cst.Attribute(value=cst.Call(func=copy), attr=cst.Name("run"))
 
     def partial(self) -> cst.Attribute:
         if self.functools_name == "functools":

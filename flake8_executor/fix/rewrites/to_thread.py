@@ -11,14 +11,18 @@ from flake8_executor.fixes import Fix
 
 @rewrite(Fix.TO_THREAD, order=70, needs_coroutine=True)
 def to_thread(call: cst.Call, ctx: RewriteContext) -> Rewritten:
-    """``f(a, k=v)`` -> ``asyncio.to_thread(f, a, k=v)``; before 3.9 the default thread pool."""
+    """``f(a, k=v)`` -> ``asyncio.to_thread(f, a, k=v)``; before 3.9 what ``to_thread`` does.
+
+    That is ``run_in_executor(None, functools.partial(contextvars.copy_context().run, f, a,
+    k=v))``: the call runs in the default thread pool, in a copy of the caller's context, so
+    that it sees the context variables the coroutine set, as it did on the loop.
+    """
     if ctx.settings.has_to_thread:
         return Rewritten(
             call_with_callable_first(ctx.asyncio_attr("to_thread"), call.func, call), True
         )
-    work: cst.BaseExpression = call.func
-    if call.args:
-        work = call_with_callable_first(ctx.partial(), call.func, call)
+    partial = call_with_callable_first(ctx.partial(), call.func, call)
+    work = call_with_callable_first(ctx.partial(), ctx.copied_context_run(), partial)
     run = cst.Call(
         func=ctx.running_loop_method("run_in_executor"),
         args=[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from flake8_executor.fix.rewrites.arguments import only_argument
 from flake8_executor.fix.rewrites.base import Declined, RewriteContext, Rewritten, rewrite
 from flake8_executor.fixes import Fix, NotFixed
 
@@ -16,6 +17,5 @@ def wrap_future(call: cst.Call, ctx: RewriteContext) -> Rewritten:
     if call.args:
         # A timeout would need asyncio.wait_for(); leave that choice to the author.
         raise Declined(NotFixed.RESULT_TIMEOUT)
-    return Rewritten(
-        cst.Call(func=ctx.asyncio_attr("wrap_future"), args=[cst.Arg(call.func.value)]), True
-    )
+    future = only_argument(call.func.value, call)
+    return Rewritten(cst.Call(func=ctx.asyncio_attr("wrap_future"), args=[future]), True)
