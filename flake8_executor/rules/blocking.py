@@ -168,8 +168,11 @@ AEX103 = Code(
         "read_bytes/write_text/write_bytes/open/iterdir/glob/rglob/touch/unlink/mkdir/rename/"
         "stat`, `os.listdir/scandir/walk/stat/mkdir/makedirs/remove/unlink/rename/replace`, "
         "`glob.glob/iglob`, `tempfile` files and directories, `zipfile`/`tarfile` extraction, "
-        "`shutil` copies, moves and archives, and `ssl` certificate loading, called in an `async "
-        "def`. Not on `os.devnull`, and not the argument of `trio`/`anyio.wrap_file(...)`.",
+        "`shutil` copies, moves and archives, `ssl` certificate loading (`create_default_context`, "
+        "`SSLContext.load_*`, `urllib.request.build_opener`, which builds such a context), and a "
+        "time zone's first load (`zoneinfo.ZoneInfo`, `pytz.timezone`, `dateutil.tz.gettz`), "
+        "called in an `async def`. Not on `os.devnull`, and not the argument of "
+        "`trio`/`anyio.wrap_file(...)`.",
         why="A disk, a network file system or a full pipe can take long to answer, and the "
         "event loop waits with the call.",
         example="from pathlib import Path\n\n\nasync def config(path):\n"
