@@ -357,8 +357,10 @@ def test_the_language_server_follows_the_python_setting(tmp_path: Path) -> None:
     before = http.read_text(encoding="utf-8")
     after = before.replace("_SESSION.get(url)", "str(url)         ")
     assert len(after) == len(before)
-    now = time.time_ns()
-    os.utime(http, ns=(now, now))  # as an editor's save just before the server reads it
+    # An mtime no older than the server's read (here ahead of it, as with a skewed clock): the
+    # stat cannot tell a later same-size save from none.
+    now = time.time_ns() + 60 * 10**9
+    os.utime(http, ns=(now, now))
 
     async def run() -> tuple[list[types.Diagnostic], list[types.Diagnostic]]:
         client = await server.start()
