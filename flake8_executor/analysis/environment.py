@@ -121,7 +121,9 @@ def find_environment(python: str | None, project_dir: str | None) -> tuple[str, 
             if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
                 return venv_site_packages(venv)
     paths = sysconfig.get_paths()
-    return _site_directories(sys.path, [paths["stdlib"], paths["platstdlib"]])
+    # The first entry is the running script's directory (or the cwd, for ``-m``): not installed.
+    entries = sys.path if getattr(sys.flags, "safe_path", False) else sys.path[1:]
+    return _site_directories(entries, [paths["stdlib"], paths["platstdlib"]])
 
 
 def _normalized(name: str) -> str:
