@@ -3,7 +3,9 @@
 ``pyfoo`` (version 1.0, with a ``dist-info``) is a vendor SDK as the bugs show them: a sync client
 whose method uses ``requests`` through a helper module, a sync method beside its async twin, an
 async API that reads a file on the loop (reported at the project's ``await``: only the package can
-fix it), coroutines and functions that hand their work to an executor (silent). ``barlib`` installs
+fix it), coroutines and functions that hand their work to an executor (silent), a coroutine that
+builds an SSL context only for some arguments (silent: a step under a test of a parameter is not
+followed in installed code). ``barlib`` installs
 a module named otherwise (``bar_impl``), found through its ``RECORD``. flake8 runs as a
 subprocess with the environment found as users have it: ``$VIRTUAL_ENV``, a ``.venv/`` at the
 project's root, ``--executor-python`` at another venv; the language server with the ``python``
@@ -45,6 +47,7 @@ PYFOO = {
     "pyfoo/client.py": """\
         import asyncio
         import json
+        import ssl
 
         from pyfoo import _http
 
@@ -74,6 +77,11 @@ PYFOO = {
 
             async def fetch(self):
                 return await self.load("/etc/pyfoo.json")
+
+            async def connect(self, host, tls=False):
+                if tls:  # only for some arguments: not followed
+                    return ssl.create_default_context()
+                return host
 
 
         def offloaded(path):
@@ -110,6 +118,7 @@ async def main(path):
     await api.fetch()
     await pyfoo.offloaded(path)
     settle()
+    await api.connect("example.com")
 """
 EXPECTED = {(8, "AEX100"), (12, "AEX103"), (14, "AEX103"), (16, "AEX101")}
 

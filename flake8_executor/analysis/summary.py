@@ -15,6 +15,7 @@ when its own file changes.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import Any
 
 from flake8_executor.analysis.callgraph import (
@@ -37,6 +38,7 @@ from flake8_executor.analysis.resolve import (
     Resolver,
     Scope,
 )
+from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.catalog import Kind
 from flake8_executor.settings import Settings
@@ -187,7 +189,7 @@ def summarize(
                     node, lambda target, at=outer: resolver.qualified_name(target, at)
                 ):
                     async_functions[qualified_in_module(node.name, outer)] = coroutine_steps(
-                        by_coroutine.get(id(node), ()),
+                        _unconditional_calls(node, by_coroutine.get(id(node), ())),
                         lookup,
                         local,
                         resolver.project_name,
@@ -203,6 +205,8 @@ def summarize(
             functions[qualified] = []  # calling a generator function runs none of its body
         else:
             calls = by_function.get(id(node), ())
+            if coroutines:  # an installed package's function: its unconditional calls only
+                calls = _unconditional_calls(node, calls)
             functions[qualified] = function_steps(calls, lookup, local, resolver.project_name)
     imports: dict[str, str] = {}
     for bound, bindings in walk.module.bindings.items():
@@ -231,3 +235,46 @@ def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
             return ImportedInstance(f"{module}.{node.name}")
         return None
     return found
+
+
+def _unconditional_calls(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, calls: Sequence[CallSite]
+) -> list[CallSite]:
+    """The calls of an installed package's function that run whatever its arguments.
+
+    A library branches on its parameters (``connect_tcp(host, port, tls=False)`` builds an SSL
+    context only ``if tls``): a call under an ``if`` (or a conditional expression) whose test
+    reads a parameter is left out, so that a call site that cannot take the branch is not
+    reported. ``self`` and ``cls`` are state, not arguments.
+    """
+    arguments = node.args
+    names = {
+        argument.arg
+        for argument in [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            *([arguments.vararg] if arguments.vararg else []),
+            *([arguments.kwarg] if arguments.kwarg else []),
+        ]
+    } - {"self", "cls"}
+    if not names:
+        return list(calls)
+    conditional: set[int] = set()
+    pending: list[ast.AST] = list(node.body)
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(current, (ast.If, ast.IfExp)) and any(
+            isinstance(name, ast.Name) and name.id in names for name in ast.walk(current.test)
+        ):
+            branches = [*_as_list(current.body), *_as_list(current.orelse)]
+            for branch in branches:
+                conditional.update(id(sub) for sub in ast.walk(branch) if isinstance(sub, ast.Call))
+        pending.extend(ast.iter_child_nodes(current))
+    return [call for call in calls if id(call.node) not in conditional]
+
+
+def _as_list(value: ast.AST | list[ast.stmt]) -> list[ast.AST]:
+    return list(value) if isinstance(value, list) else [value]
