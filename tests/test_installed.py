@@ -305,6 +305,9 @@ def test_executor_python_points_at_another_venv(tmp_path: Path) -> None:
     assert "+    await asyncio.to_thread(client.update)" in fix.stdout, fix.stdout + fix.stderr
     assert "await api.load(path)" not in fix.stdout  # the package's coroutine: no fix
     assert "app.py:12:11: AEX103 not fixed: no automatic fix" in fix.stderr, fix.stderr
+    # The venv's directory does as well as its interpreter.
+    directory = _flake8(project, env, f"--executor-python={venv}")
+    assert reported_findings(directory.stdout) == EXPECTED, directory.stdout + directory.stderr
     missing = _flake8(project, env, f"--executor-python={tmp_path / 'nowhere'}")
     assert missing.returncode == 2
     assert "--executor-python: " in missing.stderr and "no such interpreter" in missing.stderr

@@ -5,7 +5,8 @@ graph follows such calls into the environment the project runs in, found as mypy
 (``--python-executable``), in this order:
 
 1. ``--executor-python PATH`` / ``python = "PATH"``: that interpreter is asked for its ``sys.path``
-   once per process (a subprocess; the answer is remembered);
+   once per process (a subprocess; the answer is remembered); a virtual environment's directory
+   is read as in 2;
 2. ``$VIRTUAL_ENV``;
 3. a ``.venv/`` or ``venv/`` holding a ``pyvenv.cfg`` at the project's root;
 4. the interpreter running the tool (``PYTHONPATH`` counts).
@@ -111,6 +112,8 @@ def _with_pth(directories: Sequence[str]) -> tuple[str, ...]:
 def find_environment(python: str | None, project_dir: str | None) -> tuple[str, ...]:
     """The installed-package directories of the analysed environment (the module docstring's order)."""
     if python:
+        if os.path.isfile(os.path.join(python, "pyvenv.cfg")):
+            return venv_site_packages(python)  # a virtual environment's directory named
         return ask_interpreter(python)
     virtual_env = os.environ.get("VIRTUAL_ENV")
     if virtual_env and os.path.isdir(virtual_env):
