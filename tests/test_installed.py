@@ -5,7 +5,8 @@ whose method uses ``requests`` through a helper module, a sync method beside its
 async API that reads a file on the loop (reported at the project's ``await``: only the package can
 fix it), coroutines and functions that hand their work to an executor (silent), a coroutine that
 builds an SSL context only for some arguments (silent: a step under a test of a parameter is not
-followed in installed code). ``barlib`` installs
+followed in installed code), one that reads its own socket (silent: a library's sockets are the
+loop's). ``barlib`` installs
 a module named otherwise (``bar_impl``), found through its ``RECORD``. flake8 runs as a
 subprocess with the environment found as users have it: ``$VIRTUAL_ENV``, a ``.venv/`` at the
 project's root, ``--executor-python`` at another venv; the language server with the ``python``
@@ -47,6 +48,7 @@ PYFOO = {
     "pyfoo/client.py": """\
         import asyncio
         import json
+        import socket
         import ssl
 
         from pyfoo import _http
@@ -71,12 +73,20 @@ PYFOO = {
             async def load_later(self, path):
                 return await asyncio.to_thread(self._read, path)
 
+            async def raw(self):
+                return await self.receive()
+
             def _read(self, path):
                 with open(path) as f:
                     return f.read()
 
             async def fetch(self):
                 return await self.load("/etc/pyfoo.json")
+
+            async def receive(self):
+                sock = socket.socket()
+                sock.setblocking(False)
+                return sock.recv(1024)  # its own non-blocking socket
 
             async def connect(self, host, tls=False):
                 if tls:  # only for some arguments: not followed
@@ -119,6 +129,7 @@ async def main(path):
     await pyfoo.offloaded(path)
     settle()
     await api.connect("example.com")
+    await api.raw()
 """
 EXPECTED = {(8, "AEX100"), (12, "AEX103"), (14, "AEX103"), (16, "AEX101")}
 
