@@ -96,6 +96,10 @@ SOURCES: dict[str, str] = {
     "blockbuster": "blockbuster's patched functions (cbornet/blockbuster, blockbuster.py), "
     "a runtime detector of blocking calls in asyncio",
     "measured": "measured: two threads vs one (docs/catalog.md, Threads or processes?)",
+    "source": "the library's own source: the call opens files on the calling thread "
+    "(CPython's ssl.create_default_context loads the default CA certificates, and from 3.12 "
+    "urllib.request.build_opener's HTTPSHandler builds such a context; pytz.timezone and "
+    "dateutil.tz.gettz read the zone file on a key's first use)",
     "provisional": "kind from the library's engine, not measured yet (Arrow's readers release "
     "the GIL; openpyxl, pickle, lxml and html5lib build Python objects)",
 }
@@ -230,6 +234,21 @@ CALLS: dict[str, Entry] = {
         source="blockbuster",
         **_FILES,
     ),
+    # They read certificate files: the system's CA bundle (no cafile/capath/cadata given, the
+    # default), or the ones named. build_opener does so from 3.12 (its HTTPSHandler).
+    **_entries(
+        Kind.FILE,
+        "ssl.create_default_context ssl._create_default_https_context urllib.request.build_opener",
+        source="source",
+        **_NET,
+    ),
+    # A time zone's first use reads its file (the zoneinfo docs: "the first time a key is
+    # requested ... loaded from the file system"; pytz and dateutil cache per key the same way).
+    "zoneinfo.ZoneInfo": Entry(Kind.FILE, needs_args=True, domain=Domain.FILES),
+    "zoneinfo.ZoneInfo.no_cache": Entry(Kind.FILE, needs_args=True, domain=Domain.FILES),
+    "pytz.timezone": Entry(Kind.FILE, needs_args=True, source="source", domain=Domain.FILES),
+    # With no name it reads the local zone (``TZ``, ``/etc/localtime``): a file too.
+    **_entries(Kind.FILE, "dateutil.tz.gettz dateutil.tz.tz.gettz", source="source", **_FILES),
     # -- CPU -------------------------------------------------------------------------------------
     # Slow by design, whatever the input: fires on any call.
     **_entries(
@@ -903,5 +922,8 @@ LOOP_CALLS = frozenset(
 # Name lookups that never ask a resolver when given ``AI_NUMERICHOST`` in their flags: the host must
 # then be a numeric address, parsed locally (getaddrinfo(3); tornado's ``is_valid_ip`` is the
 # idiom, found on the benchmark corpus). Name -> (index of the flags argument, its keyword).
+# A first argument, as a string literal, that makes the call read no file: ``pytz.timezone("UTC")``
+# returns ``pytz.utc`` before looking for a zone file (pytz/__init__.py), in any case.
+NO_FILE_ARGUMENTS: dict[str, frozenset[str]] = {"pytz.timezone": frozenset({"UTC"})}
 NUMERIC_HOST_FLAGS = {"socket.getaddrinfo": (5, "flags")}
 NUMERIC_HOST = "AI_NUMERICHOST"

@@ -299,6 +299,32 @@ def _cache_dir(value: Value | None, home: str) -> str | None:
     return os.path.abspath(elsewhere) if elsewhere else os.path.join(home, CACHE_DIRECTORY)
 
 
+def _installed_cache_dir(value: Value | None) -> str | None:
+    """Where installed packages' summaries go: beside the project's when
+    ``FLAKE8_EXECUTOR_CACHE_DIR`` moves it, else the user's cache directory; none with the cache
+    off."""
+    from flake8_executor.analysis.cache import user_cache_dir
+
+    if value is not None and not parse_bool(value.text):
+        return None
+    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
+    return os.path.abspath(elsewhere) if elsewhere else user_cache_dir()
+
+
+def _python(value: Value | None, project: ProjectConfig) -> str | None:
+    """The interpreter of the analysed environment, relative to the pyproject.toml that names it,
+    else to the cwd; a bare name (``python3.12``) is looked up on ``PATH``."""
+    if value is None or not value.text.strip():
+        return None
+    text = os.path.expanduser(value.text.strip())
+    if os.sep not in text and "/" not in text:
+        import shutil
+
+        return shutil.which(text) or text
+    base = project.directory if project.path and value.source.endswith(project.path) else os.curdir
+    return os.path.normpath(os.path.join(os.path.abspath(base), text))
+
+
 def resolve(
     command_line: Mapping[str, str | None],
     project: ProjectConfig,
@@ -337,6 +363,8 @@ def resolve(
             source_roots=_source_roots(chosen.get("source-roots"), project),
             cache_dir=_cache_dir(chosen.get("cache"), home),
             project_dir=home,
+            python=_python(chosen.get("python"), project),
+            installed_cache_dir=_installed_cache_dir(chosen.get("cache")),
         )
     except ValueError as error:
         option, _, reason = str(error).partition(": ")

@@ -79,6 +79,13 @@ class ExecutorChecker:
             default=None,
             help="Cache module summaries in .flake8-executor-cache/ (yes or no). Default: yes.",
         )
+        option_manager.add_option(
+            "--executor-python",
+            default=None,
+            help="The interpreter of the environment whose installed packages calls are followed "
+            "into (asked once for its sys.path). Default: $VIRTUAL_ENV, else .venv/ or venv/ at "
+            "the project's root, else the Python running flake8.",
+        )
         option_manager.extend_default_ignore(list(OFF_BY_DEFAULT))
 
     @classmethod

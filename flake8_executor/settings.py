@@ -29,6 +29,11 @@ class Settings:
     source_roots: tuple[str, ...] = ()  # configured directories imports are searched from
     project_dir: str | None = None  # the project's directory: with its src/, the default roots
     cache_dir: str | None = None  # where module summaries are cached; None: in memory only
+    # The analysed environment's installed-package directories (``analysis/environment.py``);
+    # empty: installed packages are not followed.
+    site_packages: tuple[str, ...] = ()
+    # Where installed packages' summaries are cached, shared by projects; None: in memory only.
+    installed_cache_dir: str | None = None
 
     @property
     def has_to_thread(self) -> bool:
@@ -81,6 +86,22 @@ def parse_paths(value: str | Sequence[str], base: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
+def _environment(
+    python: str | None, project_dir: str | None, follow_imports: str | bool
+) -> tuple[str, ...]:
+    """The installed-package directories to follow calls into (none when imports are not)."""
+    from flake8_executor.analysis.environment import InterpreterError, find_environment
+
+    if not parse_bool(follow_imports):
+        return ()
+    if python is not None and not os.path.exists(python):
+        raise ValueError(f"{python}: no such interpreter")
+    try:
+        return find_environment(python, project_dir)
+    except InterpreterError as error:
+        raise ValueError(str(error)) from None
+
+
 def build_settings(
     extra_calls: str = "",
     process_pool: str = "",
@@ -90,6 +111,8 @@ def build_settings(
     source_roots: tuple[str, ...] = (),
     cache_dir: str | None = None,
     project_dir: str | None = None,
+    python: str | None = None,
+    installed_cache_dir: str | None = None,
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -104,6 +127,8 @@ def build_settings(
         ("--executor-source-roots", lambda: source_roots),
         ("--executor-project-dir", lambda: project_dir),
         ("--executor-cache", lambda: cache_dir),
+        ("--executor-python", lambda: _environment(python, project_dir, follow_imports)),
+        ("--executor-cache", lambda: installed_cache_dir),
     )
     values = []
     for option, check in checks:

@@ -7,6 +7,8 @@ versions too (``pytest --run-slow -m slow`` runs only them).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="with --run-slow: also sweep every .py file under DIR like the standard library "
         "(repeatable; e.g. the benchmark corpus, another Python's Lib/)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Installed packages' summaries go to the user's cache directory: the suite's own, not the
+    user's (the tools run as subprocesses inherit it)."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="flake8-executor-tests-cache-")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

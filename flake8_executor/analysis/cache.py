@@ -1,8 +1,13 @@
 """The on-disk cache of module summaries (``.flake8-executor-cache/``), as ruff and mypy keep theirs.
 
 An entry is one JSON file per module file, named by a hash of its path and stamp, holding the file's size and
-modification time, the tool's version, the Python that parsed it and the settings that shape a
-summary (``--executor-extra-calls``): any difference and the entry is ignored and rewritten. Writes
+modification time, a hash of its content, the tool's version, the Python that parsed it and the
+settings that shape a summary (``--executor-extra-calls``): any difference and the entry is ignored
+and rewritten. The content hash is checked on every load (hashing a module costs a few microseconds,
+parsing it milliseconds): an edit that keeps the size within the file system's mtime granularity
+is still seen. Installed packages' summaries live in the user's cache directory, one directory per
+distribution and version (``installed/<name>-<version>/``), shared by every project: the version is
+in the stamp, so an upgrade is read again. Writes
 go to a temporary file in the same directory, then ``os.replace``: a reader (another of flake8's
 ``-j`` workers) sees the old entry or the new one, never half of one. The cache is an optimisation:
 a directory that cannot be created or written, or an entry that cannot be read, costs a parse and
@@ -22,7 +27,7 @@ from typing import Any
 from flake8_executor import __version__
 
 # What a cached summary depends on besides its file: a new release or Python reads it again.
-FORMAT = 1
+FORMAT = 2
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (
@@ -31,22 +36,48 @@ _CACHEDIR_TAG = (
 )
 
 
-class SummaryCache:
-    """Module summaries stored under one directory."""
+def content_digest(data: bytes) -> str:
+    """What a cached entry is checked against: the file's bytes, hashed."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, directory: str, settings_key: str) -> None:
+
+def user_cache_dir() -> str:
+    """``$XDG_CACHE_HOME/flake8-executor``, else ``~/.cache/flake8-executor`` (as pip and ruff)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "flake8-executor")
+
+
+def _safe(text: str) -> str:
+    return "".join(char if char.isalnum() or char in "._-" else "_" for char in text)
+
+
+class SummaryCache:
+    """Module summaries stored under one directory (with ``distribution``: that distribution's
+    version's subdirectory of an installed-packages cache)."""
+
+    def __init__(
+        self, directory: str, settings_key: str, distribution: tuple[str, str | None] | None = None
+    ) -> None:
         self.directory = directory
-        self._stamp = [FORMAT, __version__, list(sys.version_info[:2]), settings_key]
+        self._stamp: list[Any] = [FORMAT, __version__, list(sys.version_info[:2]), settings_key]
+        self._entries = os.path.join(directory, "summaries")
+        if distribution is not None:
+            name, version = distribution
+            self._stamp.append([name, version])
+            self._entries = os.path.join(
+                directory, "installed", _safe(f"{name}-{version or 'unversioned'}")
+            )
         self._ready: bool | None = None
 
     def _entry_path(self, path: str) -> str:
         # The stamp is in the name too: two Pythons or settings keep an entry each, not one in turn.
         key = repr((os.path.abspath(path), self._stamp))
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return os.path.join(self.directory, "summaries", digest[:2], digest + ".json")
+        return os.path.join(self._entries, digest[:2], digest + ".json")
 
-    def load(self, path: str, signature: tuple[int, int]) -> dict[str, Any] | None:
-        """The stored summary of ``path`` if it was made from this very file, else ``None``."""
+    def load(self, path: str, signature: tuple[int, int], digest: str) -> dict[str, Any] | None:
+        """The stored summary of ``path`` if it was made from this very file (its stat and its
+        content), else ``None``."""
         try:
             with open(self._entry_path(path), encoding="utf-8") as file:
                 entry = json.load(file)
@@ -57,12 +88,15 @@ class SummaryCache:
             or entry.get("stamp") != self._stamp
             or entry.get("path") != os.path.abspath(path)
             or entry.get("signature") != list(signature)
+            or entry.get("digest") != digest
         ):
             return None
         summary = entry.get("summary")
         return summary if isinstance(summary, dict) else None
 
-    def store(self, path: str, signature: tuple[int, int], summary: dict[str, Any]) -> None:
+    def store(
+        self, path: str, signature: tuple[int, int], digest: str, summary: dict[str, Any]
+    ) -> None:
         """Write the entry atomically; any failure leaves the cache as it was."""
         if not self._prepare():
             return
@@ -71,6 +105,7 @@ class SummaryCache:
             "stamp": self._stamp,
             "path": os.path.abspath(path),
             "signature": list(signature),
+            "digest": digest,
             "summary": summary,
         }
         temporary = None

@@ -28,8 +28,10 @@ MAX_DEPTH = 40
 Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that reaches it
 
 # A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
-# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge").
-CALL, LOOP, LOCAL, PROJECT = "call", "loop", "local", "project"
+# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); in a
+# coroutine of an installed package also ("await", "pyfoo.api.Client.fetch"): a coroutine awaited,
+# which runs on the same loop (its steps count only when the name is an ``async def``).
+CALL, LOOP, LOCAL, PROJECT, AWAIT = "call", "loop", "local", "project", "await"
 Step = tuple[str, Any]
 
 # Decorators that leave a function a plain sync function when called. Any other (asgiref's
@@ -52,7 +54,7 @@ TRANSPARENT_DECORATORS = frozenset(
 class HelperReach:
     """What calling one helper does: its most severe kind, the chain to it, the other kinds."""
 
-    __slots__ = ("chain", "kind", "loop_call", "others")
+    __slots__ = ("chain", "kind", "loop_call", "others", "package")
 
     def __init__(self, reach: Reach, loop_call: str | None = None) -> None:
         kinds = sorted(reach, key=SEVERITY.index)
@@ -62,6 +64,9 @@ class HelperReach:
         # A call that needs a running event loop in its thread (``asyncio.get_running_loop``),
         # made by the helper or a helper it calls: it cannot be moved to a thread.
         self.loop_call = loop_call
+        # The installed package the chain enters (``pyfoo``), which messages name; None: the
+        # project's own code.
+        self.package: str | None = None
 
     @property
     def target(self) -> str:
@@ -93,7 +98,12 @@ class Composer:
         raise NotImplementedError
 
     def _composer_of(self, tag: str) -> Composer:
-        return self._other if tag == PROJECT and self._other is not None else self
+        return self._other if tag in (PROJECT, AWAIT) and self._other is not None else self
+
+    def package_in(self, chain: Sequence[str]) -> str | None:
+        """The installed package the first link of ``chain`` in one lives in (None: the
+        project's own code all along)."""
+        return self._other.package_in(chain) if self._other is not None else None
 
     def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
         """The function's reach, and whether it is complete (no cycle member was still open)."""
@@ -118,7 +128,8 @@ class Composer:
                 kind, qualified = value
                 reach.setdefault(kind, (name, qualified))
             elif tag != LOOP:
-                callee_reach, callee_complete = self._composer_of(tag).reach(value, depth + 1)
+                callee = (AWAIT, value) if tag == AWAIT else value
+                callee_reach, callee_complete = self._composer_of(tag).reach(callee, depth + 1)
                 complete = complete and callee_complete
                 for kind, chain in callee_reach.items():
                     reach.setdefault(kind, (name, *chain))
@@ -144,7 +155,9 @@ class Composer:
         return None
 
 
-def is_transparent(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+def is_transparent(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, name_of: Callable[[ast.expr], str | None]
+) -> bool:
     """Calling the function runs its body: it has no decorator that may change what a call does."""
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -199,12 +212,45 @@ def function_steps(
     return steps
 
 
-def calls_by_function(calls: Iterable[CallSite]) -> dict[int, list[CallSite]]:
-    """The call sites of each sync ``def`` (by ``id`` of its node), in the walk's order."""
+def coroutine_steps(
+    calls: Iterable[CallSite],
+    lookup: CatalogLookup,
+    local: Callable[[ast.expr, Scope], Step | None],
+    project: Callable[[ast.expr, Scope], str | None],
+    awaited: Callable[[ast.expr, Scope], str | None],
+) -> list[Step]:
+    """The steps of one ``async def`` of an installed package: what runs on the loop in its body
+    (the sync calls, as ``function_steps``) and the coroutines it awaits (``awaited`` names them).
+    A call handed to an executor is a reference or runs in a lambda: not a step."""
+    steps: list[Step] = []
+    plain = []
+    for call in calls:
+        if call.awaited:
+            flush = function_steps(plain, lookup, local, project)
+            steps.extend(flush)
+            plain = []
+            name = awaited(call.node.func, call.scope)
+            if name is not None:
+                steps.append((AWAIT, name))
+        else:
+            plain.append(call)
+    steps.extend(function_steps(plain, lookup, local, project))
+    return steps
+
+
+def calls_by_function(
+    calls: Iterable[CallSite], coroutines: bool = False
+) -> dict[int, list[CallSite]]:
+    """The call sites of each sync ``def`` (by ``id`` of its node), in the walk's order; with
+    ``coroutines``, those of each ``async def``."""
     by_function: dict[int, list[CallSite]] = {}
     for call in calls:
         function = call.site.function
-        if function is not None and function.opened_by == Scope.FUNCTION and not function.is_async:
+        if (
+            function is not None
+            and function.opened_by == Scope.FUNCTION
+            and function.is_async == coroutines
+        ):
             by_function.setdefault(id(function.node), []).append(call)
     return by_function
 
@@ -241,7 +287,26 @@ class CallGraph(Composer):
             if key is None:
                 return None
         reach, _complete = composer.reach(key)
-        return HelperReach(reach, composer.loop_call(key)) if reach else None
+        if not reach:
+            return None
+        found = HelperReach(reach, composer.loop_call(key))
+        found.package = self.package_in(found.chain)
+        return found
+
+    def awaited_reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``):
+        the project's own coroutines are judged where their blocking calls are."""
+        if self._other is None or self._project_name is None:
+            return None
+        name = self._project_name(func, scope)
+        if name is None:
+            return None
+        reach, _complete = self._other.reach((AWAIT, name))
+        if not reach:
+            return None
+        found = HelperReach(reach)
+        found.package = self.package_in(found.chain)
+        return found if found.package is not None else None
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)

@@ -82,6 +82,15 @@ class CatalogLookup:
             return None
         if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
             return None
+        exempt = catalog.NO_FILE_ARGUMENTS.get(found[0])
+        if exempt is not None and args:
+            first = args[0]
+            if (
+                isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and first.value.upper() in exempt
+            ):
+                return None
         flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
         if flags is not None and _numeric_host(node, *flags):
             return None

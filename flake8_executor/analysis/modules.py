@@ -5,8 +5,10 @@ searches what Python would have there for the project: the directory above a fil
 (walking up through directories with ``__init__.py``; a lone script's own directory) and the source
 roots (``source-roots``, by default the project's directory and its ``src/``), where namespace
 packages without ``__init__.py`` are found too. Only a name whose file is found there is the
-project's; the standard library is never looked for, and installed packages are not under the
-roots, so neither is ever parsed (the catalog covers them).
+project's; the standard library is never looked for. After the roots, the analysed environment's
+installed packages are searched (``analysis/environment.py``): a module found there is read only
+when a call reaches it, and is owned by its distribution (name and version). A top-level name the
+catalog knows (``requests``, ``redis``...) is the catalog's and is never read.
 """
 
 from __future__ import annotations
@@ -14,18 +16,36 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from flake8_executor.analysis.environment import Distributions
 from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 
 class ModuleFile:
     """One module of the project: its dotted name and its file."""
 
-    __slots__ = ("is_package", "name", "path")
+    __slots__ = ("distribution", "is_package", "name", "path")
 
-    def __init__(self, name: str, path: str, is_package: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        is_package: bool,
+        distribution: tuple[str, str | None] | None = None,
+    ) -> None:
         self.name = name
         self.path = path
         self.is_package = is_package  # an ``__init__.py``: relative imports start from itself
+        # An installed module: its distribution's name and version (None: no dist-info owns it).
+        self.distribution = distribution
+
+    @property
+    def installed(self) -> bool:
+        return self.distribution is not None
+
+    @property
+    def package_label(self) -> str:
+        """How messages name the installed package: its distribution's name."""
+        return self.distribution[0] if self.distribution is not None else self.name
 
     @property
     def package(self) -> str:
@@ -87,29 +107,36 @@ def absolute_import(name: str, package: str | None) -> str | None:
 
 
 class SourceTree:
-    """Finds module files under a fixed list of import roots; each answer is remembered."""
+    """Finds module files under a fixed list of import roots, then in the installed packages'
+    directories (``site``); each answer is remembered."""
 
-    def __init__(self, roots: Sequence[str]) -> None:
+    def __init__(
+        self,
+        roots: Sequence[str],
+        site: Sequence[str] = (),
+        catalog_roots: frozenset[str] = frozenset(),
+    ) -> None:
         self.roots = tuple(dict.fromkeys(os.path.abspath(root) for root in roots))
+        self.site = tuple(path for path in dict.fromkeys(site) if path not in self.roots)
+        self._catalog_roots = catalog_roots
+        self._distributions = Distributions(self.site) if self.site else None
         self._found: dict[str, ModuleFile | None] = {}
 
     def find(self, name: str) -> ModuleFile | None:
-        """The project's file for a dotted module name, or ``None`` (stdlib, installed, absent)."""
+        """The file for a dotted module name: the project's, else an installed package's;
+        ``None`` for the standard library, a name the catalog knows, or no file."""
         found = self._found
         if name in found:
             return found[name]
         result = None
         parts = name.split(".")
         if parts[0] not in STDLIB_MODULES and all(part.isidentifier() for part in parts):
-            for root in self.roots:
-                base = os.path.join(root, *parts)
-                package = os.path.join(base, "__init__.py")
-                if os.path.isfile(package):
-                    result = ModuleFile(name, package, True)
-                    break
-                if os.path.isfile(base + ".py"):
-                    result = ModuleFile(name, base + ".py", False)
-                    break
+            result = _find_under(self.roots, name, parts)
+            if result is None and self.site and parts[0] not in self._catalog_roots:
+                result = _find_under(self.site, name, parts)
+                if result is not None and self._distributions is not None:
+                    owner = self._distributions.owner(parts[0])
+                    result.distribution = owner if owner is not None else (parts[0], None)
         found[name] = result
         return result
 
@@ -122,3 +149,14 @@ class SourceTree:
             if module is not None:
                 return module, parts[cut:]
         return None
+
+
+def _find_under(roots: Sequence[str], name: str, parts: list[str]) -> ModuleFile | None:
+    for root in roots:
+        base = os.path.join(root, *parts)
+        package = os.path.join(base, "__init__.py")
+        if os.path.isfile(package):
+            return ModuleFile(name, package, True)
+        if os.path.isfile(base + ".py"):
+            return ModuleFile(name, base + ".py", False)
+    return None

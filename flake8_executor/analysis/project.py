@@ -10,47 +10,122 @@ with the same ``Composer`` as a file's own helpers. Cycles between modules are c
 A module is read and summarised at most once per process while its file is unchanged (its size and
 modification time): a batch run (flake8, ``executor-fix``) sees the project as it was when it read
 it, the language server checks every module read so far before each analysis (``refresh_projects``),
-so it never answers from a stale summary, and the on-disk cache (``analysis/cache.py``) spares the
-parse in the next process. A module that cannot be read or
+so it never answers from a stale summary (a file whose mtime is as recent as the read is checked by
+its content too: a same-size edit within the mtime's granularity is seen), and the on-disk cache
+(``analysis/cache.py``) spares the parse in the next process. A module that cannot be read or
 parsed contributes nothing.
+
+Installed packages (``analysis/environment.py``) are followed the same way, lazily: a module is read
+only when a call of the project reaches a name in it, no deeper than ``MAX_INSTALLED_DEPTH`` calls
+from the project's call site, and its summary is cached per distribution and version in the user's
+cache directory. Their coroutines are summarised too: ``await lib.call()`` runs the library's
+``async def`` on the loop, and what it blocks on is reported at the project's ``await``. Installed
+code is parsed by the running interpreter: a module in newer syntax is skipped (noted in the log,
+flake8's ``-v``).
 """
 
 from __future__ import annotations
 
 import ast
+import logging
 import os
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from flake8_executor.analysis.cache import SummaryCache
-from flake8_executor.analysis.callgraph import CALL, Composer, Reach, Step
+from flake8_executor import catalog
+from flake8_executor.analysis.cache import SummaryCache, content_digest
+from flake8_executor.analysis.callgraph import AWAIT, CALL, Composer, Reach, Step
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
 from flake8_executor.analysis.summary import ModuleSummary, summarize
 from flake8_executor.catalog import CALLS, Entry
 from flake8_executor.settings import Settings
+from flake8_executor.stdlib_modules import STDLIB_MODULES
+
+LOG = logging.getLogger("flake8.executor")
 
 # Re-exports followed before giving up (``a`` imports from ``b`` which imports from ``a``...).
 MAX_HOPS = 16
+# How many calls deep from the project's call site installed code is followed: an SDK's method,
+# its helpers, their helpers; not the whole dependency tree.
+MAX_INSTALLED_DEPTH = 6
+# Two stats this close to the read cannot tell an edit from none (file systems keep mtimes in
+# steps of up to 2 s): such a module is checked by its content.
+MTIME_GRANULARITY_NS = 2_000_000_000
 
-FUNCTION, BLOCKING = "function", "blocking"
-# ("function", module name, name in the module) or ("blocking", Kind, "requests.Session.get").
+FUNCTION, BLOCKING, COROUTINE = "function", "blocking", "coroutine"
+# ("function" or "coroutine", module name, name in the module) or ("blocking", Kind,
+# "requests.Session.get").
 Target = tuple[str, Any, str]
+
+
+def _catalog_roots() -> frozenset[str]:
+    """Top-level packages the catalog describes (``requests``, ``redis``...): never read."""
+    names = [*CALLS, *catalog.CONSTRUCTORS, *catalog.ANY_METHOD]
+    names += [owner for owner, _method in catalog.METHODS]
+    return frozenset(
+        name.partition(".")[0]
+        for name in names
+        if "." in name and name.partition(".")[0] not in STDLIB_MODULES
+    )
+
+
+CATALOG_ROOTS = _catalog_roots()
+
+
+class _Known:
+    """A module as last read: its stat, its summary, its content hash, when it was read."""
+
+    __slots__ = ("digest", "read_at", "signature", "summary")
+
+    def __init__(
+        self,
+        signature: tuple[int, int] | None,
+        summary: ModuleSummary | None,
+        digest: str | None,
+        read_at: int,
+    ) -> None:
+        self.signature = signature
+        self.summary = summary
+        self.digest = digest
+        self.read_at = read_at
+
+    def unchanged(self, path: str, signature: tuple[int, int] | None) -> bool:
+        if signature != self.signature:
+            return False
+        if signature is None or signature[1] < self.read_at - MTIME_GRANULARITY_NS:
+            return True
+        try:  # modified as late as it was read: only the content can tell
+            with open(path, "rb") as file:
+                return content_digest(file.read()) == self.digest
+        except OSError:
+            return False
 
 
 class Project(Composer):
     """The modules found under one list of import roots, for one set of settings."""
 
     def __init__(
-        self, roots: Sequence[str], settings: Settings, cache: SummaryCache | None
+        self,
+        roots: Sequence[str],
+        settings: Settings,
+        cache: SummaryCache | None,
+        site: Sequence[str] = (),
+        installed_cache: str | None = None,
+        settings_key: str = "",
     ) -> None:
         super().__init__(None)
-        self.tree = SourceTree(roots)
+        self.tree = SourceTree(roots, site, CATALOG_ROOTS)
         self._settings = settings
         self._calls = {**CALLS, **settings.extra_calls} if settings.extra_calls else CALLS
         self._cache = cache
-        self._summaries: dict[str, tuple[tuple[int, int] | None, ModuleSummary | None]] = {}
+        self._installed_cache = installed_cache
+        self._settings_key = settings_key
+        self._distribution_caches: dict[tuple[str, str | None], SummaryCache] = {}
+        self._packages: dict[str, str] = {}  # a displayed installed function -> its package
+        self._summaries: dict[str, _Known] = {}
         self._checked: set[str] = set()
         self._targets: dict[str, Target | None] = {}
         self._types: dict[str, ObjectType | None] = {}
@@ -69,13 +144,8 @@ class Project(Composer):
         remembered).
         """
         changed = False
-        for path, (signature, _summary) in list(self._summaries.items()):
-            try:
-                stat = os.stat(path)
-                now: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
-            except OSError:
-                now = None
-            if now != signature:
+        for path, known in list(self._summaries.items()):
+            if not known.unchanged(path, _signature(path)):
                 del self._summaries[path]
                 changed = True
         if changed:
@@ -87,44 +157,73 @@ class Project(Composer):
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
         path = module.path
         if path in self._checked:
-            return self._summaries[path][1]
+            return self._summaries[path].summary
         self._checked.add(path)
-        try:
-            stat = os.stat(path)
-            signature: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            signature = None
+        signature = _signature(path)
         known = self._summaries.get(path)
-        if known is not None and known[0] == signature:
-            return known[1]
+        if known is not None and known.unchanged(path, signature):
+            return known.summary
         if known is not None:
             self._forget()  # a module changed: what its importers reach may have changed too
-        summary = self._read(module, signature) if signature is not None else None
-        self._summaries[path] = (signature, summary)
+        read_at = time.time_ns()
+        summary, digest = self._read(module, signature) if signature is not None else (None, None)
+        self._summaries[path] = _Known(signature, summary, digest, read_at)
         return summary
 
-    def _read(self, module: ModuleFile, signature: tuple[int, int]) -> ModuleSummary | None:
-        cache = self._cache
+    def _cache_for(self, module: ModuleFile) -> SummaryCache | None:
+        """The project's cache, or the user's cache of the module's distribution and version."""
+        distribution = module.distribution
+        if distribution is None:
+            return self._cache
+        if self._installed_cache is None:
+            return None
+        cache = self._distribution_caches.get(distribution)
+        if cache is None:
+            cache = SummaryCache(self._installed_cache, self._settings_key, distribution)
+            self._distribution_caches[distribution] = cache
+        return cache
+
+    def _read(
+        self, module: ModuleFile, signature: tuple[int, int]
+    ) -> tuple[ModuleSummary | None, str | None]:
+        try:
+            with open(module.path, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None, None
+        digest = content_digest(data)
+        cache = self._cache_for(module)
         if cache is not None:
-            stored = cache.load(module.path, signature)
+            stored = cache.load(module.path, signature, digest)
             if stored is not None and stored.get("name") == module.name:
                 try:
-                    return ModuleSummary.from_json(stored)
+                    return ModuleSummary.from_json(stored), digest
                 except (KeyError, TypeError, ValueError):
                     pass
         try:
-            with open(module.path, "rb") as file:
-                tree = ast.parse(file.read(), module.path)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+            tree = ast.parse(data, module.path)
+        except SyntaxError as error:
+            if module.installed:
+                LOG.info(
+                    "flake8-executor: %s (%s) skipped: this Python cannot parse it (%s); run the "
+                    "tool with the project's Python",
+                    module.path,
+                    module.package_label,
+                    error.msg,
+                )
+            return None, digest
+        except (ValueError, RecursionError, MemoryError):
+            return None, digest
         self.parsed += 1
         try:
-            summary = summarize(tree, module.name, module.package, self._settings)
+            summary = summarize(
+                tree, module.name, module.package, self._settings, coroutines=module.installed
+            )
         except RecursionError:
-            return None
+            return None, digest
         if cache is not None:
-            cache.store(module.path, signature, summary.to_json())
-        return summary
+            cache.store(module.path, signature, digest, summary.to_json())
+        return summary, digest
 
     def _forget(self) -> None:
         self._memo.clear()
@@ -145,14 +244,12 @@ class Project(Composer):
         return found
 
     def _target(self, name: str, hops: int) -> Target | None:
+        entry = self._calls.get(name)  # a catalog callable, maybe re-exported by a module
+        if entry is not None:
+            return (BLOCKING, entry.kind, name) if _unconditional(entry) else None
         split = self.tree.split(name)
         if split is None:
-            entry = self._calls.get(name)  # a catalog callable re-exported by a project module
-            return (
-                (BLOCKING, entry.kind, name)
-                if entry is not None and _unconditional(entry)
-                else None
-            )
+            return None
         module, rest = split
         summary = self.summary(module)
         if summary is None:
@@ -160,6 +257,8 @@ class Project(Composer):
         qualified = ".".join(rest)
         if qualified in summary.functions:
             return (FUNCTION, module.name, qualified)
+        if qualified in summary.coroutines:
+            return (COROUTINE, module.name, qualified)
         if hops < MAX_HOPS and rest[0] in summary.imports:
             return self.target(".".join([summary.imports[rest[0]], *rest[1:]]), hops + 1)
         owner = self._owner(summary, rest[:-1], hops)
@@ -204,7 +303,18 @@ class Project(Composer):
     # -- composition -----------------------------------------------------------------------------
 
     def canonical(self, key: Any) -> Any:
-        return key if isinstance(key, tuple) else self.target(key)
+        """A name called (a function, or a catalog callable), or ``(AWAIT, name)`` awaited (a
+        coroutine of an installed package): calling a coroutine function runs none of it."""
+        if isinstance(key, tuple):
+            if key[0] != AWAIT:
+                return key
+            target = self.target(key[1])
+            if target is None or target[0] != COROUTINE:
+                return None
+            module = self.tree.find(target[1])
+            return target if module is not None and module.installed else None
+        target = self.target(key)
+        return None if target is None or target[0] == COROUTINE else target
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         how, where, name = key
@@ -212,7 +322,9 @@ class Project(Composer):
             return [(CALL, (where, name))]
         module = self.tree.find(where)
         summary = self.summary(module) if module is not None else None
-        return summary.functions.get(name) if summary is not None else None
+        if summary is None:
+            return None
+        return (summary.coroutines if how == COROUTINE else summary.functions).get(name)
 
     def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
         target = self.canonical(key)
@@ -220,11 +332,35 @@ class Project(Composer):
             return {}, True
         if target[0] == BLOCKING:
             return {target[1]: (target[2],)}, True  # the catalog name alone ends the chain
+        if depth > MAX_INSTALLED_DEPTH:
+            module = self.tree.find(target[1])
+            if module is not None and module.installed:
+                return {}, False
         return super().reach(target, depth)
 
     def display(self, key: Any) -> str:
-        _how, module, name = key
-        return f"{module.rpartition('.')[2]}.{name}"
+        _how, module_name, name = key
+        module = self.tree.find(module_name)
+        if module is not None and module.installed:
+            shown = f"{module_name}.{name}"
+            self._packages[shown] = module.package_label
+            return shown
+        return f"{module_name.rpartition('.')[2]}.{name}"
+
+    def package_in(self, chain: Sequence[str]) -> str | None:
+        for link in chain:
+            package = self._packages.get(link)
+            if package is not None:
+                return package
+        return None
+
+
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _unconditional(entry: Entry) -> bool:
@@ -264,11 +400,25 @@ def context_for(path: str | None, settings: Settings) -> FileContext | None:
     module, root = located
     roots = (root, *(settings.source_roots or default_roots(settings.project_dir)))
     settings_key = repr(sorted((name, repr(entry)) for name, entry in settings.extra_calls.items()))
-    key = (roots, settings_key, settings.cache_dir, settings.target_version)
+    key = (
+        roots,
+        settings_key,
+        settings.cache_dir,
+        settings.target_version,
+        settings.site_packages,
+        settings.installed_cache_dir,
+    )
     project = _PROJECTS.get(key)
     if project is None:
         cache = SummaryCache(settings.cache_dir, settings_key) if settings.cache_dir else None
-        project = _PROJECTS[key] = Project(roots, settings, cache)
+        project = _PROJECTS[key] = Project(
+            roots,
+            settings,
+            cache,
+            settings.site_packages,
+            settings.installed_cache_dir,
+            settings_key,
+        )
     project.begin_file()
     return FileContext(project, module)
 

@@ -76,6 +76,15 @@ class FileState:
         following imports, in another of the project."""
         if not self.settings.follow_calls:
             return None
+        return self._graph().reach_of(func, scope)
+
+    def awaited_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``)."""
+        if not self.settings.follow_calls or self.context is None:
+            return None
+        return self._graph().awaited_reach_of(func, scope)
+
+    def _graph(self) -> CallGraph:
         if self._call_graph is None:
             context = self.context
             self._call_graph = CallGraph(
@@ -84,4 +93,4 @@ class FileState:
                 context.project if context is not None else None,
                 self.resolver.project_name,
             )
-        return self._call_graph.reach_of(func, scope)
+        return self._call_graph

@@ -5,7 +5,9 @@ and method (``callgraph.function_steps``, the same as for the file's own helpers
 own helpers written as absolute names), the type of each module-level object and instance attribute
 the engine tracks (``http = requests.Session()``, ``self.db = sqlite3.connect(...)``), its classes,
 and what its module-level imports bind (so that ``from app.services import charge`` finds a
-re-export). A summary depends on the module's own text only: what the names it calls turn out to be
+re-export). An installed package's module also has its coroutines' steps (``async def``: what
+runs on the loop in them, and the coroutines they await). A summary depends on the module's own
+text only: what the names it calls turn out to be
 is decided when summaries are composed (``analysis/project.py``), so a cached summary is stale only
 when its own file changes.
 """
@@ -13,6 +15,7 @@ when its own file changes.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import Any
 
 from flake8_executor.analysis.callgraph import (
@@ -20,6 +23,7 @@ from flake8_executor.analysis.callgraph import (
     PROJECT,
     Step,
     calls_by_function,
+    coroutine_steps,
     function_steps,
     helper_binding,
     is_transparent,
@@ -34,6 +38,7 @@ from flake8_executor.analysis.resolve import (
     Resolver,
     Scope,
 )
+from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.catalog import Kind
 from flake8_executor.settings import Settings
@@ -42,7 +47,7 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "imports", "name", "objects")
+    __slots__ = ("classes", "coroutines", "functions", "imports", "name", "objects")
 
     def __init__(
         self,
@@ -51,9 +56,12 @@ class ModuleSummary:
         objects: dict[str, ObjectType],
         classes: set[str],
         imports: dict[str, str],
+        coroutines: dict[str, list[Step]] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
+        # The same for ``async def``s, summarised for installed packages only (awaited there).
+        self.coroutines = coroutines or {}
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
@@ -61,13 +69,8 @@ class ModuleSummary:
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "functions": {
-                name: [
-                    [tag, value[0].value, value[1]] if tag == CALL else [tag, value]
-                    for tag, value in steps
-                ]
-                for name, steps in self.functions.items()
-            },
+            "functions": _steps_json(self.functions),
+            "coroutines": _steps_json(self.coroutines),
             "objects": {
                 name: ["instance", value.name]
                 if isinstance(value, ImportedInstance)
@@ -81,18 +84,39 @@ class ModuleSummary:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModuleSummary:
-        functions: dict[str, list[Step]] = {
-            name: [
-                (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
-                for step in steps
-            ]
-            for name, steps in data["functions"].items()
-        }
+        functions = _steps_from_json(data["functions"])
+        coroutines = _steps_from_json(data.get("coroutines", {}))
         objects: dict[str, ObjectType] = {
             name: ImportedInstance(value) if how == "instance" else value
             for name, (how, value) in data["objects"].items()
         }
-        return cls(data["name"], functions, objects, set(data["classes"]), dict(data["imports"]))
+        return cls(
+            data["name"],
+            functions,
+            objects,
+            set(data["classes"]),
+            dict(data["imports"]),
+            coroutines,
+        )
+
+
+def _steps_json(functions: dict[str, list[Step]]) -> dict[str, list[list[Any]]]:
+    return {
+        name: [
+            [tag, value[0].value, value[1]] if tag == CALL else [tag, value] for tag, value in steps
+        ]
+        for name, steps in functions.items()
+    }
+
+
+def _steps_from_json(data: dict[str, Any]) -> dict[str, list[Step]]:
+    return {
+        name: [
+            (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
+            for step in steps
+        ]
+        for name, steps in data.items()
+    }
 
 
 def qualified_in_module(name: str, scope: Scope) -> str:
@@ -112,15 +136,21 @@ def qualified_in_module(name: str, scope: Scope) -> str:
 
 
 def summarize(
-    tree: ast.Module, name: str, package: str | None, settings: Settings
+    tree: ast.Module,
+    name: str,
+    package: str | None,
+    settings: Settings,
+    coroutines: bool = False,
 ) -> ModuleSummary:
-    """The summary of module ``name`` (``package`` is what its relative imports start from)."""
+    """The summary of module ``name`` (``package`` is what its relative imports start from);
+    with ``coroutines`` (an installed package), its ``async def``s' steps too."""
     walk = Walk(tree, settings.target_version)
     walk.run()
     # No ``imported_type``: what other modules define is looked up when summaries are composed.
     resolver = Resolver(package, follow_imports=True)
     lookup = CatalogLookup(resolver, settings.extra_calls, walk.import_roots)
     by_function = calls_by_function(walk.calls)
+    by_coroutine = calls_by_function(walk.calls, coroutines=True) if coroutines else {}
 
     def local(func: ast.expr, scope: Scope) -> Step | None:
         binding = helper_binding(func, scope, resolver)
@@ -129,7 +159,14 @@ def summarize(
         assert isinstance(binding.node, ast.FunctionDef)
         return (PROJECT, f"{name}.{qualified_in_module(binding.node.name, binding.scope)}")
 
+    def awaited(func: ast.expr, scope: Scope) -> str | None:
+        binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
+        if binding is not None and isinstance(binding.node, ast.AsyncFunctionDef):
+            return f"{name}.{qualified_in_module(binding.node.name, binding.scope)}"
+        return resolver.project_name(func, scope)
+
     functions: dict[str, list[Step]] = {}
+    async_functions: dict[str, list[Step]] = {}
     objects: dict[str, ObjectType] = {}
     classes: set[str] = set()
     for scope in walk.scopes:
@@ -143,7 +180,21 @@ def summarize(
                     if found is not None:
                         objects[f"{node.name}.{attribute}"] = found
             continue
-        if scope.opened_by != Scope.FUNCTION or scope.is_async or scope.parent is None:
+        if scope.opened_by != Scope.FUNCTION or scope.parent is None:
+            continue
+        if scope.is_async:
+            if coroutines and isinstance(node, ast.AsyncFunctionDef) and not scope.is_generator:
+                outer = scope.parent
+                if is_transparent(
+                    node, lambda target, at=outer: resolver.qualified_name(target, at)
+                ):
+                    async_functions[qualified_in_module(node.name, outer)] = coroutine_steps(
+                        _unconditional_calls(node, by_coroutine.get(id(node), ())),
+                        lookup,
+                        local,
+                        resolver.project_name,
+                        awaited,
+                    )
             continue
         assert isinstance(node, ast.FunctionDef)
         outer = scope.parent
@@ -154,6 +205,8 @@ def summarize(
             functions[qualified] = []  # calling a generator function runs none of its body
         else:
             calls = by_function.get(id(node), ())
+            if coroutines:  # an installed package's function: its unconditional calls only
+                calls = _unconditional_calls(node, calls)
             functions[qualified] = function_steps(calls, lookup, local, resolver.project_name)
     imports: dict[str, str] = {}
     for bound, bindings in walk.module.bindings.items():
@@ -169,7 +222,7 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports)
+    return ModuleSummary(name, functions, objects, classes, imports, async_functions)
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
@@ -182,3 +235,46 @@ def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
             return ImportedInstance(f"{module}.{node.name}")
         return None
     return found
+
+
+def _unconditional_calls(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, calls: Sequence[CallSite]
+) -> list[CallSite]:
+    """The calls of an installed package's function that run whatever its arguments.
+
+    A library branches on its parameters (``connect_tcp(host, port, tls=False)`` builds an SSL
+    context only ``if tls``): a call under an ``if`` (or a conditional expression) whose test
+    reads a parameter is left out, so that a call site that cannot take the branch is not
+    reported. ``self`` and ``cls`` are state, not arguments.
+    """
+    arguments = node.args
+    names = {
+        argument.arg
+        for argument in [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            *([arguments.vararg] if arguments.vararg else []),
+            *([arguments.kwarg] if arguments.kwarg else []),
+        ]
+    } - {"self", "cls"}
+    if not names:
+        return list(calls)
+    conditional: set[int] = set()
+    pending: list[ast.AST] = list(node.body)
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(current, (ast.If, ast.IfExp)) and any(
+            isinstance(name, ast.Name) and name.id in names for name in ast.walk(current.test)
+        ):
+            branches = [*_as_list(current.body), *_as_list(current.orelse)]
+            for branch in branches:
+                conditional.update(id(sub) for sub in ast.walk(branch) if isinstance(sub, ast.Call))
+        pending.extend(ast.iter_child_nodes(current))
+    return [call for call in calls if id(call.node) not in conditional]
+
+
+def _as_list(value: ast.AST | list[ast.stmt]) -> list[ast.AST]:
+    return list(value) if isinstance(value, list) else [value]

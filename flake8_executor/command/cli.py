@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
         "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, "
-        "follow-imports, source-roots, cache, unsafe-fixes, select, ignore, exclude); flags "
+        "follow-imports, source-roots, cache, python, unsafe-fixes, select, ignore, exclude); flags "
         "win. The --executor-* spellings of flake8's options work too.",
     )
     parser.add_argument(
@@ -147,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--executor-cache",
         metavar="yes|no",
         help=f"cache module summaries in {configuration.CACHE_DIRECTORY}/ (default: yes)",
+    )
+    parser.add_argument(
+        "--python",
+        "--executor-python",
+        metavar="PATH",
+        help="the interpreter of the environment whose installed packages calls are followed "
+        "into (default: $VIRTUAL_ENV, else .venv/ or venv/ at the project's root, else the "
+        "Python running executor-fix)",
     )
     parser.add_argument(
         "--unsafe-fixes",

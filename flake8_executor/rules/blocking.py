@@ -20,6 +20,7 @@ from flake8_executor.rules.base import (
     ON_THE_LOOP,
     Code,
     Docs,
+    Message,
     Rule,
     finding_at,
     resolved_prefix,
@@ -53,13 +54,19 @@ _WITH_FILE_ADVICE = (
 def _templates(
     advice: str, helper_advice: str | None = None, with_advice: str = _WITH_ADVICE
 ) -> dict[str, str]:
-    """A blocking call's message, a helper's (which goes to a thread as a whole), and a `with`
-    item's."""
+    """A blocking call's message, a helper's (which goes to a thread as a whole), a `with` item's,
+    an installed package's function (the same, naming the package) and an installed package's
+    coroutine (awaited on the loop: only the package can fix it)."""
     return {
         "": "{call} blocks the event loop ({resolved}{why}); " + advice,
         "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
         + (helper_advice or advice),
         "with": "{call} blocks the event loop ({resolved}{why}); " + with_advice,
+        "installed": "{call} blocks the event loop: it calls {target}() in {package} ({why}, via "
+        "{chain}{others}); " + (helper_advice or advice),
+        "coroutine": "await {call} blocks the event loop: the coroutine calls {target}() in "
+        "{package} ({why}, via {chain}{others}); only {package} can fix it (report it upstream), "
+        "no fix here",
     }
 
 
@@ -215,8 +222,11 @@ AEX103 = Code(
         "read_bytes/write_text/write_bytes/open/iterdir/glob/rglob/touch/unlink/mkdir/rename/"
         "stat`, `os.listdir/scandir/walk/stat/mkdir/makedirs/remove/unlink/rename/replace`, "
         "`glob.glob/iglob`, `tempfile` files and directories, `zipfile`/`tarfile` extraction, "
-        "`shutil` copies, moves and archives, and `ssl` certificate loading, called in an `async "
-        "def`. Not on `os.devnull`, and not the argument of `trio`/`anyio.wrap_file(...)`.",
+        "`shutil` copies, moves and archives, `ssl` certificate loading (`create_default_context`, "
+        "`SSLContext.load_*`, `urllib.request.build_opener`, which builds such a context), and a "
+        "time zone's first load (`zoneinfo.ZoneInfo`, `pytz.timezone`, `dateutil.tz.gettz`), "
+        "called in an `async def`. Not on `os.devnull`, and not the argument of "
+        "`trio`/`anyio.wrap_file(...)`.",
         why="A disk, a network file system or a full pipe can take long to answer, and the "
         "event loop waits with the call.",
         example="from pathlib import Path\n\n\nasync def config(path):\n"
@@ -422,8 +432,14 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     if found is None:
         if state.blocking_entry(node.func, call.scope) is not None:
             return  # a catalog call that does not block as written (see ``blocking_call``)
-        # A sync function whose result is awaited returns an awaitable (``sync_to_async``...).
-        reach = None if call.awaited else state.helper_reach(node.func, call.scope)
+        # A sync function whose result is awaited returns an awaitable (``sync_to_async``...);
+        # an installed package's coroutine awaited runs on the loop.
+        if call.awaited:
+            reach = state.awaited_reach(node.func, call.scope)
+            if reach is not None and not _nonblocking_socket(reach):
+                yield _coroutine_call(call, reach, state)
+            return
+        reach = state.helper_reach(node.func, call.scope)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
@@ -458,19 +474,46 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     )
 
 
-def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
-    """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
+def _reach_message(call: CallSite, reach: HelperReach, variant: str) -> Message:
     node = call.node
     kind = reach.kind
-    message = CODE_OF_KIND[kind].message(
-        "helper",
+    return CODE_OF_KIND[kind].message(
+        variant,
         call=shown_call(node.func),
         target=reach.target,
         why=_why(reach.target, kind),
         chain=" -> ".join(reach.chain),
         others=_also(reach.others),
         ref=unparse(node.func),
+        package=reach.package or "",
     )
+
+
+# Socket methods an async library calls on its own non-blocking sockets (``sock.setblocking(False)``
+# then ``sock.send``): inside a library coroutine they are the loop's I/O, not a stall.
+_SOCKET_TYPES = ("socket.socket.", "ssl.SSLSocket.", "socket.SocketIO.")
+
+
+def _nonblocking_socket(reach: HelperReach) -> bool:
+    return reach.target.startswith(_SOCKET_TYPES)
+
+
+def _coroutine_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
+    """``await lib.call()`` where the installed package's coroutine blocks: reported at the
+    project's ``await``, with no fix (the blocking call is in the package's code)."""
+    return finding_at(
+        call.node,
+        advice_in_framework(_reach_message(call, reach, "coroutine"), call, state),
+        qualified=reach.chain[0],
+        kind=reach.kind.value,
+    )
+
+
+def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
+    """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
+    node = call.node
+    kind = reach.kind
+    message = _reach_message(call, reach, "installed" if reach.package else "helper")
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
     entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
     fix, unfixable, unsafe = _fix_plan(entry, call, state)
