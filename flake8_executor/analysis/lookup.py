@@ -15,6 +15,7 @@ from flake8_executor import catalog
 from flake8_executor.analysis.resolve import Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import data_argument, evidently_large
+from flake8_executor.analysis.usage import used_async
 
 
 class CatalogLookup:
@@ -66,6 +67,7 @@ class CatalogLookup:
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
         a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
+        a method of a receiver the function awaits elsewhere is not the sync type's;
         CPU work on input that is not evidently large is left alone (README: "Precision").
         """
         if call.awaited or call.in_wrap_file:
@@ -74,7 +76,9 @@ class CatalogLookup:
         found = self.blocking_entry(node.func, call.scope)
         if found is None:
             return None
-        entry = found[1]
+        qualified, entry = found
+        if qualified not in self.calls and used_async(node.func, call.scope):
+            return None  # a method of a receiver this function awaits: not the sync type's
         args = node.args
         if entry.needs_args and not (args or node.keywords):
             return None
@@ -82,7 +86,7 @@ class CatalogLookup:
             return None
         if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
             return None
-        flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
+        flags = catalog.NUMERIC_HOST_FLAGS.get(qualified)
         if flags is not None and _numeric_host(node, *flags):
             return None
         if entry.data_arg >= 0:

@@ -103,6 +103,7 @@ class Scope:
     """A module, class, function, lambda or comprehension scope."""
 
     __slots__ = (
+        "async_receivers",
         "bindings",
         "declared_global",
         "is_async",
@@ -134,6 +135,8 @@ class Scope:
         self.self_attributes: dict[str, list[Binding]] = {}
         # For a method: the name of its first parameter, the instance.
         self.self_name: str | None = None
+        # Receivers whose calls are awaited here (``analysis/usage.py``); None when there are none.
+        self.async_receivers: set[str] | None = None
 
     def bind(self, name: str, binding: Binding) -> None:
         target = self

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
+from flake8_executor.analysis.usage import record_async_use
 from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import NotFixed
 
@@ -243,8 +244,11 @@ class Walk:
         self._stack.append((node.value, site))
 
     def _with(self, node: ast.With | ast.AsyncWith, site: Site) -> None:
+        is_async = type(node) is ast.AsyncWith
         for item in node.items:
             expr = item.context_expr
+            if is_async:
+                record_async_use(expr, site.scope)
             if isinstance(expr, ast.Call):
                 self._with_calls.add(id(expr))
             if site.on_loop:
@@ -343,7 +347,16 @@ class Walk:
     def _await(self, node: ast.Await, site: Site) -> None:
         if isinstance(node.value, ast.Call):
             self._awaited_calls.add(id(node.value))
+            record_async_use(node.value, site.scope)
         self._stack.append((node.value, site))
+
+    def _async_for(self, node: ast.AsyncFor, site: Site) -> None:
+        record_async_use(node.iter, site.scope)
+        stack = self._stack
+        stack.append((node.iter, site))
+        stack.append((node.target, site))
+        self._push(node.body, site)
+        self._push(node.orelse, site)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom, site: Site) -> None:
         if site.function is not None:
@@ -395,6 +408,7 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.Call: Walk._call,
     ast.Expr: Walk._expr,
     ast.Await: Walk._await,
+    ast.AsyncFor: Walk._async_for,
     ast.Yield: Walk._yield,
     ast.YieldFrom: Walk._yield,
     ast.If: Walk._if,
