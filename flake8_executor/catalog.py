@@ -469,6 +469,8 @@ RETURNS: dict[tuple[str, str], str] = {
     ),
     ("redis.Redis", "pipeline"): "redis.client.Pipeline",
     ("redis.Redis", "pubsub"): "redis.client.PubSub",
+    ("redis.Redis", "lock"): "redis.lock.Lock",
+    ("redis.Redis", "bitfield"): "redis.client.BitFieldOperation",
     **_returns("pymongo.MongoClient", "pymongo.Database", "get_database get_default_database"),
     ("pymongo.Database", "get_collection"): "pymongo.Collection",
     **_returns("pymongo.Collection", "pymongo.Cursor", "find find_raw_batches"),
@@ -628,6 +630,9 @@ METHODS: dict[tuple[str, str], Entry] = {
         **_DB,
     ),
     **_methods("redis.client.Pipeline", Kind.IO, "execute watch unwatch", **_DB),
+    # Lock.acquire polls the server, sleeping between tries, until it holds the lock or times out.
+    **_methods("redis.lock.Lock", Kind.IO, "acquire release extend reacquire locked owned", **_DB),
+    **_methods("redis.client.BitFieldOperation", Kind.IO, "execute", **_DB),
     **_methods(
         "redis.client.PubSub",
         Kind.IO,
@@ -734,35 +739,49 @@ METHODS: dict[tuple[str, str], Entry] = {
     **_methods("celery.Task", Kind.IO, "delay apply_async", **_DB),
 }
 
-# Clients whose every method is a request, but these: type -> (entry, the methods that are not).
-# A method whose name starts with a capital letter (``s3.Bucket("b")``) or an underscore is not a
-# request either.
-ANY_METHOD: dict[str, tuple[Entry, frozenset[str]]] = {
+
+# Clients whose every method is a request, but their builders: type -> (entry, builders). A
+# builder makes an object, or answers from what the client already holds, without a round trip;
+# each names its source (a key of ``SOURCES``). A method whose name starts with a capital letter
+# (``s3.Bucket("b")``) or an underscore is not a request either.
+def _builders(source: str, names: str) -> dict[str, str]:
+    return dict.fromkeys(names.split(), source)
+
+
+ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
+    # botocore's docs: paginators and waiters are made locally and request when iterated or waited
+    # on; a presigned URL or POST is signed locally with the client's credentials.
     "botocore.client.BaseClient": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset(
+        _builders(
+            "docs",
             "get_paginator can_paginate generate_presigned_url generate_presigned_post get_waiter"
-            " close meta exceptions".split()
+            " close meta exceptions",
         ),
     ),
     "boto3.resource": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset("meta get_available_subresources".split()),
+        _builders("docs", "meta get_available_subresources"),
     ),
+    # redis-py's docs: pipelines, pub/sub objects, locks, scripts and BITFIELD operations are
+    # built locally and send nothing until executed, subscribed, acquired or called; module
+    # command groups (``r.json()``, ``r.ft()``) and the encoder, retry and callback accessors read
+    # the client's own state.
     "redis.Redis": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset(
-            "pipeline pubsub lock register_script get_encoder get_connection_kwargs get_retry"
-            " set_retry set_response_callback load_external_module monitor client json ft ts bf"
-            " cf cms topk tdigest".split()
+        _builders(
+            "docs",
+            "pipeline pubsub lock register_script bitfield get_encoder get_connection_kwargs"
+            " get_retry set_retry set_response_callback load_external_module monitor client json"
+            " ft ts bf cf cms topk tdigest",
         ),
     ),
     "elasticsearch.Elasticsearch": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset("options close".split()),
+        _builders("docs", "options close"),
     ),
-    "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), frozenset()),
-    "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), frozenset()),
+    "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), {}),
+    "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
 }
 
 # Decorators that make a module-level function a Celery task (``@app.task`` is matched by its last

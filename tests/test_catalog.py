@@ -16,7 +16,7 @@ def _entries() -> list[catalog.Entry]:
     return [
         *catalog.CALLS.values(),
         *catalog.METHODS.values(),
-        *(entry for entry, _exceptions in catalog.ANY_METHOD.values()),
+        *(entry for entry, _builders in catalog.ANY_METHOD.values()),
     ]
 
 
@@ -24,6 +24,12 @@ def test_every_entry_has_a_known_source_and_a_domain() -> None:
     for entry in _entries():
         assert entry.source in catalog.SOURCES, entry
         assert entry.domain is not None, entry
+
+
+def test_every_builder_of_an_any_method_client_has_a_known_source() -> None:
+    for owner, (_entry, builders) in catalog.ANY_METHOD.items():
+        for method, source in builders.items():
+            assert source in catalog.SOURCES, (owner, method)
 
 
 def test_sized_entries_are_cpu_work() -> None:
