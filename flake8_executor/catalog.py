@@ -924,3 +924,13 @@ LOOP_CALLS = frozenset(
 # idiom, found on the benchmark corpus). Name -> (index of the flags argument, its keyword).
 NUMERIC_HOST_FLAGS = {"socket.getaddrinfo": (5, "flags")}
 NUMERIC_HOST = "AI_NUMERICHOST"
+
+# Name lookups of a fixed host that no resolver is asked about: the loopback name (answered from
+# the hosts file) and any numeric address (parsed locally, getaddrinfo(3)). Name -> (index of the
+# host argument, its keyword).
+FIXED_HOST_LOOKUPS = {
+    "socket.gethostbyname": (0, "hostname"),
+    "socket.gethostbyname_ex": (0, "hostname"),
+    "socket.getaddrinfo": (0, "host"),
+}
+LOCAL_HOST_NAMES = frozenset({"localhost"})

@@ -10,9 +10,10 @@ shows: its arguments (no data, ``block=False``, ``os.devnull``, a small input to
 from __future__ import annotations
 
 import ast
+import ipaddress
 
 from flake8_executor import catalog
-from flake8_executor.analysis.resolve import Resolver, Scope
+from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import data_argument, evidently_large
 from flake8_executor.analysis.usage import used_async
@@ -67,7 +68,8 @@ class CatalogLookup:
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
         a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
-        a method of a receiver the function awaits elsewhere is not the sync type's;
+        a method of a receiver the function awaits elsewhere is not the sync type's; a name lookup
+        of ``localhost`` or of a numeric address asks no resolver;
         CPU work on input that is not evidently large is left alone (README: "Precision").
         """
         if call.awaited or call.in_wrap_file:
@@ -88,6 +90,9 @@ class CatalogLookup:
             return None
         flags = catalog.NUMERIC_HOST_FLAGS.get(qualified)
         if flags is not None and _numeric_host(node, *flags):
+            return None
+        host = catalog.FIXED_HOST_LOOKUPS.get(qualified)
+        if host is not None and _fixed_host(_argument(node, *host), call.scope):
             return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
@@ -139,6 +144,36 @@ def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
         or (isinstance(part, ast.Name) and part.id == catalog.NUMERIC_HOST)
         for part in ast.walk(flags)
     )
+
+
+def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    if len(node.args) > index and not isinstance(node.args[index], ast.Starred):
+        return node.args[index]
+    for given in node.keywords:
+        if given.arg == keyword:
+            return given.value
+    return None
+
+
+def _fixed_host(node: ast.expr | None, scope: Scope, depth: int = 0) -> bool:
+    """``"localhost"``, ``"127.0.0.1"``, ``"::1"``, any numeric address, or a name bound only to
+    such literals: nothing to ask a resolver."""
+    if isinstance(node, ast.Name) and depth < 4:
+        bindings = scope.lookup(node.id)
+        return bool(bindings) and all(
+            binding.how == Binding.VALUE and _fixed_host(binding.value, binding.scope, depth + 1)
+            for binding in bindings or ()
+        )
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    host = node.value.strip("[]")
+    if host.lower() in catalog.LOCAL_HOST_NAMES:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:
