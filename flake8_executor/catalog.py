@@ -209,7 +209,7 @@ CALLS: dict[str, Entry] = {
         source="flake8-async",
         **_PROC,
     ),
-    "os.fork": Entry(Kind.SUBPROCESS, None, source="flake8-async", domain=Domain.PROCESSES),
+    # Not ``os.fork``: it returns at once, in both processes; waiting is ``os.wait*``'s job.
     # -- files -----------------------------------------------------------------------------------
     **_entries(
         Kind.FILE,

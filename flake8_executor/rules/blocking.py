@@ -136,7 +136,7 @@ AEX102 = Code(
     Docs(
         what="Finds `subprocess.run/call/check_call/check_output/getoutput/getstatusoutput`, "
         "`subprocess.Popen(...)` itself (fork and exec on the loop), `os.system`, `os.popen`, "
-        "`os.spawn*`, `os.posix_spawn/posix_spawnp`, `os.fork`, `os.wait*`, and "
+        "`os.spawn*`, `os.posix_spawn/posix_spawnp`, `os.wait*`, and "
         "`Popen(...).wait()/communicate()` called in an `async def`.",
         why="These wait for a child process to finish, on the event loop's thread: the whole "
         "program stalls for as long as the child runs.",
