@@ -934,3 +934,13 @@ FIXED_HOST_LOOKUPS = {
     "socket.getaddrinfo": (0, "host"),
 }
 LOCAL_HOST_NAMES = frozenset({"localhost"})
+
+# Kernel pseudo-file systems: a read or a listing under them is answered from memory by the kernel,
+# never from a disk (proc(5), sysfs(5)). A file call on a path spelled with one of these prefixes is
+# not file I/O that can stall.
+PSEUDO_FILE_SYSTEMS = ("/proc", "/sys")
+# Calls that write a second path, which may be on a disk (``shutil.copy("/proc/x", dst)``).
+TWO_PATH_CALLS = frozenset(
+    "shutil.copy shutil.copy2 shutil.copyfile shutil.copytree shutil.move os.rename os.replace"
+    " pathlib.Path.rename pathlib.Path.replace".split()
+)

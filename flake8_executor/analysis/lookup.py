@@ -67,7 +67,8 @@ class CatalogLookup:
 
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
-        a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
+        a hash given no data, a wait given ``block=False``, a file on ``os.devnull``, ``/proc`` or
+        ``/sys`` cost nothing;
         a method of a receiver the function awaits elsewhere is not the sync type's; a name lookup
         of ``localhost`` or of a numeric address asks no resolver;
         CPU work on input that is not evidently large is left alone (README: "Precision").
@@ -86,7 +87,10 @@ class CatalogLookup:
             return None
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
             return None
-        if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
+        if entry.kind is catalog.Kind.FILE and (
+            self._on_devnull(node, call.scope)
+            or (qualified not in catalog.TWO_PATH_CALLS and _on_pseudo_files(node, call.scope))
+        ):
             return None
         flags = catalog.NUMERIC_HOST_FLAGS.get(qualified)
         if flags is not None and _numeric_host(node, *flags):
@@ -144,6 +148,48 @@ def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
         or (isinstance(part, ast.Name) and part.id == catalog.NUMERIC_HOST)
         for part in ast.walk(flags)
     )
+
+
+def _on_pseudo_files(node: ast.Call, scope: Scope) -> bool:
+    """``open("/proc/self/status")``, ``os.listdir(f"/proc/{pid}/fd")``,
+    ``Path("/sys/class/net").iterdir()``: the kernel answers from memory."""
+    if node.args and _pseudo_path(node.args[0], scope):
+        return True
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return receiver is not None and _pseudo_path(receiver, scope)
+
+
+def _pseudo_path(node: ast.expr, scope: Scope, depth: int = 0) -> bool:
+    """A path spelled from a leading literal under ``/proc`` or ``/sys``: a string, an f-string,
+    ``"..." % x``, ``"...".format(x)``, ``os.path.join("/proc", ...)``, ``Path("/proc/...")``,
+    ``path / "x"`` of one, or a name bound only to such paths."""
+    if depth > 4:
+        return False
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, str):
+            return False
+        value = node.value
+        return any(
+            value == root or value.startswith(root + "/") for root in catalog.PSEUDO_FILE_SYSTEMS
+        )
+    if isinstance(node, ast.JoinedStr):
+        return bool(node.values) and _pseudo_path(node.values[0], scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Div, ast.Add)):
+        return _pseudo_path(node.left, scope, depth + 1)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return _pseudo_path(func.value, scope, depth + 1)
+        return bool(node.args) and _pseudo_path(node.args[0], scope, depth + 1)
+    if isinstance(node, ast.Name):
+        bindings = scope.lookup(node.id)
+        return bool(bindings) and all(
+            binding.how == Binding.VALUE
+            and binding.value is not None
+            and _pseudo_path(binding.value, binding.scope, depth + 1)
+            for binding in bindings or ()
+        )
+    return False
 
 
 def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
