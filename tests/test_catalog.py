@@ -60,6 +60,8 @@ def test_any_method_roots() -> None:
     ("test", "target", "verdict"),
     [
         ("sys.version_info < (3, 7)", (3, 9), False),
+        ("not sys.version_info < (3, 7)", (3, 9), True),
+        ("not sys.version_info < (3, 12)", (3, 9), None),
         ("sys.version_info >= (3, 8)", (3, 9), True),
         ("sys.version_info[:2] >= (3, 9)", (3, 9), True),
         ("sys.version_info < (3, 12)", (3, 9), None),

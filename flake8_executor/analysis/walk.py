@@ -109,7 +109,7 @@ class Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(node.body, Site(scope, is_async, None, scope))
+        self._push(_reachable(node.body, self.target_version), Site(scope, is_async, None, scope))
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -270,7 +270,7 @@ class Walk:
                 site.comprehensions,
                 site.handlers,
             )
-        self._push(node.body, site)
+        self._push(_reachable(node.body, self.target_version), site)
 
     def _try(self, node: ast.Try, site: Site) -> None:
         """The body runs under the handlers' types; the handlers and the rest do not."""
@@ -284,7 +284,7 @@ class Walk:
             site.comprehensions,
             site.handlers + caught,
         )
-        self._push(node.body, body)
+        self._push(_reachable(node.body, self.target_version), body)
         self._push(node.handlers, site)
         self._push(node.orelse, site)
         self._push(node.finalbody, site)
@@ -376,9 +376,20 @@ class Walk:
         verdict = _version_verdict(node.test, self.target_version)
         stack = self._stack
         if verdict is not False:
-            self._push(node.body, site)
+            self._push(_reachable(node.body, self.target_version), site)
         if verdict is not True:
-            self._push(node.orelse, site)
+            self._push(_reachable(node.orelse, self.target_version), site)
+        if verdict is None:
+            stack.append((node.test, site))
+
+    def _if_expression(self, node: ast.IfExp, site: Site) -> None:
+        """``get_running_loop() if sys.version_info >= (3, 10) else get_event_loop()``: as ``if``."""
+        verdict = _version_verdict(node.test, self.target_version)
+        stack = self._stack
+        if verdict is not False:
+            stack.append((node.body, site))
+        if verdict is not True:
+            stack.append((node.orelse, site))
         if verdict is None:
             stack.append((node.test, site))
 
@@ -412,6 +423,7 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.Yield: Walk._yield,
     ast.YieldFrom: Walk._yield,
     ast.If: Walk._if,
+    ast.IfExp: Walk._if_expression,
     ast.Pass: Walk._skip,
     ast.Load: Walk._skip,
     ast.Store: Walk._skip,
@@ -443,12 +455,38 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 }
 
 
+# Statements after which the rest of a block never runs.
+_JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _reachable(body: list[ast.stmt], target: tuple[int, int]) -> list[ast.stmt]:
+    """The statements of a block that can run on the target version and later.
+
+    After ``if sys.version_info >= (3, 10): return new()`` the rest of the block is the old
+    code: on a py310 target it never runs (nor does the rest after an ``else`` that always jumps
+    when the test is always false).
+    """
+    for index, statement in enumerate(body):
+        if type(statement) is not ast.If:
+            continue
+        verdict = _version_verdict(statement.test, target)
+        if verdict is None:
+            continue
+        taken = statement.body if verdict else statement.orelse
+        if taken and isinstance(taken[-1], _JUMPS):
+            return body[: index + 1]
+    return body
+
+
 def _version_verdict(test: ast.expr, target: tuple[int, int]) -> bool | None:
     """``True``/``False`` when ``sys.version_info <op> (3, N)`` is so on every Python >= target.
 
-    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints);
-    anything else, ``None``: both branches are walked.
+    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints, and
+    ``not`` of one); anything else, ``None``: both branches are walked.
     """
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        negated = _version_verdict(test.operand, target)
+        return None if negated is None else not negated
     if type(test) is not ast.Compare or len(test.ops) != 1:
         return None
     left = test.left
