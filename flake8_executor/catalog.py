@@ -944,3 +944,6 @@ TWO_PATH_CALLS = frozenset(
     "shutil.copy shutil.copy2 shutil.copyfile shutil.copytree shutil.move os.rename os.replace"
     " pathlib.Path.rename pathlib.Path.replace".split()
 )
+# Waits that return at once when the queue holds an item: under ``if not q.empty():`` (or
+# ``q.qsize()``) on the loop's thread, nothing else can take it first.
+GUARDED_BY_NOT_EMPTY = frozenset({"queue.Queue.get"})

@@ -87,6 +87,8 @@ class CatalogLookup:
             return None
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
             return None
+        if call.guarded and qualified in catalog.GUARDED_BY_NOT_EMPTY:
+            return None
         if entry.kind is catalog.Kind.FILE and (
             self._on_devnull(node, call.scope)
             or (qualified not in catalog.TWO_PATH_CALLS and _on_pseudo_files(node, call.scope))

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
-from flake8_executor.analysis.usage import record_async_use
+from flake8_executor.analysis.usage import receiver_key, record_async_use
 from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import NotFixed
 
@@ -30,6 +30,7 @@ class Walk:
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
         self._wrapped_calls: set[int] = set()
+        self._guarded_calls: set[int] = set()
         # The top-level modules the file imports (the lookup's fast path depends on them).
         self.import_roots: set[str] = set()
         self.target_version = target_version
@@ -72,6 +73,7 @@ class Walk:
             call.is_with_item = key in self._with_calls
             call.awaited = key in self._awaited_calls
             call.in_wrap_file = key in self._wrapped_calls
+            call.guarded = key in self._guarded_calls
 
     def release(self) -> None:
         """Break the scope <-> binding cycles, so reference counting frees the file at once.
@@ -375,6 +377,8 @@ class Walk:
         """
         verdict = _version_verdict(node.test, self.target_version)
         stack = self._stack
+        if verdict is None:
+            self._guard(node)
         if verdict is not False:
             self._push(_reachable(node.body, self.target_version), site)
         if verdict is not True:
@@ -392,6 +396,26 @@ class Walk:
             stack.append((node.orelse, site))
         if verdict is None:
             stack.append((node.test, site))
+
+    def _while(self, node: ast.While, site: Site) -> None:
+        self._guard(node)
+        self._stack.append((node.test, site))
+        self._push(node.body, site)
+        self._push(node.orelse, site)
+
+    def _guard(self, node: ast.If | ast.While) -> None:
+        """Mark the calls of the body made on a receiver that the test checks is not empty."""
+        receivers = _non_empty_receivers(node.test)
+        if not receivers:
+            return
+        for statement in node.body:
+            for inner in ast.walk(statement):
+                if (
+                    type(inner) is ast.Call
+                    and type(inner.func) is ast.Attribute
+                    and receiver_key(inner.func) in receivers
+                ):
+                    self._guarded_calls.add(id(inner))
 
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
@@ -423,6 +447,7 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.Yield: Walk._yield,
     ast.YieldFrom: Walk._yield,
     ast.If: Walk._if,
+    ast.While: Walk._while,
     ast.IfExp: Walk._if_expression,
     ast.Pass: Walk._skip,
     ast.Load: Walk._skip,
@@ -453,6 +478,41 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Gt: lambda a, b: a > b,
     ast.GtE: lambda a, b: a >= b,
 }
+
+
+def _non_empty_receivers(test: ast.expr) -> set[str]:
+    """The receivers a test proves non-empty: ``not q.empty()``, ``q.qsize()``, ``q.qsize() > 0``,
+    and any of them joined by ``and``."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.And:
+        found: set[str] = set()
+        for value in test.values:
+            found |= _non_empty_receivers(value)
+        return found
+    call = None
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        operand = test.operand
+        if type(operand) is ast.Call and _method_name(operand) == "empty":
+            call = operand
+    elif type(test) is ast.Call and _method_name(test) == "qsize":
+        call = test
+    elif (
+        type(test) is ast.Compare
+        and len(test.ops) == 1
+        and type(test.left) is ast.Call
+        and _method_name(test.left) == "qsize"
+        and type(test.comparators[0]) is ast.Constant
+        and (test.comparators[0].value, type(test.ops[0]))
+        in {(0, ast.Gt), (0, ast.NotEq), (1, ast.GtE)}
+    ):
+        call = test.left
+    if call is None or call.args or call.keywords:
+        return set()
+    key = receiver_key(call.func)
+    return {key} if key is not None else set()
+
+
+def _method_name(call: ast.Call) -> str | None:
+    return call.func.attr if type(call.func) is ast.Attribute else None
 
 
 # Statements after which the rest of a block never runs.
