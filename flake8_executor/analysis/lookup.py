@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import ipaddress
+from typing import Callable
 
 from flake8_executor import catalog
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
@@ -22,7 +23,7 @@ from flake8_executor.analysis.usage import used_async
 class CatalogLookup:
     """The catalog in force for one file, looked up through that file's resolver."""
 
-    __slots__ = ("any_method", "attribute_names", "calls", "resolver")
+    __slots__ = ("any_method", "attribute_names", "calls", "resolver", "returns_body")
 
     def __init__(
         self,
@@ -38,6 +39,8 @@ class CatalogLookup:
         # Only a file that imports boto3, redis, ... can call a client's any-named method: every
         # other attribute call is looked up only when its name is one the catalog has.
         self.any_method = not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
+        # Whether a called helper returns a whole body (``FileState``: the call graph answers).
+        self.returns_body: Callable[[ast.expr, Scope], bool] | None = None
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.

@@ -214,13 +214,13 @@ class Project(Composer):
         summary = self.summary(module) if module is not None else None
         return summary.functions.get(name) if summary is not None else None
 
-    def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
+    def reach(self, key: Any, depth: int = 0, offloaded: bool = False) -> tuple[Reach, bool]:
         target = self.canonical(key)
         if target is None:
             return {}, True
         if target[0] == BLOCKING:
             return {target[1]: (target[2],)}, True  # the catalog name alone ends the chain
-        return super().reach(target, depth)
+        return super().reach(target, depth, offloaded)
 
     def display(self, key: Any) -> str:
         _how, module, name = key

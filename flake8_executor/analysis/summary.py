@@ -18,6 +18,7 @@ from typing import Any
 from flake8_executor.analysis.callgraph import (
     CALL,
     PROJECT,
+    SIZED,
     Step,
     calls_by_function,
     function_steps,
@@ -63,7 +64,7 @@ class ModuleSummary:
             "name": self.name,
             "functions": {
                 name: [
-                    [tag, value[0].value, value[1]] if tag == CALL else [tag, value]
+                    [tag, value[0].value, *value[1:]] if tag in (CALL, SIZED) else [tag, value]
                     for tag, value in steps
                 ]
                 for name, steps in self.functions.items()
@@ -83,7 +84,9 @@ class ModuleSummary:
     def from_json(cls, data: dict[str, Any]) -> ModuleSummary:
         functions: dict[str, list[Step]] = {
             name: [
-                (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
+                (step[0], (Kind(step[1]), *step[2:]))
+                if step[0] in (CALL, SIZED)
+                else (step[0], step[1])
                 for step in steps
             ]
             for name, steps in data["functions"].items()
