@@ -312,6 +312,7 @@ CALLS: dict[str, Entry] = {
 }
 
 HTTP_RESPONSE = "requests.Response"
+URLLIB3_RESPONSE = "urllib3.HTTPResponse"
 
 # Constructors and factory functions whose result the engine tracks: qualified name -> type.
 CONSTRUCTORS: dict[str, str] = {
@@ -386,6 +387,10 @@ CONSTRUCTORS: dict[str, str] = {
     **_same("botocore.session.Session", "botocore.session.get_session botocore.session.Session"),
     **_same("kafka.KafkaProducer", "kafka.KafkaProducer"),
     **_same("kafka.KafkaConsumer", "kafka.KafkaConsumer"),
+    # httpx's async client: nothing it does blocks; its awaited responses carry a whole body.
+    **_same("httpx.AsyncClient", "httpx.AsyncClient httpx2.AsyncClient"),
+    # urllib3's response (its ``data`` is a whole body, read when the request returns)
+    "urllib3.request": URLLIB3_RESPONSE,
     # an HTTP response of requests, httpx, httpx2: its ``text``/``content`` is a whole body
     **{
         f"{module}.{verb}": HTTP_RESPONSE
@@ -443,6 +448,11 @@ _PATH_SAME = "absolute resolve expanduser with_name with_suffix with_stem joinpa
 RETURNS: dict[tuple[str, str], str] = {
     **_returns("requests.Session", HTTP_RESPONSE, _HTTP_VERBS),
     **_returns("httpx.Client", HTTP_RESPONSE, _HTTP_VERBS),
+    **_returns(
+        "urllib3.PoolManager",
+        URLLIB3_RESPONSE,
+        "request urlopen request_encode_url request_encode_body",
+    ),
     **_returns("pathlib.Path", "pathlib.Path", _PATH_SAME),
     **_returns(THREAD_POOL, FUTURE, "submit"),
     **_returns(PROCESS_POOL, FUTURE, "submit"),
@@ -486,6 +496,11 @@ RETURNS: dict[tuple[str, str], str] = {
     ),
 }
 
+# (type, method) -> the type the method's result gives once awaited (an async client's response).
+AWAITED_RETURNS: dict[tuple[str, str], str] = {
+    **_returns("httpx.AsyncClient", HTTP_RESPONSE, f"{_HTTP_VERBS} send"),
+}
+
 # Calling an object of a type (``Session = sessionmaker(engine); Session()``) gives another.
 CALL_RETURNS: dict[str, str] = {"sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.Session"}
 
@@ -500,7 +515,10 @@ ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
 }
 # Attributes that hold a whole message body: CPU work on one is work on an unbounded input.
-BODY_ATTRIBUTES: dict[str, frozenset[str]] = {HTTP_RESPONSE: frozenset({"text", "content"})}
+BODY_ATTRIBUTES: dict[str, frozenset[str]] = {
+    HTTP_RESPONSE: frozenset({"text", "content"}),
+    URLLIB3_RESPONSE: frozenset({"data"}),
+}
 
 # ``obj.name`` for one name.
 ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
@@ -808,6 +826,12 @@ ANNOTATION_TYPES: dict[str, str] = {
     **_same("botocore.client.BaseClient", "botocore.client.BaseClient"),
     **_same("redis.client.Pipeline", "redis.client.Pipeline"),
     **_same("ssl.SSLSocket", "ssl.SSLSocket"),
+    **_same(
+        URLLIB3_RESPONSE,
+        "urllib3.HTTPResponse urllib3.BaseHTTPResponse urllib3.response.HTTPResponse"
+        " urllib3.response.BaseHTTPResponse",
+    ),
+    **_same(HTTP_RESPONSE, "requests.Response requests.models.Response httpx.Response"),
     **_same("paramiko.SFTPClient", "paramiko.SFTPClient paramiko.sftp_client.SFTPClient"),
 }
 

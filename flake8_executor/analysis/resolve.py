@@ -335,7 +335,27 @@ class Resolver:
             return left if left == "pathlib.Path" else None
         if isinstance(node, ast.NamedExpr):
             return self.type_of(node.value, scope)
+        if isinstance(node, ast.Await):
+            return self._awaited_type(node.value, scope)
         return None
+
+    def _awaited_type(self, call: ast.expr, scope: Scope) -> ObjectType | None:
+        """``await client.get(u)`` of an async client: the response it gives; ``await
+        asyncio.to_thread(pool.request, ...)``: what the method sent to the thread returns."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return None
+        attr = call.func.attr
+        index = HANDOFF_ARGUMENT.get(attr)
+        if index is not None:
+            if len(call.args) <= index:
+                return None
+            sent = call.args[index]
+            if not isinstance(sent, ast.Attribute):
+                return None
+            owner = self.type_of(sent.value, scope)
+            return catalog.RETURNS.get((owner, sent.attr)) if isinstance(owner, str) else None
+        owner = self.type_of(call.func.value, scope)
+        return catalog.AWAITED_RETURNS.get((owner, attr)) if isinstance(owner, str) else None
 
     def _call_type(self, node: ast.Call, scope: Scope) -> ObjectType | None:
         """A constructor's or factory's type, a method's returned type, or a called object's; an
@@ -446,6 +466,9 @@ class Resolver:
                 return True
         return False
 
+
+# Calls whose awaited result is what the callable they are given returns: name -> its position.
+HANDOFF_ARGUMENT = {"to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "run_in_executor": 1}
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.

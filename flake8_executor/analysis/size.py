@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_executor.analysis.resolve import Binding, Scope
+from flake8_executor.analysis.resolve import HANDOFF_ARGUMENT, Binding, Scope
 from flake8_executor.catalog import BODY_ATTRIBUTES, Kind
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ WHOLE_BODY_METHODS = frozenset(
 AWAITED_BODY_METHODS = frozenset({"text"})
 # Methods that keep their receiver's size.
 SAME_SIZE_METHODS = frozenset({"decode", "encode", "strip", "rstrip", "lstrip"})
-# Calls whose awaited result is what the callable they are given returns: name -> its position.
-HANDOFF_METHODS = {"to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "run_in_executor": 1}
 # Keywords that name the data of a hash, a compressor or a parser.
 DATA_KEYWORDS = frozenset({"data", "string", "s", "stream", "text", "source"})
 
@@ -68,9 +66,9 @@ def evidently_large(node: ast.expr, scope: Scope, lookup: CatalogLookup, depth: 
         returns_body = lookup.returns_body
         if returns_body is None:
             return False
-        if awaited and isinstance(func, ast.Attribute) and func.attr in HANDOFF_METHODS:
+        if awaited and isinstance(func, ast.Attribute) and func.attr in HANDOFF_ARGUMENT:
             # ``await asyncio.to_thread(fetch_body, u)``: the helper's result, from a thread.
-            index = HANDOFF_METHODS[func.attr]
+            index = HANDOFF_ARGUMENT[func.attr]
             if len(node.args) <= index or isinstance(node.args[index], ast.Starred):
                 return False
             func = node.args[index]
