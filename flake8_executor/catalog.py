@@ -836,6 +836,15 @@ ANNOTATION_TYPES: dict[str, str] = {
 }
 
 
+# Every type of the catalog may be written by its own name (``sock: socket.socket``): what a
+# constructor, a factory or a method gives, and what a method belongs to.
+for _type in sorted(
+    {*CONSTRUCTORS.values(), *RETURNS.values(), *(owner for owner, _method in METHODS)}
+):
+    ANNOTATION_TYPES.setdefault(_type, _type)
+ANNOTATION_TYPES.setdefault("socket.SocketType", "socket.socket")
+
+
 def _type_edges() -> dict[str, set[str]]:
     """type -> the types one step away from it (a method, a call, a subscript, an attribute)."""
     edges: dict[str, set[str]] = {}

@@ -13,7 +13,12 @@ from typing import Any, Callable
 
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
-from flake8_executor.analysis.usage import receiver_key, record_async_use
+from flake8_executor.analysis.usage import (
+    NONBLOCKING_SWITCHES,
+    receiver_key,
+    record_async_use,
+    record_nonblocking,
+)
 from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import NotFixed
 
@@ -332,6 +337,8 @@ class Walk:
             )
         ):
             self._wrapped_calls.add(id(node.args[0]))  # trio/anyio.wrap_file(open(p))
+        elif type(func) is ast.Attribute and func.attr in NONBLOCKING_SWITCHES:
+            record_nonblocking(node, site.scope)  # sock.setblocking(False)
         stack.append((node.func, site))
         for arg in node.args:
             stack.append((arg, site))
