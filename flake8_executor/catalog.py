@@ -312,6 +312,10 @@ CALLS: dict[str, Entry] = {
 }
 
 HTTP_RESPONSE = "requests.Response"
+BOTO3_RESOURCE_OBJECT = "boto3.resources.base.ServiceResource"
+# The dict of ``get_object()`` / a resource object's ``get()``, and the stream under its "Body".
+S3_GET_OUTPUT = "botocore.GetObjectOutput"
+STREAMING_BODY = "botocore.response.StreamingBody"
 URLLIB3_RESPONSE = "urllib3.HTTPResponse"
 
 # Constructors and factory functions whose result the engine tracks: qualified name -> type.
@@ -489,6 +493,8 @@ RETURNS: dict[tuple[str, str], str] = {
     ("boto3.Session", "resource"): "boto3.resource",
     ("botocore.session.Session", "create_client"): "botocore.client.BaseClient",
     ("botocore.client.BaseClient", "get_waiter"): "botocore.waiter.Waiter",
+    ("botocore.client.BaseClient", "get_object"): S3_GET_OUTPUT,
+    (BOTO3_RESOURCE_OBJECT, "get"): S3_GET_OUTPUT,
     **_returns(
         "PIL.Image.Image",
         "PIL.Image.Image",
@@ -499,6 +505,13 @@ RETURNS: dict[tuple[str, str], str] = {
 # (type, method) -> the type the method's result gives once awaited (an async client's response).
 AWAITED_RETURNS: dict[tuple[str, str], str] = {
     **_returns("httpx.AsyncClient", HTTP_RESPONSE, f"{_HTTP_VERBS} send"),
+}
+
+# (type, any method whose name starts with a capital letter) -> the type it gives: boto3's
+# resource factories (``s3.Object(bucket, key)``, ``bucket.Object(key)``, ``dynamodb.Table(n)``).
+CAPITALIZED_RETURNS: dict[str, str] = {
+    "boto3.resource": BOTO3_RESOURCE_OBJECT,
+    BOTO3_RESOURCE_OBJECT: BOTO3_RESOURCE_OBJECT,
 }
 
 # Calling an object of a type (``Session = sessionmaker(engine); Session()``) gives another.
@@ -513,7 +526,11 @@ SUBSCRIPT_TYPES: dict[str, str] = {
 ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     **SUBSCRIPT_TYPES,
     "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
+    # ``proxy.supervisor.signalProcess(...)``: a dotted method name of the server, still a request.
+    "xmlrpc.client.ServerProxy": "xmlrpc.client.ServerProxy",
 }
+# ``response["Body"]`` of an S3 object: the body, streamed from the network as it is read.
+SUBSCRIPT_TYPES[S3_GET_OUTPUT] = STREAMING_BODY
 # Attributes that hold a whole message body: CPU work on one is work on an unbounded input.
 BODY_ATTRIBUTES: dict[str, frozenset[str]] = {
     HTTP_RESPONSE: frozenset({"text", "content"}),
@@ -681,6 +698,7 @@ METHODS: dict[tuple[str, str], Entry] = {
     ),
     **_methods("pymongo.Cursor", Kind.IO, "to_list next explain distinct", **_DB),
     **_methods("botocore.waiter.Waiter", Kind.IO, "wait", **_DB),
+    **_methods(STREAMING_BODY, Kind.IO, "read readlines iter_chunks iter_lines", **_DB),
     **_methods("kafka.KafkaProducer", Kind.IO, "send flush close partitions_for", **_DB),
     **_methods(
         "kafka.KafkaConsumer",
@@ -794,6 +812,11 @@ ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
             " ft ts bf cf cms topk tdigest",
         ),
     ),
+    # A resource object (``s3.Object(b, k)``, ``dynamodb.Table(n)``): its actions are requests.
+    BOTO3_RESOURCE_OBJECT: (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        _builders("docs", "meta get_available_subresources"),
+    ),
     "elasticsearch.Elasticsearch": (
         Entry(Kind.IO, domain=Domain.DATABASES),
         _builders("docs", "options close"),
@@ -801,6 +824,8 @@ ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
     "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), {}),
     "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
 }
+# Clients whose capitalised methods are requests too: an XML-RPC server names its own methods.
+CAPITALS_ARE_REQUESTS = frozenset({"xmlrpc.client.ServerProxy"})
 
 # Decorators that make a module-level function a Celery task (``@app.task`` is matched by its last
 # attribute when ``app`` is a ``Celery(...)`` object or any name: ``@<app>.task``).
@@ -852,6 +877,7 @@ def _type_edges() -> dict[str, set[str]]:
         edges.setdefault(owner, set()).add(type_)
     for owner, type_ in [
         *CALL_RETURNS.items(),
+        *CAPITALIZED_RETURNS.items(),
         *SUBSCRIPT_TYPES.items(),
         *ANY_ATTRIBUTE_TYPES.items(),
     ]:

@@ -43,6 +43,7 @@ def test_every_method_owner_can_be_made_or_annotated() -> None:
     made = {*catalog.CONSTRUCTORS.values(), *catalog.ANNOTATION_TYPES.values()}
     made.update(catalog.RETURNS.values())
     made.update(catalog.CALL_RETURNS.values())
+    made.update(catalog.CAPITALIZED_RETURNS.values())
     made.update(catalog.SUBSCRIPT_TYPES.values())
     made.update(catalog.ANY_ATTRIBUTE_TYPES.values())
     made.update(catalog.ATTRIBUTE_TYPES.values())

@@ -135,7 +135,7 @@ def method_entry(owner: str, attr: str) -> tuple[str, catalog.Entry] | None:
     if (
         any_method is not None
         and attr not in any_method[1]
-        and not attr[:1].isupper()
+        and (not attr[:1].isupper() or owner in catalog.CAPITALS_ARE_REQUESTS)
         and not attr.startswith("_")
     ):
         return f"{owner}.{attr}", any_method[0]

@@ -377,7 +377,10 @@ class Resolver:
         if isinstance(func, ast.Attribute):
             owner = self.type_of(func.value, scope)
             if isinstance(owner, str):
-                return catalog.RETURNS.get((owner, func.attr))
+                found = catalog.RETURNS.get((owner, func.attr))
+                if found is None and func.attr[:1].isupper():
+                    found = catalog.CAPITALIZED_RETURNS.get(owner)
+                return found
             return None
         called = self.type_of(func, scope)
         return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
