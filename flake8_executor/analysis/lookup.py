@@ -101,7 +101,7 @@ class CatalogLookup:
         if flags is not None and _numeric_host(node, *flags):
             return None
         host = catalog.FIXED_HOST_LOOKUPS.get(qualified)
-        if host is not None and _fixed_host(_argument(node, *host), call.scope):
+        if host is not None and _fixed_host(_argument(node, *host), call.scope, call.narrowed):
             return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
@@ -206,18 +206,32 @@ def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
     return None
 
 
-def _fixed_host(node: ast.expr | None, scope: Scope, depth: int = 0) -> bool:
-    """``"localhost"``, ``"127.0.0.1"``, ``"::1"``, any numeric address, or a name bound only to
-    such literals: nothing to ask a resolver."""
+def _fixed_host(
+    node: ast.expr | None,
+    scope: Scope,
+    narrowed: dict[str, ast.Constant] | None = None,
+    depth: int = 0,
+) -> bool:
+    """``"localhost"``, ``"127.0.0.1"``, ``"::1"``, any numeric address, a name bound only to such
+    literals, or pinned to one by the enclosing ``if host == "localhost":``: nothing to ask a
+    resolver."""
     if isinstance(node, ast.Name) and depth < 4:
+        if narrowed is not None and node.id in narrowed:
+            return _fixed_host(narrowed[node.id], scope)
         bindings = scope.lookup(node.id)
         return bool(bindings) and all(
-            binding.how == Binding.VALUE and _fixed_host(binding.value, binding.scope, depth + 1)
+            binding.how == Binding.VALUE
+            and _fixed_host(binding.value, binding.scope, None, depth + 1)
             for binding in bindings or ()
         )
-    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+    return isinstance(node, ast.Constant) and fixed_host_literal(node.value)
+
+
+def fixed_host_literal(value: object) -> bool:
+    """``"localhost"`` or a numeric address (``"127.0.0.1"``, ``"::1"``, ``"[::1]"``)."""
+    if not isinstance(value, str):
         return False
-    host = node.value.strip("[]")
+    host = value.strip("[]")
     if host.lower() in catalog.LOCAL_HOST_NAMES:
         return True
     try:

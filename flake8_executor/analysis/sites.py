@@ -56,6 +56,7 @@ class CallSite:
         "in_wrap_file",
         "is_statement",
         "is_with_item",
+        "narrowed",
         "node",
         "site",
     )
@@ -70,6 +71,8 @@ class CallSite:
         # A method call whose receiver an enclosing ``if``/``while`` checks is not empty
         # (``if not q.empty(): q.get()``).
         self.guarded = False
+        # The names an enclosing ``if x == "literal":`` pins, for the calls of its body.
+        self.narrowed: dict[str, ast.Constant] | None = None
 
     @property
     def scope(self) -> Scope:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable
 
+from flake8_executor.analysis.lookup import fixed_host_literal
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
 from flake8_executor.analysis.usage import (
@@ -36,6 +37,7 @@ class Walk:
         self._awaited_calls: set[int] = set()
         self._wrapped_calls: set[int] = set()
         self._guarded_calls: set[int] = set()
+        self._narrowed_calls: dict[int, dict[str, ast.Constant]] = {}
         # The top-level modules the file imports (the lookup's fast path depends on them).
         self.import_roots: set[str] = set()
         self.target_version = target_version
@@ -79,6 +81,7 @@ class Walk:
             call.awaited = key in self._awaited_calls
             call.in_wrap_file = key in self._wrapped_calls
             call.guarded = key in self._guarded_calls
+            call.narrowed = self._narrowed_calls.get(key)
 
     def release(self) -> None:
         """Break the scope <-> binding cycles, so reference counting frees the file at once.
@@ -411,7 +414,10 @@ class Walk:
         self._push(node.orelse, site)
 
     def _guard(self, node: ast.If | ast.While) -> None:
-        """Mark the calls of the body made on a receiver that the test checks is not empty."""
+        """Mark the calls of the body made on a receiver that the test checks is not empty, and
+        give the calls of an ``if`` body the names its test pins to a literal."""
+        if type(node) is ast.If:
+            self._narrow(node)
         receivers = _non_empty_receivers(node.test)
         if not receivers:
             return
@@ -423,6 +429,29 @@ class Walk:
                     and receiver_key(inner.func) in receivers
                 ):
                     self._guarded_calls.add(id(inner))
+
+    def _narrow(self, node: ast.If) -> None:
+        """``if host == "localhost": socket.gethostbyname(host)``: in the body, ``host`` is that
+        literal, unless the body binds it again."""
+        pinned = _pinned_names(node.test)
+        if not pinned:
+            return
+        calls: list[ast.Call] = []
+        for statement in node.body:
+            found: list[ast.Call] = []
+            rebinds = False
+            for inner in ast.walk(statement):
+                if type(inner) is ast.Call:
+                    found.append(inner)
+                elif type(inner) is ast.Name and type(inner.ctx) is not ast.Load:
+                    rebinds = rebinds or inner.id in pinned
+            if rebinds:
+                if type(statement) is ast.Assign:
+                    calls.extend(found)  # its value is read before the name is bound again
+                break
+            calls.extend(found)
+        for call in calls:
+            self._narrowed_calls.setdefault(id(call), {}).update(pinned)
 
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
@@ -516,6 +545,24 @@ def _non_empty_receivers(test: ast.expr) -> set[str]:
         return set()
     key = receiver_key(call.func)
     return {key} if key is not None else set()
+
+
+def _pinned_names(test: ast.expr) -> dict[str, ast.Constant]:
+    """The names a test pins to a fixed host (``host == "localhost"``, ``"::1" == host``), joined
+    by ``and``: the only literals a rule asks about (``catalog.FIXED_HOST_LOOKUPS``)."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.And:
+        found: dict[str, ast.Constant] = {}
+        for value in test.values:
+            found.update(_pinned_names(value))
+        return found
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return {}
+    left, right = test.left, test.comparators[0]
+    if type(left) is ast.Constant and type(right) is ast.Name:
+        left, right = right, left
+    if type(left) is ast.Name and type(right) is ast.Constant and fixed_host_literal(right.value):
+        return {left.id: right}
+    return {}
 
 
 def _method_name(call: ast.Call) -> str | None:
