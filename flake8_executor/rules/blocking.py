@@ -189,10 +189,10 @@ AEX104 = Code(
         what="Finds `hashlib.pbkdf2_hmac/scrypt` and `bcrypt.hashpw/checkpw/kdf` (slow by "
         "design: always), `hashlib.sha256(data)` and the other hash constructors, and "
         "`zlib/gzip/bz2/lzma.compress/decompress` when their input is evidently large (the "
-        "result of a `read()`, a file, a network body), and Pillow's image conversions, "
-        "resizes and saves, called in an `async def`. A literal, a fixed-size value "
-        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: README, "
-        "Precision.",
+        "result of a `read()`, a file, a network body; in a helper too, when given one), and "
+        "Pillow's image conversions, resizes and saves, called in an `async def`. A literal, "
+        "a fixed-size value (`os.urandom(16)`, a uuid) or a value of unknown size is not "
+        "reported: README, Precision.",
         why="They keep the CPU busy on the event loop's thread for as long as their input is "
         "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
         "pickling (measured: two threads take the time of one).",
@@ -222,8 +222,8 @@ AEX105 = Code(
         "(`json.loads`, `pickle.loads`, `ElementTree.fromstring/XML`, `minidom.parseString`, "
         "`lxml.etree.fromstring/XML`, `yaml.load/safe_load/full_load/unsafe_load`) when that "
         "value is evidently large (the result of a `read()`, a file, a network body), called in "
-        "an `async def`. A cookie, a websocket message or a parameter of unknown size is not "
-        "reported: README, Precision.",
+        "an `async def`, directly or in a helper given such a value. A cookie, a websocket "
+        "message or a parameter of unknown size is not reported: README, Precision.",
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
