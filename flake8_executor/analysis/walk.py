@@ -41,6 +41,8 @@ class Walk:
         # The top-level modules the file imports (the lookup's fast path depends on them).
         self.import_roots: set[str] = set()
         self.target_version = target_version
+        # Module-level names bound once to a version test (``PY310 = sys.version_info >= (3, 10)``).
+        self._version_names = _version_names(tree, target_version)
         self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None, None))]
 
     def run(self) -> None:
@@ -119,7 +121,10 @@ class Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(_reachable(node.body, self.target_version), Site(scope, is_async, None, scope))
+        self._push(
+            _reachable(node.body, self.target_version, self._version_names),
+            Site(scope, is_async, None, scope),
+        )
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -280,7 +285,7 @@ class Walk:
                 site.comprehensions,
                 site.handlers,
             )
-        self._push(_reachable(node.body, self.target_version), site)
+        self._push(_reachable(node.body, self.target_version, self._version_names), site)
 
     def _try(self, node: ast.Try, site: Site) -> None:
         """The body runs under the handlers' types; the handlers and the rest do not."""
@@ -294,7 +299,7 @@ class Walk:
             site.comprehensions,
             site.handlers + caught,
         )
-        self._push(_reachable(node.body, self.target_version), body)
+        self._push(_reachable(node.body, self.target_version, self._version_names), body)
         self._push(node.handlers, site)
         self._push(node.orelse, site)
         self._push(node.finalbody, site)
@@ -385,20 +390,20 @@ class Walk:
         ``if sys.version_info < (3, 7):`` never runs on a py39 target: its calls would be false
         alarms, and its bindings (``from typing_extensions import ...``) are not the file's.
         """
-        verdict = _version_verdict(node.test, self.target_version)
+        verdict = _version_verdict(node.test, self.target_version, self._version_names)
         stack = self._stack
         if verdict is None:
             self._guard(node)
         if verdict is not False:
-            self._push(_reachable(node.body, self.target_version), site)
+            self._push(_reachable(node.body, self.target_version, self._version_names), site)
         if verdict is not True:
-            self._push(_reachable(node.orelse, self.target_version), site)
+            self._push(_reachable(node.orelse, self.target_version, self._version_names), site)
         if verdict is None:
             stack.append((node.test, site))
 
     def _if_expression(self, node: ast.IfExp, site: Site) -> None:
         """``get_running_loop() if sys.version_info >= (3, 10) else get_event_loop()``: as ``if``."""
-        verdict = _version_verdict(node.test, self.target_version)
+        verdict = _version_verdict(node.test, self.target_version, self._version_names)
         stack = self._stack
         if verdict is not False:
             stack.append((node.body, site))
@@ -573,7 +578,33 @@ def _method_name(call: ast.Call) -> str | None:
 _JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
-def _reachable(body: list[ast.stmt], target: tuple[int, int]) -> list[ast.stmt]:
+def _version_names(tree: ast.Module, target: tuple[int, int]) -> dict[str, bool]:
+    """``PY310 = sys.version_info >= (3, 10)`` at module level, bound nowhere else there: the
+    name's verdict on the target version and later."""
+    found: dict[str, bool] = {}
+    bound_twice: set[str] = set()
+    for statement in tree.body:
+        if type(statement) is not ast.Assign:
+            continue
+        for target_node in statement.targets:
+            if type(target_node) is not ast.Name:
+                continue
+            name = target_node.id
+            if name in found:
+                bound_twice.add(name)
+            verdict = _version_verdict(statement.value, target)
+            if verdict is None:
+                bound_twice.add(name)
+            else:
+                found[name] = verdict
+    for name in bound_twice:
+        found.pop(name, None)
+    return found
+
+
+def _reachable(
+    body: list[ast.stmt], target: tuple[int, int], names: dict[str, bool] | None = None
+) -> list[ast.stmt]:
     """The statements of a block that can run on the target version and later.
 
     After ``if sys.version_info >= (3, 10): return new()`` the rest of the block is the old
@@ -583,7 +614,7 @@ def _reachable(body: list[ast.stmt], target: tuple[int, int]) -> list[ast.stmt]:
     for index, statement in enumerate(body):
         if type(statement) is not ast.If:
             continue
-        verdict = _version_verdict(statement.test, target)
+        verdict = _version_verdict(statement.test, target, names)
         if verdict is None:
             continue
         taken = statement.body if verdict else statement.orelse
@@ -592,15 +623,20 @@ def _reachable(body: list[ast.stmt], target: tuple[int, int]) -> list[ast.stmt]:
     return body
 
 
-def _version_verdict(test: ast.expr, target: tuple[int, int]) -> bool | None:
+def _version_verdict(
+    test: ast.expr, target: tuple[int, int], names: dict[str, bool] | None = None
+) -> bool | None:
     """``True``/``False`` when ``sys.version_info <op> (3, N)`` is so on every Python >= target.
 
-    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints, and
-    ``not`` of one); anything else, ``None``: both branches are walked.
+    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints,
+    ``not`` of one, a module-level name bound once to one); anything else, ``None``: both branches
+    are walked.
     """
     if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
-        negated = _version_verdict(test.operand, target)
+        negated = _version_verdict(test.operand, target, names)
         return None if negated is None else not negated
+    if type(test) is ast.Name:
+        return names.get(test.id) if names else None
     if type(test) is not ast.Compare or len(test.ops) != 1:
         return None
     left = test.left
