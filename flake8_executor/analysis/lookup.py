@@ -242,7 +242,13 @@ def fixed_host_literal(value: object) -> bool:
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:
-    """``q.get(block=False)``, ``q.get(False)``, ``lock.acquire(blocking=False)``."""
+    """``q.get(block=False)``, ``q.get(False)``, ``lock.acquire(blocking=False)``, and a zero
+    timeout (``q.get(timeout=0)``, ``q.get(True, 0)``): each returns at once."""
+    for keyword in node.keywords:
+        if keyword.arg == "timeout" and _is_false(keyword.value):
+            return True
+    if len(node.args) >= 2 and _is_false(node.args[1]):
+        return True
     for keyword in node.keywords:
         if keyword.arg == flag:
             return _is_false(keyword.value)
