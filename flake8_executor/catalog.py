@@ -540,6 +540,10 @@ BODY_ATTRIBUTES: dict[str, frozenset[str]] = {
 # ``obj.name`` for one name.
 ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
     ("pathlib.Path", "parent"): "pathlib.Path",
+    # ``s3.meta.client``: the low-level client of a boto3 resource (boto3's docs).
+    ("boto3.resource", "meta"): "boto3.resources.base.ResourceMeta",
+    (BOTO3_RESOURCE_OBJECT, "meta"): "boto3.resources.base.ResourceMeta",
+    ("boto3.resources.base.ResourceMeta", "client"): "botocore.client.BaseClient",
 }
 
 # Methods of tracked objects: (object type, method) -> entry.
