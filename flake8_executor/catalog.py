@@ -213,7 +213,7 @@ CALLS: dict[str, Entry] = {
         source="flake8-async",
         **_PROC,
     ),
-    "os.fork": Entry(Kind.SUBPROCESS, None, source="flake8-async", domain=Domain.PROCESSES),
+    # Not ``os.fork``: it returns at once, in both processes; waiting is ``os.wait*``'s job.
     # -- files -----------------------------------------------------------------------------------
     **_entries(
         Kind.FILE,
@@ -331,6 +331,11 @@ CALLS: dict[str, Entry] = {
 }
 
 HTTP_RESPONSE = "requests.Response"
+BOTO3_RESOURCE_OBJECT = "boto3.resources.base.ServiceResource"
+# The dict of ``get_object()`` / a resource object's ``get()``, and the stream under its "Body".
+S3_GET_OUTPUT = "botocore.GetObjectOutput"
+STREAMING_BODY = "botocore.response.StreamingBody"
+URLLIB3_RESPONSE = "urllib3.HTTPResponse"
 
 # Constructors and factory functions whose result the engine tracks: qualified name -> type.
 CONSTRUCTORS: dict[str, str] = {
@@ -405,6 +410,10 @@ CONSTRUCTORS: dict[str, str] = {
     **_same("botocore.session.Session", "botocore.session.get_session botocore.session.Session"),
     **_same("kafka.KafkaProducer", "kafka.KafkaProducer"),
     **_same("kafka.KafkaConsumer", "kafka.KafkaConsumer"),
+    # httpx's async client: nothing it does blocks; its awaited responses carry a whole body.
+    **_same("httpx.AsyncClient", "httpx.AsyncClient httpx2.AsyncClient"),
+    # urllib3's response (its ``data`` is a whole body, read when the request returns)
+    "urllib3.request": URLLIB3_RESPONSE,
     # an HTTP response of requests, httpx, httpx2: its ``text``/``content`` is a whole body
     **{
         f"{module}.{verb}": HTTP_RESPONSE
@@ -462,6 +471,11 @@ _PATH_SAME = "absolute resolve expanduser with_name with_suffix with_stem joinpa
 RETURNS: dict[tuple[str, str], str] = {
     **_returns("requests.Session", HTTP_RESPONSE, _HTTP_VERBS),
     **_returns("httpx.Client", HTTP_RESPONSE, _HTTP_VERBS),
+    **_returns(
+        "urllib3.PoolManager",
+        URLLIB3_RESPONSE,
+        "request urlopen request_encode_url request_encode_body",
+    ),
     **_returns("pathlib.Path", "pathlib.Path", _PATH_SAME),
     **_returns(THREAD_POOL, FUTURE, "submit"),
     **_returns(PROCESS_POOL, FUTURE, "submit"),
@@ -488,6 +502,8 @@ RETURNS: dict[tuple[str, str], str] = {
     ),
     ("redis.Redis", "pipeline"): "redis.client.Pipeline",
     ("redis.Redis", "pubsub"): "redis.client.PubSub",
+    ("redis.Redis", "lock"): "redis.lock.Lock",
+    ("redis.Redis", "bitfield"): "redis.client.BitFieldOperation",
     **_returns("pymongo.MongoClient", "pymongo.Database", "get_database get_default_database"),
     ("pymongo.Database", "get_collection"): "pymongo.Collection",
     **_returns("pymongo.Collection", "pymongo.Cursor", "find find_raw_batches"),
@@ -496,11 +512,25 @@ RETURNS: dict[tuple[str, str], str] = {
     ("boto3.Session", "resource"): "boto3.resource",
     ("botocore.session.Session", "create_client"): "botocore.client.BaseClient",
     ("botocore.client.BaseClient", "get_waiter"): "botocore.waiter.Waiter",
+    ("botocore.client.BaseClient", "get_object"): S3_GET_OUTPUT,
+    (BOTO3_RESOURCE_OBJECT, "get"): S3_GET_OUTPUT,
     **_returns(
         "PIL.Image.Image",
         "PIL.Image.Image",
         "convert resize rotate crop copy transpose filter quantize reduce",
     ),
+}
+
+# (type, method) -> the type the method's result gives once awaited (an async client's response).
+AWAITED_RETURNS: dict[tuple[str, str], str] = {
+    **_returns("httpx.AsyncClient", HTTP_RESPONSE, f"{_HTTP_VERBS} send"),
+}
+
+# (type, any method whose name starts with a capital letter) -> the type it gives: boto3's
+# resource factories (``s3.Object(bucket, key)``, ``bucket.Object(key)``, ``dynamodb.Table(n)``).
+CAPITALIZED_RETURNS: dict[str, str] = {
+    "boto3.resource": BOTO3_RESOURCE_OBJECT,
+    BOTO3_RESOURCE_OBJECT: BOTO3_RESOURCE_OBJECT,
 }
 
 # Calling an object of a type (``Session = sessionmaker(engine); Session()``) gives another.
@@ -515,13 +545,24 @@ SUBSCRIPT_TYPES: dict[str, str] = {
 ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     **SUBSCRIPT_TYPES,
     "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
+    # ``proxy.supervisor.signalProcess(...)``: a dotted method name of the server, still a request.
+    "xmlrpc.client.ServerProxy": "xmlrpc.client.ServerProxy",
 }
+# ``response["Body"]`` of an S3 object: the body, streamed from the network as it is read.
+SUBSCRIPT_TYPES[S3_GET_OUTPUT] = STREAMING_BODY
 # Attributes that hold a whole message body: CPU work on one is work on an unbounded input.
-BODY_ATTRIBUTES: dict[str, frozenset[str]] = {HTTP_RESPONSE: frozenset({"text", "content"})}
+BODY_ATTRIBUTES: dict[str, frozenset[str]] = {
+    HTTP_RESPONSE: frozenset({"text", "content"}),
+    URLLIB3_RESPONSE: frozenset({"data"}),
+}
 
 # ``obj.name`` for one name.
 ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
     ("pathlib.Path", "parent"): "pathlib.Path",
+    # ``s3.meta.client``: the low-level client of a boto3 resource (boto3's docs).
+    ("boto3.resource", "meta"): "boto3.resources.base.ResourceMeta",
+    (BOTO3_RESOURCE_OBJECT, "meta"): "boto3.resources.base.ResourceMeta",
+    ("boto3.resources.base.ResourceMeta", "client"): "botocore.client.BaseClient",
 }
 
 # Methods of tracked objects: (object type, method) -> entry.
@@ -647,6 +688,9 @@ METHODS: dict[tuple[str, str], Entry] = {
         **_DB,
     ),
     **_methods("redis.client.Pipeline", Kind.IO, "execute watch unwatch", **_DB),
+    # Lock.acquire polls the server, sleeping between tries, until it holds the lock or times out.
+    **_methods("redis.lock.Lock", Kind.IO, "acquire release extend reacquire locked owned", **_DB),
+    **_methods("redis.client.BitFieldOperation", Kind.IO, "execute", **_DB),
     **_methods(
         "redis.client.PubSub",
         Kind.IO,
@@ -677,6 +721,7 @@ METHODS: dict[tuple[str, str], Entry] = {
     ),
     **_methods("pymongo.Cursor", Kind.IO, "to_list next explain distinct", **_DB),
     **_methods("botocore.waiter.Waiter", Kind.IO, "wait", **_DB),
+    **_methods(STREAMING_BODY, Kind.IO, "read readlines iter_chunks iter_lines", **_DB),
     **_methods("kafka.KafkaProducer", Kind.IO, "send flush close partitions_for", **_DB),
     **_methods(
         "kafka.KafkaConsumer",
@@ -753,36 +798,57 @@ METHODS: dict[tuple[str, str], Entry] = {
     **_methods("celery.Task", Kind.IO, "delay apply_async", **_DB),
 }
 
-# Clients whose every method is a request, but these: type -> (entry, the methods that are not).
-# A method whose name starts with a capital letter (``s3.Bucket("b")``) or an underscore is not a
-# request either.
-ANY_METHOD: dict[str, tuple[Entry, frozenset[str]]] = {
+
+# Clients whose every method is a request, but their builders: type -> (entry, builders). A
+# builder makes an object, or answers from what the client already holds, without a round trip;
+# each names its source (a key of ``SOURCES``). A method whose name starts with a capital letter
+# (``s3.Bucket("b")``) or an underscore is not a request either.
+def _builders(source: str, names: str) -> dict[str, str]:
+    return dict.fromkeys(names.split(), source)
+
+
+ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
+    # botocore's docs: paginators and waiters are made locally and request when iterated or waited
+    # on; a presigned URL or POST is signed locally with the client's credentials.
     "botocore.client.BaseClient": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset(
+        _builders(
+            "docs",
             "get_paginator can_paginate generate_presigned_url generate_presigned_post get_waiter"
-            " close meta exceptions".split()
+            " close meta exceptions",
         ),
     ),
     "boto3.resource": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset("meta get_available_subresources".split()),
+        _builders("docs", "meta get_available_subresources"),
     ),
+    # redis-py's docs: pipelines, pub/sub objects, locks, scripts and BITFIELD operations are
+    # built locally and send nothing until executed, subscribed, acquired or called; module
+    # command groups (``r.json()``, ``r.ft()``) and the encoder, retry and callback accessors read
+    # the client's own state.
     "redis.Redis": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset(
-            "pipeline pubsub lock register_script get_encoder get_connection_kwargs get_retry"
-            " set_retry set_response_callback load_external_module monitor client json ft ts bf"
-            " cf cms topk tdigest".split()
+        _builders(
+            "docs",
+            "pipeline pubsub lock register_script bitfield get_encoder get_connection_kwargs"
+            " get_retry set_retry set_response_callback load_external_module monitor client json"
+            " ft ts bf cf cms topk tdigest",
         ),
+    ),
+    # A resource object (``s3.Object(b, k)``, ``dynamodb.Table(n)``): its actions are requests.
+    BOTO3_RESOURCE_OBJECT: (
+        Entry(Kind.IO, domain=Domain.DATABASES),
+        _builders("docs", "meta get_available_subresources"),
     ),
     "elasticsearch.Elasticsearch": (
         Entry(Kind.IO, domain=Domain.DATABASES),
-        frozenset("options close".split()),
+        _builders("docs", "options close"),
     ),
-    "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), frozenset()),
-    "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), frozenset()),
+    "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), {}),
+    "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
 }
+# Clients whose capitalised methods are requests too: an XML-RPC server names its own methods.
+CAPITALS_ARE_REQUESTS = frozenset({"xmlrpc.client.ServerProxy"})
 
 # Decorators that make a module-level function a Celery task (``@app.task`` is matched by its last
 # attribute when ``app`` is a ``Celery(...)`` object or any name: ``@<app>.task``).
@@ -808,8 +874,23 @@ ANNOTATION_TYPES: dict[str, str] = {
     **_same("botocore.client.BaseClient", "botocore.client.BaseClient"),
     **_same("redis.client.Pipeline", "redis.client.Pipeline"),
     **_same("ssl.SSLSocket", "ssl.SSLSocket"),
+    **_same(
+        URLLIB3_RESPONSE,
+        "urllib3.HTTPResponse urllib3.BaseHTTPResponse urllib3.response.HTTPResponse"
+        " urllib3.response.BaseHTTPResponse",
+    ),
+    **_same(HTTP_RESPONSE, "requests.Response requests.models.Response httpx.Response"),
     **_same("paramiko.SFTPClient", "paramiko.SFTPClient paramiko.sftp_client.SFTPClient"),
 }
+
+
+# Every type of the catalog may be written by its own name (``sock: socket.socket``): what a
+# constructor, a factory or a method gives, and what a method belongs to.
+for _type in sorted(
+    {*CONSTRUCTORS.values(), *RETURNS.values(), *(owner for owner, _method in METHODS)}
+):
+    ANNOTATION_TYPES.setdefault(_type, _type)
+ANNOTATION_TYPES.setdefault("socket.SocketType", "socket.socket")
 
 
 def _type_edges() -> dict[str, set[str]]:
@@ -819,6 +900,7 @@ def _type_edges() -> dict[str, set[str]]:
         edges.setdefault(owner, set()).add(type_)
     for owner, type_ in [
         *CALL_RETURNS.items(),
+        *CAPITALIZED_RETURNS.items(),
         *SUBSCRIPT_TYPES.items(),
         *ANY_ATTRIBUTE_TYPES.items(),
     ]:
@@ -927,3 +1009,26 @@ LOOP_CALLS = frozenset(
 NO_FILE_ARGUMENTS: dict[str, frozenset[str]] = {"pytz.timezone": frozenset({"UTC"})}
 NUMERIC_HOST_FLAGS = {"socket.getaddrinfo": (5, "flags")}
 NUMERIC_HOST = "AI_NUMERICHOST"
+
+# Name lookups of a fixed host that no resolver is asked about: the loopback name (answered from
+# the hosts file) and any numeric address (parsed locally, getaddrinfo(3)). Name -> (index of the
+# host argument, its keyword).
+FIXED_HOST_LOOKUPS = {
+    "socket.gethostbyname": (0, "hostname"),
+    "socket.gethostbyname_ex": (0, "hostname"),
+    "socket.getaddrinfo": (0, "host"),
+}
+LOCAL_HOST_NAMES = frozenset({"localhost"})
+
+# Kernel pseudo-file systems: a read or a listing under them is answered from memory by the kernel,
+# never from a disk (proc(5), sysfs(5)). A file call on a path spelled with one of these prefixes is
+# not file I/O that can stall.
+PSEUDO_FILE_SYSTEMS = ("/proc", "/sys")
+# Calls that write a second path, which may be on a disk (``shutil.copy("/proc/x", dst)``).
+TWO_PATH_CALLS = frozenset(
+    "shutil.copy shutil.copy2 shutil.copyfile shutil.copytree shutil.move os.rename os.replace"
+    " pathlib.Path.rename pathlib.Path.replace".split()
+)
+# Waits that return at once when the queue holds an item: under ``if not q.empty():`` (or
+# ``q.qsize()``) on the loop's thread, nothing else can take it first.
+GUARDED_BY_NOT_EMPTY = frozenset({"queue.Queue.get"})

@@ -264,10 +264,13 @@ def catalog_sections() -> str:
         by_type.setdefault((domain, owner, _kind_cell(entry), entry.source), []).append(method)
     for (domain, owner, kind, source), methods in by_type.items():
         rows[domain].append((f"methods of `{owner}`: {_names(methods)}", kind, source))
-    for owner, (entry, exceptions) in catalog.ANY_METHOD.items():
+    for owner, (entry, builders) in catalog.ANY_METHOD.items():
         domain = entry.domain or catalog.Domain.WAITS
         counts[domain] += 1
-        but = f" but {_names(sorted(exceptions))}" if exceptions else ""
+        but = ""
+        if builders:
+            sources = ", ".join(sorted(set(builders.values())))
+            but = f" but the builders {_names(sorted(builders))} ({sources})"
         rows[domain].append((f"every method of `{owner}`{but}", entry.kind.value, entry.source))
     parts = [
         "| domain | entries |\n|---|---|\n"

@@ -230,3 +230,21 @@ def test_module_names_and_relative_imports(tmp_path: Path) -> None:
     split = tree.split("app.api.routes.handler.method")
     assert split is not None and split[0].name == "app.api.routes"
     assert split[1] == ["handler", "method"]
+
+
+def test_a_summary_records_sized_work_on_parameters_and_bodies_through_its_json() -> None:
+    """What the call site decides with (issue 23) survives the on-disk cache's JSON."""
+    import ast
+
+    from flake8_executor.analysis.summary import ModuleSummary, summarize
+    from flake8_executor.settings import Settings
+
+    codecs = PROJECT / "shop" / "services" / "codecs.py"
+    summary = summarize(
+        ast.parse(codecs.read_text()), "shop.services.codecs", "shop.services", Settings()
+    )
+    stored = ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
+    assert stored.functions == summary.functions
+    assert [step[0] for step in stored.functions["fetch_body"]] == ["call", "body"]
+    assert stored.functions["pack"][0][1][1:] == ("gzip.compress", 0, "data")
+    assert stored.functions["checksum_of_nothing"][0][1][1:] == ("json.loads", -1, "")

@@ -16,7 +16,7 @@ def _entries() -> list[catalog.Entry]:
     return [
         *catalog.CALLS.values(),
         *catalog.METHODS.values(),
-        *(entry for entry, _exceptions in catalog.ANY_METHOD.values()),
+        *(entry for entry, _builders in catalog.ANY_METHOD.values()),
     ]
 
 
@@ -24,6 +24,12 @@ def test_every_entry_has_a_known_source_and_a_domain() -> None:
     for entry in _entries():
         assert entry.source in catalog.SOURCES, entry
         assert entry.domain is not None, entry
+
+
+def test_every_builder_of_an_any_method_client_has_a_known_source() -> None:
+    for owner, (_entry, builders) in catalog.ANY_METHOD.items():
+        for method, source in builders.items():
+            assert source in catalog.SOURCES, (owner, method)
 
 
 def test_sized_entries_are_cpu_work() -> None:
@@ -37,6 +43,7 @@ def test_every_method_owner_can_be_made_or_annotated() -> None:
     made = {*catalog.CONSTRUCTORS.values(), *catalog.ANNOTATION_TYPES.values()}
     made.update(catalog.RETURNS.values())
     made.update(catalog.CALL_RETURNS.values())
+    made.update(catalog.CAPITALIZED_RETURNS.values())
     made.update(catalog.SUBSCRIPT_TYPES.values())
     made.update(catalog.ANY_ATTRIBUTE_TYPES.values())
     made.update(catalog.ATTRIBUTE_TYPES.values())
@@ -54,6 +61,8 @@ def test_any_method_roots() -> None:
     ("test", "target", "verdict"),
     [
         ("sys.version_info < (3, 7)", (3, 9), False),
+        ("not sys.version_info < (3, 7)", (3, 9), True),
+        ("not sys.version_info < (3, 12)", (3, 9), None),
         ("sys.version_info >= (3, 8)", (3, 9), True),
         ("sys.version_info[:2] >= (3, 9)", (3, 9), True),
         ("sys.version_info < (3, 12)", (3, 9), None),

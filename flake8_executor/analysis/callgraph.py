@@ -20,7 +20,8 @@ from typing import Any
 from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
-from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Kind
+from flake8_executor.analysis.size import SAME_SIZE_METHODS, data_argument, evidently_large
+from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Entry, Kind
 
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
@@ -30,8 +31,12 @@ Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that rea
 # A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
 # ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); in a
 # coroutine of an installed package also ("await", "pyfoo.api.Client.fetch"): a coroutine awaited,
-# which runs on the same loop (its steps count only when the name is an ``async def``).
+# which runs on the same loop (its steps count only when the name is an ``async def``);
+# ("sized", (Kind, "json.loads", k, "data")): CPU work whose input's size decides, on the helper's
+# positional parameter k named "data" (-1, "": on something else), judged where the helper is
+# called or offloaded; ("body", ""): the helper returns a whole body (``requests.get(u).content``).
 CALL, LOOP, LOCAL, PROJECT, AWAIT = "call", "loop", "local", "project", "await"
+SIZED, BODY = "sized", "body"
 Step = tuple[str, Any]
 
 # Decorators that leave a function a plain sync function when called. Any other (asgiref's
@@ -105,38 +110,62 @@ class Composer:
         project's own code all along)."""
         return self._other.package_in(chain) if self._other is not None else None
 
-    def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
-        """The function's reach, and whether it is complete (no cycle member was still open)."""
+    def reach(self, key: Any, depth: int = 0, offloaded: bool = False) -> tuple[Reach, bool]:
+        """The function's reach, and whether it is complete (no cycle member was still open).
+
+        ``offloaded``: the function is handed to an executor, where its author judged it heavy:
+        its size-dependent CPU work counts whatever the input (docs/precision.md).
+        """
         key = self.canonical(key)
         if key is None:
             return {}, True
-        if key in self._memo:
-            return self._memo[key], True
-        if key in self._active or depth > MAX_DEPTH:
+        memo_key = (key, offloaded)
+        if memo_key in self._memo:
+            return self._memo[memo_key], True
+        if memo_key in self._active or depth > MAX_DEPTH:
             return {}, False
         steps = self.steps(key)
         if not steps:
             if steps is not None:
-                self._memo[key] = {}
+                self._memo[memo_key] = {}
             return {}, True
-        self._active.add(key)
+        self._active.add(memo_key)
         name = self.display(key)
         reach: Reach = {}
         complete = True
         for tag, value in steps:
-            if tag == CALL:
-                kind, qualified = value
+            if tag == CALL or (tag == SIZED and offloaded):
+                kind, qualified = value[0], value[1]
                 reach.setdefault(kind, (name, qualified))
-            elif tag != LOOP:
+            elif tag in (LOCAL, PROJECT, AWAIT):
                 callee = (AWAIT, value) if tag == AWAIT else value
-                callee_reach, callee_complete = self._composer_of(tag).reach(callee, depth + 1)
+                callee_reach, callee_complete = self._composer_of(tag).reach(
+                    callee, depth + 1, offloaded
+                )
                 complete = complete and callee_complete
                 for kind, chain in callee_reach.items():
                     reach.setdefault(kind, (name, *chain))
-        self._active.discard(key)
+        self._active.discard(memo_key)
         if complete:
-            self._memo[key] = reach
+            self._memo[memo_key] = reach
         return reach, complete
+
+    def sized_reach(self, key: Any, arguments: Callable[[int, str], bool]) -> Reach:
+        """The size-dependent CPU work the function does on a parameter that, at this call site,
+        is evidently large (``arguments(k, name)``): ``compress(await request.body())``."""
+        key = self.canonical(key)
+        if key is None:
+            return {}
+        reach: Reach = {}
+        for tag, value in self.steps(key) or ():
+            if tag == SIZED and value[2] >= 0 and arguments(value[2], value[3]):
+                reach.setdefault(value[0], (self.display(key), value[1]))
+        return reach
+
+    def returns_body(self, key: Any) -> bool:
+        """The function returns a whole body (``return requests.get(u).content``)."""
+        key = self.canonical(key)
+        return key is not None and any(tag == BODY for tag, _value in self.steps(key) or ())
 
     def loop_call(self, key: Any, seen: set[Any] | None = None) -> str | None:
         """The first call of ``catalog.LOOP_CALLS`` the function makes, directly or through helpers."""
@@ -178,7 +207,7 @@ def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding 
 
 
 def function_steps(
-    calls: Iterable[CallSite],
+    calls: Sequence[CallSite],
     lookup: CatalogLookup,
     local: Callable[[ast.expr, Scope], Step | None],
     project: Callable[[ast.expr, Scope], str | None],
@@ -194,7 +223,11 @@ def function_steps(
             continue
         func = call.node.func
         scope = call.scope
-        if lookup.blocking_entry(func, scope) is not None:
+        unblocked = lookup.blocking_entry(func, scope)
+        if unblocked is not None:
+            sized = _sized_step(call, unblocked[0], unblocked[1])
+            if sized is not None:
+                steps.append(sized)
             continue  # a catalog call that does not block as written
         name = resolver.qualified_name(func, scope)
         if name in LOOP_CALLS:
@@ -209,6 +242,8 @@ def function_steps(
         other = project(func, scope)
         if other is not None:
             steps.append((PROJECT, other))
+    if calls and _returns_body(calls[0].site.function, lookup):
+        steps.append((BODY, ""))
     return steps
 
 
@@ -236,6 +271,72 @@ def coroutine_steps(
             plain.append(call)
     steps.extend(function_steps(plain, lookup, local, project))
     return steps
+
+
+def _sized_step(call: CallSite, qualified: str, entry: Entry) -> Step | None:
+    """A size-dependent CPU call left silent for its input's size, with the parameter it works
+    on: what a call site or an executor may still show heavy."""
+    node = call.node
+    if entry.data_arg < 0 or call.awaited or call.in_wrap_file:
+        return None
+    data = data_argument(node, entry.data_arg)
+    if data is None:
+        return None
+    while (
+        isinstance(data, ast.Call)
+        and isinstance(data.func, ast.Attribute)
+        and data.func.attr in SAME_SIZE_METHODS
+    ):
+        data = data.func.value
+    index, name = -1, ""
+    function = call.site.function
+    if isinstance(data, ast.Name) and function is not None:
+        bindings = call.scope.lookup(data.id)
+        if bindings and len(bindings) == 1 and bindings[0].how == Binding.PARAM:
+            index = _parameter_index(function, data.id)
+            name = data.id if index >= 0 else ""
+    return (SIZED, (entry.kind, qualified, index, name))
+
+
+def _parameter_index(function: Scope, name: str) -> int:
+    """The position of a parameter among those a caller passes positionally (after the bound
+    ``self``/``cls`` of a method); -1 when it is not one."""
+    node = function.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return -1
+    positional = [arg.arg for arg in (*node.args.posonlyargs, *node.args.args)]
+    if name not in positional:
+        return -1
+    index = positional.index(name)
+    if function.parent is not None and function.parent.opened_by == Scope.CLASS:
+        static = any(
+            isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+            for decorator in node.decorator_list
+        )
+        if not static:
+            index -= 1
+    return index
+
+
+def _returns_body(function: Scope | None, lookup: CatalogLookup) -> bool:
+    """A ``return`` of the function (not of a nested one) gives a whole body."""
+    node = function.node if function is not None else None
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    pending: list[ast.AST] = list(node.body)
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(current, ast.Return):
+            if current.value is not None and evidently_large(current.value, function, lookup):
+                return True
+            continue
+        if isinstance(current, ast.stmt):
+            pending.extend(
+                child for child in ast.iter_child_nodes(current) if isinstance(child, ast.stmt)
+            )
+    return False
 
 
 def calls_by_function(
@@ -270,28 +371,34 @@ class CallGraph(Composer):
         self._by_function = calls_by_function(calls)
         self._steps: dict[int, list[Step]] = {}
         self._project_name = project_name if other is not None else None
+        self._asking: set[Any] = set()
 
     def helper_of(self, func: ast.expr, scope: Scope) -> Binding | None:
         """The sync ``def`` of this file a called expression names (``fetch``, ``self._load``)."""
         return helper_binding(func, scope, self._lookup.resolver)
 
-    def reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """The summary of the helper that ``func`` names, when it reaches a blocking call."""
+    def _composer_and_key(self, func: ast.expr, scope: Scope) -> tuple[Composer, Any] | None:
+        """Who summarises the helper that ``func`` names, and its key there."""
         binding = self.helper_of(func, scope)
-        composer: Composer = self
-        key: Any = _Key(binding) if binding is not None else None
-        if key is None:
-            if self._other is None or self._project_name is None:
-                return None
-            composer, key = self._other, self._project_name(func, scope)
-            if key is None:
-                return None
-        reach, _complete = composer.reach(key)
+        if binding is not None:
+            return self, _Key(binding)
+        if self._other is None or self._project_name is None:
+            return None
+        key = self._project_name(func, scope)
+        return (self._other, key) if key is not None else None
+
+    def reach_of(self, func: ast.expr, scope: Scope, offloaded: bool = False) -> HelperReach | None:
+        """The summary of the helper that ``func`` names, when it reaches a blocking call."""
+        found = self._composer_and_key(func, scope)
+        if found is None:
+            return None
+        composer, key = found
+        reach, _complete = composer.reach(key, 0, offloaded)
         if not reach:
             return None
-        found = HelperReach(reach, composer.loop_call(key))
-        found.package = self.package_in(found.chain)
-        return found
+        helper = HelperReach(reach, composer.loop_call(key))
+        helper.package = self.package_in(helper.chain)
+        return helper
 
     def awaited_reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
         """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``):
@@ -307,6 +414,43 @@ class CallGraph(Composer):
         found = HelperReach(reach)
         found.package = self.package_in(found.chain)
         return found if found.package is not None else None
+
+    def sized_reach_of(self, call: CallSite) -> HelperReach | None:
+        """The helper's size-dependent CPU work on a parameter this call gives evidently large
+        input (``compress(await request.body())``)."""
+        node = call.node
+        found = self._composer_and_key(node.func, call.scope)
+        if found is None:
+            return None
+        composer, key = found
+
+        def large(index: int, name: str) -> bool:
+            given: ast.expr | None = None
+            if index < len(node.args) and not any(
+                isinstance(arg, ast.Starred) for arg in node.args[: index + 1]
+            ):
+                given = node.args[index]
+            for keyword in node.keywords:
+                if keyword.arg == name:
+                    given = keyword.value
+            return given is not None and evidently_large(given, call.scope, self._lookup)
+
+        reach = composer.sized_reach(key, large)
+        return HelperReach(reach) if reach else None
+
+    def returns_body_of(self, func: ast.expr, scope: Scope) -> bool:
+        """The helper that ``func`` names returns a whole body."""
+        found = self._composer_and_key(func, scope)
+        if found is None:
+            return False
+        composer, key = found
+        if key in self._asking:
+            return False  # a helper that returns its own call
+        self._asking.add(key)
+        try:
+            return composer.returns_body(key)
+        finally:
+            self._asking.discard(key)
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)

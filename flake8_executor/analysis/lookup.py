@@ -10,17 +10,20 @@ shows: its arguments (no data, ``block=False``, ``os.devnull``, a small input to
 from __future__ import annotations
 
 import ast
+import ipaddress
+from typing import Callable
 
 from flake8_executor import catalog
-from flake8_executor.analysis.resolve import Resolver, Scope
+from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import data_argument, evidently_large
+from flake8_executor.analysis.usage import used_async
 
 
 class CatalogLookup:
     """The catalog in force for one file, looked up through that file's resolver."""
 
-    __slots__ = ("any_method", "attribute_names", "calls", "resolver")
+    __slots__ = ("any_method", "attribute_names", "calls", "resolver", "returns_body")
 
     def __init__(
         self,
@@ -36,6 +39,8 @@ class CatalogLookup:
         # Only a file that imports boto3, redis, ... can call a client's any-named method: every
         # other attribute call is looked up only when its name is one the catalog has.
         self.any_method = not catalog.ANY_METHOD_ROOTS.isdisjoint(import_roots)
+        # Whether a called helper returns a whole body (``FileState``: the call graph answers).
+        self.returns_body: Callable[[ast.expr, Scope], bool] | None = None
 
     def blocking_entry(self, func: ast.expr, scope: Scope) -> tuple[str, catalog.Entry] | None:
         """The catalog entry a callable expression refers to, with its qualified name.
@@ -65,7 +70,10 @@ class CatalogLookup:
 
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
-        a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
+        a hash given no data, a wait given ``block=False``, a file on ``os.devnull``, ``/proc`` or
+        ``/sys`` cost nothing; ``pytz.timezone("UTC")`` reads no file;
+        a method of a receiver the function awaits elsewhere is not the sync type's; a name lookup
+        of ``localhost`` or of a numeric address asks no resolver;
         CPU work on input that is not evidently large is left alone (docs/precision.md).
         """
         if call.awaited or call.in_wrap_file:
@@ -74,15 +82,22 @@ class CatalogLookup:
         found = self.blocking_entry(node.func, call.scope)
         if found is None:
             return None
-        entry = found[1]
+        qualified, entry = found
+        if qualified not in self.calls and used_async(node.func, call.scope):
+            return None  # a method of a receiver this function awaits: not the sync type's
         args = node.args
         if entry.needs_args and not (args or node.keywords):
             return None
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
             return None
-        if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
+        if call.guarded and qualified in catalog.GUARDED_BY_NOT_EMPTY:
             return None
-        exempt = catalog.NO_FILE_ARGUMENTS.get(found[0])
+        if entry.kind is catalog.Kind.FILE and (
+            self._on_devnull(node, call.scope)
+            or (qualified not in catalog.TWO_PATH_CALLS and _on_pseudo_files(node, call.scope))
+        ):
+            return None
+        exempt = catalog.NO_FILE_ARGUMENTS.get(qualified)
         if exempt is not None and args:
             first = args[0]
             if (
@@ -91,8 +106,11 @@ class CatalogLookup:
                 and first.value.upper() in exempt
             ):
                 return None
-        flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
+        flags = catalog.NUMERIC_HOST_FLAGS.get(qualified)
         if flags is not None and _numeric_host(node, *flags):
+            return None
+        host = catalog.FIXED_HOST_LOOKUPS.get(qualified)
+        if host is not None and _fixed_host(_argument(node, *host), call.scope, call.narrowed):
             return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
@@ -126,7 +144,7 @@ def method_entry(owner: str, attr: str) -> tuple[str, catalog.Entry] | None:
     if (
         any_method is not None
         and attr not in any_method[1]
-        and not attr[:1].isupper()
+        and (not attr[:1].isupper() or owner in catalog.CAPITALS_ARE_REQUESTS)
         and not attr.startswith("_")
     ):
         return f"{owner}.{attr}", any_method[0]
@@ -146,8 +164,100 @@ def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
     )
 
 
+def _on_pseudo_files(node: ast.Call, scope: Scope) -> bool:
+    """``open("/proc/self/status")``, ``os.listdir(f"/proc/{pid}/fd")``,
+    ``Path("/sys/class/net").iterdir()``: the kernel answers from memory."""
+    if node.args and _pseudo_path(node.args[0], scope):
+        return True
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return receiver is not None and _pseudo_path(receiver, scope)
+
+
+def _pseudo_path(node: ast.expr, scope: Scope, depth: int = 0) -> bool:
+    """A path spelled from a leading literal under ``/proc`` or ``/sys``: a string, an f-string,
+    ``"..." % x``, ``"...".format(x)``, ``os.path.join("/proc", ...)``, ``Path("/proc/...")``,
+    ``path / "x"`` of one, or a name bound only to such paths."""
+    if depth > 4:
+        return False
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, str):
+            return False
+        value = node.value
+        return any(
+            value == root or value.startswith(root + "/") for root in catalog.PSEUDO_FILE_SYSTEMS
+        )
+    if isinstance(node, ast.JoinedStr):
+        return bool(node.values) and _pseudo_path(node.values[0], scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Div, ast.Add)):
+        return _pseudo_path(node.left, scope, depth + 1)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return _pseudo_path(func.value, scope, depth + 1)
+        return bool(node.args) and _pseudo_path(node.args[0], scope, depth + 1)
+    if isinstance(node, ast.Name):
+        bindings = scope.lookup(node.id)
+        return bool(bindings) and all(
+            binding.how == Binding.VALUE
+            and binding.value is not None
+            and _pseudo_path(binding.value, binding.scope, depth + 1)
+            for binding in bindings or ()
+        )
+    return False
+
+
+def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    if len(node.args) > index and not isinstance(node.args[index], ast.Starred):
+        return node.args[index]
+    for given in node.keywords:
+        if given.arg == keyword:
+            return given.value
+    return None
+
+
+def _fixed_host(
+    node: ast.expr | None,
+    scope: Scope,
+    narrowed: dict[str, ast.Constant] | None = None,
+    depth: int = 0,
+) -> bool:
+    """``"localhost"``, ``"127.0.0.1"``, ``"::1"``, any numeric address, a name bound only to such
+    literals, or pinned to one by the enclosing ``if host == "localhost":``: nothing to ask a
+    resolver."""
+    if isinstance(node, ast.Name) and depth < 4:
+        if narrowed is not None and node.id in narrowed:
+            return _fixed_host(narrowed[node.id], scope)
+        bindings = scope.lookup(node.id)
+        return bool(bindings) and all(
+            binding.how == Binding.VALUE
+            and _fixed_host(binding.value, binding.scope, None, depth + 1)
+            for binding in bindings or ()
+        )
+    return isinstance(node, ast.Constant) and fixed_host_literal(node.value)
+
+
+def fixed_host_literal(value: object) -> bool:
+    """``"localhost"`` or a numeric address (``"127.0.0.1"``, ``"::1"``, ``"[::1]"``)."""
+    if not isinstance(value, str):
+        return False
+    host = value.strip("[]")
+    if host.lower() in catalog.LOCAL_HOST_NAMES:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _nonblocking(node: ast.Call, flag: str) -> bool:
-    """``q.get(block=False)``, ``q.get(False)``, ``lock.acquire(blocking=False)``."""
+    """``q.get(block=False)``, ``q.get(False)``, ``lock.acquire(blocking=False)``, and a zero
+    timeout (``q.get(timeout=0)``, ``q.get(True, 0)``): each returns at once."""
+    for keyword in node.keywords:
+        if keyword.arg == "timeout" and _is_false(keyword.value):
+            return True
+    if len(node.args) >= 2 and _is_false(node.args[1]):
+        return True
     for keyword in node.keywords:
         if keyword.arg == flag:
             return _is_false(keyword.value)

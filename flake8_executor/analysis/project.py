@@ -326,7 +326,7 @@ class Project(Composer):
             return None
         return (summary.coroutines if how == COROUTINE else summary.functions).get(name)
 
-    def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
+    def reach(self, key: Any, depth: int = 0, offloaded: bool = False) -> tuple[Reach, bool]:
         target = self.canonical(key)
         if target is None:
             return {}, True
@@ -336,7 +336,7 @@ class Project(Composer):
             module = self.tree.find(target[1])
             if module is not None and module.installed:
                 return {}, False
-        return super().reach(target, depth)
+        return super().reach(target, depth, offloaded)
 
     def display(self, key: Any) -> str:
         _how, module_name, name = key

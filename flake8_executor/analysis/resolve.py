@@ -103,6 +103,7 @@ class Scope:
     """A module, class, function, lambda or comprehension scope."""
 
     __slots__ = (
+        "async_receivers",
         "bindings",
         "declared_global",
         "is_async",
@@ -134,6 +135,8 @@ class Scope:
         self.self_attributes: dict[str, list[Binding]] = {}
         # For a method: the name of its first parameter, the instance.
         self.self_name: str | None = None
+        # Receivers whose calls are awaited here (``analysis/usage.py``); None when there are none.
+        self.async_receivers: set[str] | None = None
 
     def bind(self, name: str, binding: Binding) -> None:
         target = self
@@ -332,7 +335,27 @@ class Resolver:
             return left if left == "pathlib.Path" else None
         if isinstance(node, ast.NamedExpr):
             return self.type_of(node.value, scope)
+        if isinstance(node, ast.Await):
+            return self._awaited_type(node.value, scope)
         return None
+
+    def _awaited_type(self, call: ast.expr, scope: Scope) -> ObjectType | None:
+        """``await client.get(u)`` of an async client: the response it gives; ``await
+        asyncio.to_thread(pool.request, ...)``: what the method sent to the thread returns."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return None
+        attr = call.func.attr
+        index = HANDOFF_ARGUMENT.get(attr)
+        if index is not None:
+            if len(call.args) <= index:
+                return None
+            sent = call.args[index]
+            if not isinstance(sent, ast.Attribute):
+                return None
+            owner = self.type_of(sent.value, scope)
+            return catalog.RETURNS.get((owner, sent.attr)) if isinstance(owner, str) else None
+        owner = self.type_of(call.func.value, scope)
+        return catalog.AWAITED_RETURNS.get((owner, attr)) if isinstance(owner, str) else None
 
     def _call_type(self, node: ast.Call, scope: Scope) -> ObjectType | None:
         """A constructor's or factory's type, a method's returned type, or a called object's; an
@@ -354,7 +377,10 @@ class Resolver:
         if isinstance(func, ast.Attribute):
             owner = self.type_of(func.value, scope)
             if isinstance(owner, str):
-                return catalog.RETURNS.get((owner, func.attr))
+                found = catalog.RETURNS.get((owner, func.attr))
+                if found is None and func.attr[:1].isupper():
+                    found = catalog.CAPITALIZED_RETURNS.get(owner)
+                return found
             return None
         called = self.type_of(func, scope)
         return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
@@ -443,6 +469,9 @@ class Resolver:
                 return True
         return False
 
+
+# Calls whose awaited result is what the callable they are given returns: name -> its position.
+HANDOFF_ARGUMENT = {"to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "run_in_executor": 1}
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.

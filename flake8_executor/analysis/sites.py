@@ -50,7 +50,16 @@ class Site:
 class CallSite:
     """A call the walk met, with its place; what every call rule is given."""
 
-    __slots__ = ("awaited", "in_wrap_file", "is_statement", "is_with_item", "node", "site")
+    __slots__ = (
+        "awaited",
+        "guarded",
+        "in_wrap_file",
+        "is_statement",
+        "is_with_item",
+        "narrowed",
+        "node",
+        "site",
+    )
 
     def __init__(self, node: ast.Call, site: Site) -> None:
         self.node = node
@@ -59,6 +68,11 @@ class CallSite:
         self.is_with_item = False  # the context manager of a ``with``
         self.awaited = False  # the operand of ``await``
         self.in_wrap_file = False  # the argument of ``trio/anyio.wrap_file(...)``
+        # A method call whose receiver an enclosing ``if``/``while`` checks is not empty
+        # (``if not q.empty(): q.get()``).
+        self.guarded = False
+        # The names an enclosing ``if x == "literal":`` pins, for the calls of its body.
+        self.narrowed: dict[str, ast.Constant] | None = None
 
     @property
     def scope(self) -> Scope:

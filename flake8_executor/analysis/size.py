@@ -6,7 +6,8 @@ websocket key, a nonce, a cookie, an etag, a database value. So a sized entry fi
 input is *evidently* large or unbounded: the result of a ``read()`` (a file, a stream, a network
 body: ``await request.read()``, ``await request.body()``, ``f.read()``), the ``text``/``content``
 of an HTTP response (``requests.get(url).text``), a file object itself, or
-a name bound only to such values; ``.decode()``/``.encode()`` of one is one too. Anything else,
+a name bound only to such values; ``.decode()``/``.encode()`` of one is one too, and so is the
+result of a helper that returns one (``def fetch(u): return requests.get(u).content``). Anything else,
 literals, ``os.urandom(16)``, a ``uuid``, a parameter of unknown size, stays silent.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_executor.analysis.resolve import Binding, Scope
+from flake8_executor.analysis.resolve import HANDOFF_ARGUMENT, Binding, Scope
 from flake8_executor.catalog import BODY_ATTRIBUTES, Kind
 
 if TYPE_CHECKING:
@@ -60,7 +61,18 @@ def evidently_large(node: ast.expr, scope: Scope, lookup: CatalogLookup, depth: 
             if func.attr in SAME_SIZE_METHODS:
                 return evidently_large(func.value, scope, lookup, depth + 1)
         found = lookup.blocking_entry(func, scope)
-        return found is not None and found[1].kind is Kind.FILE  # a file object: open(p)
+        if found is not None:
+            return found[1].kind is Kind.FILE  # a file object: open(p)
+        returns_body = lookup.returns_body
+        if returns_body is None:
+            return False
+        if awaited and isinstance(func, ast.Attribute) and func.attr in HANDOFF_ARGUMENT:
+            # ``await asyncio.to_thread(fetch_body, u)``: the helper's result, from a thread.
+            index = HANDOFF_ARGUMENT[func.attr]
+            if len(node.args) <= index or isinstance(node.args[index], ast.Starred):
+                return False
+            func = node.args[index]
+        return returns_body(func, scope)  # a helper's return
     if isinstance(node, ast.Attribute):
         owner = lookup.resolver.type_of(node.value, scope)
         return isinstance(owner, str) and node.attr in BODY_ATTRIBUTES.get(owner, ())

@@ -45,6 +45,7 @@ class FileState:
         else:
             self.resolver = Resolver()
         self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
+        self.lookup.returns_body = self._returns_body
         self.call_sites = call_sites
         self._call_graph: CallGraph | None = None
         self._call_names: dict[int, str | None] = {}
@@ -53,6 +54,7 @@ class FileState:
         """Break the state <-> call graph references (see ``Walk.release``)."""
         self._call_graph = None
         self._call_names.clear()
+        self.lookup.returns_body = None
 
     def call_name(self, call: CallSite) -> str | None:
         """The qualified name of what ``call`` calls (``asyncio.to_thread``), resolved once per call.
@@ -71,20 +73,9 @@ class FileState:
         """The catalog entry ``func`` refers to (``CatalogLookup.blocking_entry``)."""
         return self.lookup.blocking_entry(func, scope)
 
-    def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
-        following imports, in another of the project."""
+    def _graph(self) -> CallGraph | None:
         if not self.settings.follow_calls:
             return None
-        return self._graph().reach_of(func, scope)
-
-    def awaited_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``)."""
-        if not self.settings.follow_calls or self.context is None:
-            return None
-        return self._graph().awaited_reach_of(func, scope)
-
-    def _graph(self) -> CallGraph:
         if self._call_graph is None:
             context = self.context
             self._call_graph = CallGraph(
@@ -94,3 +85,28 @@ class FileState:
                 self.resolver.project_name,
             )
         return self._call_graph
+
+    def helper_reach(
+        self, func: ast.expr, scope: Scope, offloaded: bool = False
+    ) -> HelperReach | None:
+        """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
+        following imports, in another of the project or an installed package; ``offloaded``: the
+        helper is handed to an executor, so its size-dependent CPU work counts whatever its input."""
+        graph = self._graph()
+        return graph.reach_of(func, scope, offloaded) if graph is not None else None
+
+    def awaited_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``)."""
+        if self.context is None:
+            return None
+        graph = self._graph()
+        return graph.awaited_reach_of(func, scope) if graph is not None else None
+
+    def sized_helper_reach(self, call: CallSite) -> HelperReach | None:
+        """A helper's size-dependent CPU work on what this call passes evidently large."""
+        graph = self._graph()
+        return graph.sized_reach_of(call) if graph is not None else None
+
+    def _returns_body(self, func: ast.expr, scope: Scope) -> bool:
+        graph = self._graph()
+        return graph is not None and graph.returns_body_of(func, scope)

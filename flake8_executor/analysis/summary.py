@@ -21,6 +21,7 @@ from typing import Any
 from flake8_executor.analysis.callgraph import (
     CALL,
     PROJECT,
+    SIZED,
     Step,
     calls_by_function,
     coroutine_steps,
@@ -103,7 +104,8 @@ class ModuleSummary:
 def _steps_json(functions: dict[str, list[Step]]) -> dict[str, list[list[Any]]]:
     return {
         name: [
-            [tag, value[0].value, value[1]] if tag == CALL else [tag, value] for tag, value in steps
+            [tag, value[0].value, *value[1:]] if tag in (CALL, SIZED) else [tag, value]
+            for tag, value in steps
         ]
         for name, steps in functions.items()
     }
@@ -112,7 +114,9 @@ def _steps_json(functions: dict[str, list[Step]]) -> dict[str, list[list[Any]]]:
 def _steps_from_json(data: dict[str, Any]) -> dict[str, list[Step]]:
     return {
         name: [
-            (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
+            (step[0], (Kind(step[1]), *step[2:]))
+            if step[0] in (CALL, SIZED)
+            else (step[0], step[1])
             for step in steps
         ]
         for name, steps in data.items()

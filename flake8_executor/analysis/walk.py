@@ -11,8 +11,15 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable
 
+from flake8_executor.analysis.lookup import fixed_host_literal
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
+from flake8_executor.analysis.usage import (
+    NONBLOCKING_SWITCHES,
+    receiver_key,
+    record_async_use,
+    record_nonblocking,
+)
 from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import NotFixed
 
@@ -29,9 +36,13 @@ class Walk:
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
         self._wrapped_calls: set[int] = set()
+        self._guarded_calls: set[int] = set()
+        self._narrowed_calls: dict[int, dict[str, ast.Constant]] = {}
         # The top-level modules the file imports (the lookup's fast path depends on them).
         self.import_roots: set[str] = set()
         self.target_version = target_version
+        # Module-level names bound once to a version test (``PY310 = sys.version_info >= (3, 10)``).
+        self._version_names = _version_names(tree, target_version)
         self._stack: list[tuple[ast.AST, Site]] = [(tree, Site(self.module, False, None, None))]
 
     def run(self) -> None:
@@ -71,6 +82,8 @@ class Walk:
             call.is_with_item = key in self._with_calls
             call.awaited = key in self._awaited_calls
             call.in_wrap_file = key in self._wrapped_calls
+            call.guarded = key in self._guarded_calls
+            call.narrowed = self._narrowed_calls.get(key)
 
     def release(self) -> None:
         """Break the scope <-> binding cycles, so reference counting frees the file at once.
@@ -108,7 +121,10 @@ class Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(node.body, Site(scope, is_async, None, scope))
+        self._push(
+            _reachable(node.body, self.target_version, self._version_names),
+            Site(scope, is_async, None, scope),
+        )
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -243,8 +259,11 @@ class Walk:
         self._stack.append((node.value, site))
 
     def _with(self, node: ast.With | ast.AsyncWith, site: Site) -> None:
+        is_async = type(node) is ast.AsyncWith
         for item in node.items:
             expr = item.context_expr
+            if is_async:
+                record_async_use(expr, site.scope)
             if isinstance(expr, ast.Call):
                 self._with_calls.add(id(expr))
             if site.on_loop:
@@ -266,7 +285,7 @@ class Walk:
                 site.comprehensions,
                 site.handlers,
             )
-        self._push(node.body, site)
+        self._push(_reachable(node.body, self.target_version, self._version_names), site)
 
     def _try(self, node: ast.Try, site: Site) -> None:
         """The body runs under the handlers' types; the handlers and the rest do not."""
@@ -280,7 +299,7 @@ class Walk:
             site.comprehensions,
             site.handlers + caught,
         )
-        self._push(node.body, body)
+        self._push(_reachable(node.body, self.target_version, self._version_names), body)
         self._push(node.handlers, site)
         self._push(node.orelse, site)
         self._push(node.finalbody, site)
@@ -326,6 +345,8 @@ class Walk:
             )
         ):
             self._wrapped_calls.add(id(node.args[0]))  # trio/anyio.wrap_file(open(p))
+        elif type(func) is ast.Attribute and func.attr in NONBLOCKING_SWITCHES:
+            record_nonblocking(node, site.scope)  # sock.setblocking(False)
         stack.append((node.func, site))
         for arg in node.args:
             stack.append((arg, site))
@@ -343,7 +364,16 @@ class Walk:
     def _await(self, node: ast.Await, site: Site) -> None:
         if isinstance(node.value, ast.Call):
             self._awaited_calls.add(id(node.value))
+            record_async_use(node.value, site.scope)
         self._stack.append((node.value, site))
+
+    def _async_for(self, node: ast.AsyncFor, site: Site) -> None:
+        record_async_use(node.iter, site.scope)
+        stack = self._stack
+        stack.append((node.iter, site))
+        stack.append((node.target, site))
+        self._push(node.body, site)
+        self._push(node.orelse, site)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom, site: Site) -> None:
         if site.function is not None:
@@ -360,14 +390,73 @@ class Walk:
         ``if sys.version_info < (3, 7):`` never runs on a py39 target: its calls would be false
         alarms, and its bindings (``from typing_extensions import ...``) are not the file's.
         """
-        verdict = _version_verdict(node.test, self.target_version)
+        verdict = _version_verdict(node.test, self.target_version, self._version_names)
         stack = self._stack
+        if verdict is None:
+            self._guard(node)
         if verdict is not False:
-            self._push(node.body, site)
+            self._push(_reachable(node.body, self.target_version, self._version_names), site)
         if verdict is not True:
-            self._push(node.orelse, site)
+            self._push(_reachable(node.orelse, self.target_version, self._version_names), site)
         if verdict is None:
             stack.append((node.test, site))
+
+    def _if_expression(self, node: ast.IfExp, site: Site) -> None:
+        """``get_running_loop() if sys.version_info >= (3, 10) else get_event_loop()``: as ``if``."""
+        verdict = _version_verdict(node.test, self.target_version, self._version_names)
+        stack = self._stack
+        if verdict is not False:
+            stack.append((node.body, site))
+        if verdict is not True:
+            stack.append((node.orelse, site))
+        if verdict is None:
+            stack.append((node.test, site))
+
+    def _while(self, node: ast.While, site: Site) -> None:
+        self._guard(node)
+        self._stack.append((node.test, site))
+        self._push(node.body, site)
+        self._push(node.orelse, site)
+
+    def _guard(self, node: ast.If | ast.While) -> None:
+        """Mark the calls of the body made on a receiver that the test checks is not empty, and
+        give the calls of an ``if`` body the names its test pins to a literal."""
+        if type(node) is ast.If:
+            self._narrow(node)
+        receivers = _non_empty_receivers(node.test)
+        if not receivers:
+            return
+        for statement in node.body:
+            for inner in ast.walk(statement):
+                if (
+                    type(inner) is ast.Call
+                    and type(inner.func) is ast.Attribute
+                    and receiver_key(inner.func) in receivers
+                ):
+                    self._guarded_calls.add(id(inner))
+
+    def _narrow(self, node: ast.If) -> None:
+        """``if host == "localhost": socket.gethostbyname(host)``: in the body, ``host`` is that
+        literal, unless the body binds it again."""
+        pinned = _pinned_names(node.test)
+        if not pinned:
+            return
+        calls: list[ast.Call] = []
+        for statement in node.body:
+            found: list[ast.Call] = []
+            rebinds = False
+            for inner in ast.walk(statement):
+                if type(inner) is ast.Call:
+                    found.append(inner)
+                elif type(inner) is ast.Name and type(inner.ctx) is not ast.Load:
+                    rebinds = rebinds or inner.id in pinned
+            if rebinds:
+                if type(statement) is ast.Assign:
+                    calls.extend(found)  # its value is read before the name is bound again
+                break
+            calls.extend(found)
+        for call in calls:
+            self._narrowed_calls.setdefault(id(call), {}).update(pinned)
 
     def _skip(self, node: ast.AST, site: Site) -> None:
         """Nodes that hold no calls and bind nothing the rules ask about."""
@@ -395,9 +484,12 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.Call: Walk._call,
     ast.Expr: Walk._expr,
     ast.Await: Walk._await,
+    ast.AsyncFor: Walk._async_for,
     ast.Yield: Walk._yield,
     ast.YieldFrom: Walk._yield,
     ast.If: Walk._if,
+    ast.While: Walk._while,
+    ast.IfExp: Walk._if_expression,
     ast.Pass: Walk._skip,
     ast.Load: Walk._skip,
     ast.Store: Walk._skip,
@@ -429,12 +521,122 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 }
 
 
-def _version_verdict(test: ast.expr, target: tuple[int, int]) -> bool | None:
+def _non_empty_receivers(test: ast.expr) -> set[str]:
+    """The receivers a test proves non-empty: ``not q.empty()``, ``q.qsize()``, ``q.qsize() > 0``,
+    and any of them joined by ``and``."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.And:
+        found: set[str] = set()
+        for value in test.values:
+            found |= _non_empty_receivers(value)
+        return found
+    call = None
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        operand = test.operand
+        if type(operand) is ast.Call and _method_name(operand) == "empty":
+            call = operand
+    elif type(test) is ast.Call and _method_name(test) == "qsize":
+        call = test
+    elif (
+        type(test) is ast.Compare
+        and len(test.ops) == 1
+        and type(test.left) is ast.Call
+        and _method_name(test.left) == "qsize"
+        and type(test.comparators[0]) is ast.Constant
+        and (test.comparators[0].value, type(test.ops[0]))
+        in {(0, ast.Gt), (0, ast.NotEq), (1, ast.GtE)}
+    ):
+        call = test.left
+    if call is None or call.args or call.keywords:
+        return set()
+    key = receiver_key(call.func)
+    return {key} if key is not None else set()
+
+
+def _pinned_names(test: ast.expr) -> dict[str, ast.Constant]:
+    """The names a test pins to a fixed host (``host == "localhost"``, ``"::1" == host``), joined
+    by ``and``: the only literals a rule asks about (``catalog.FIXED_HOST_LOOKUPS``)."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.And:
+        found: dict[str, ast.Constant] = {}
+        for value in test.values:
+            found.update(_pinned_names(value))
+        return found
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return {}
+    left, right = test.left, test.comparators[0]
+    if type(left) is ast.Constant and type(right) is ast.Name:
+        left, right = right, left
+    if type(left) is ast.Name and type(right) is ast.Constant and fixed_host_literal(right.value):
+        return {left.id: right}
+    return {}
+
+
+def _method_name(call: ast.Call) -> str | None:
+    return call.func.attr if type(call.func) is ast.Attribute else None
+
+
+# Statements after which the rest of a block never runs.
+_JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _version_names(tree: ast.Module, target: tuple[int, int]) -> dict[str, bool]:
+    """``PY310 = sys.version_info >= (3, 10)`` at module level, bound nowhere else there: the
+    name's verdict on the target version and later."""
+    found: dict[str, bool] = {}
+    bound_twice: set[str] = set()
+    for statement in tree.body:
+        if type(statement) is not ast.Assign:
+            continue
+        for target_node in statement.targets:
+            if type(target_node) is not ast.Name:
+                continue
+            name = target_node.id
+            if name in found:
+                bound_twice.add(name)
+            verdict = _version_verdict(statement.value, target)
+            if verdict is None:
+                bound_twice.add(name)
+            else:
+                found[name] = verdict
+    for name in bound_twice:
+        found.pop(name, None)
+    return found
+
+
+def _reachable(
+    body: list[ast.stmt], target: tuple[int, int], names: dict[str, bool] | None = None
+) -> list[ast.stmt]:
+    """The statements of a block that can run on the target version and later.
+
+    After ``if sys.version_info >= (3, 10): return new()`` the rest of the block is the old
+    code: on a py310 target it never runs (nor does the rest after an ``else`` that always jumps
+    when the test is always false).
+    """
+    for index, statement in enumerate(body):
+        if type(statement) is not ast.If:
+            continue
+        verdict = _version_verdict(statement.test, target, names)
+        if verdict is None:
+            continue
+        taken = statement.body if verdict else statement.orelse
+        if taken and isinstance(taken[-1], _JUMPS):
+            return body[: index + 1]
+    return body
+
+
+def _version_verdict(
+    test: ast.expr, target: tuple[int, int], names: dict[str, bool] | None = None
+) -> bool | None:
     """``True``/``False`` when ``sys.version_info <op> (3, N)`` is so on every Python >= target.
 
-    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints);
-    anything else, ``None``: both branches are walked.
+    Only the plain spellings (``sys.version_info``, ``sys.version_info[:2]``, a tuple of ints,
+    ``not`` of one, a module-level name bound once to one); anything else, ``None``: both branches
+    are walked.
     """
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        negated = _version_verdict(test.operand, target, names)
+        return None if negated is None else not negated
+    if type(test) is ast.Name:
+        return names.get(test.id) if names else None
     if type(test) is not ast.Compare or len(test.ops) != 1:
         return None
     left = test.left

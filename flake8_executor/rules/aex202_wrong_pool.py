@@ -93,7 +93,8 @@ def wrong_pool(call: CallSite, state: FileState) -> Iterator[Finding]:
         resolved = resolved_prefix(target, qualified)
         holds_gil = False
     else:
-        reach = state.helper_reach(target, scope)
+        # Offloaded: its author judged it heavy, so its sized CPU work counts whatever the input.
+        reach = state.helper_reach(target, scope, offloaded=True)
         if reach is None:
             return
         qualified, kind = reach.chain[0], reach.kind

@@ -9,6 +9,7 @@ from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.rules.aex202_wrong_pool import wrong_pool
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
 from flake8_executor.rules.executor_calls import (
     RUN_IN_EXECUTOR,
@@ -37,7 +38,8 @@ AEX206 = Code(
         fix="`await loop.run_in_executor(None, f, a)` becomes `await asyncio.to_thread(f, a)` "
         "(a `functools.partial(f, a, k=v)` is unwrapped into `f, a, k=v`). Declined for a "
         "future that is kept rather than awaited (a coroutine cannot stand in for it) and below "
-        "py39. Not reported on an event loop's own `self.run_in_executor`.",
+        "py39. Not reported on an event loop's own `self.run_in_executor`, nor where AEX202 finds "
+        "the work wrong for threads (a GIL-holding parse: a process pool is the advice).",
         fixed="import asyncio\n\n\ndef work(n):\n    return n\n\n\nasync def main():\n"
         "    loop = asyncio.get_running_loop()\n    return await asyncio.to_thread(work, 1)\n",
         flake8_args=("--extend-select=AEX206",),
@@ -63,6 +65,8 @@ def run_in_executor_to_thread(call: CallSite, state: FileState) -> Iterator[Find
         and executor_pool(arguments.executor, call.scope, state) == THREADS
         # A loop's own self.run_in_executor: to_thread() would use the running loop instead.
         and not is_self(node.func.value, call.scope)  # type: ignore[attr-defined]
+        # Where AEX202 says the work wants a process pool, to_thread() is the wrong advice.
+        and next(wrong_pool(call, state), None) is None
     ):
         rest = ", ".join(unparse(arg) for arg in args[1:])
         receiver = node.func.value  # type: ignore[attr-defined]

@@ -198,7 +198,7 @@ AEX102 = Code(
     Docs(
         what="Finds `subprocess.run/call/check_call/check_output/getoutput/getstatusoutput`, "
         "`subprocess.Popen(...)` itself (fork and exec on the loop), `os.system`, `os.popen`, "
-        "`os.spawn*`, `os.posix_spawn/posix_spawnp`, `os.fork`, `os.wait*`, and "
+        "`os.spawn*`, `os.posix_spawn/posix_spawnp`, `os.wait*`, and "
         "`Popen(...).wait()/communicate()` called in an `async def`.",
         why="These wait for a child process to finish, on the event loop's thread: the whole "
         "program stalls for as long as the child runs.",
@@ -254,10 +254,10 @@ AEX104 = Code(
         what="Finds `hashlib.pbkdf2_hmac/scrypt` and `bcrypt.hashpw/checkpw/kdf` (slow by "
         "design: always), `hashlib.sha256(data)` and the other hash constructors, and "
         "`zlib/gzip/bz2/lzma.compress/decompress` when their input is evidently large (the "
-        "result of a `read()`, a file, a network body), and Pillow's image conversions, "
-        "resizes and saves, called in an `async def`. A literal, a fixed-size value "
-        "(`os.urandom(16)`, a uuid) or a value of unknown size is not reported: "
-        "[precision](../precision.md).",
+        "result of a `read()`, a file, a network body; in a helper too, when given one), and "
+        "Pillow's image conversions, resizes and saves, called in an `async def`. A literal, "
+        "a fixed-size value (`os.urandom(16)`, a uuid) or a value of unknown size is not "
+        "reported: [precision](../precision.md).",
         why="They keep the CPU busy on the event loop's thread for as long as their input is "
         "large. They release the GIL, so a thread runs them in parallel with the loop, with no "
         "pickling (measured: two threads take the time of one).",
@@ -287,8 +287,8 @@ AEX105 = Code(
         "(`json.loads`, `pickle.loads`, `ElementTree.fromstring/XML`, `minidom.parseString`, "
         "`lxml.etree.fromstring/XML`, `yaml.load/safe_load/full_load/unsafe_load`) when that "
         "value is evidently large (the result of a `read()`, a file, a network body), called in "
-        "an `async def`. A cookie, a websocket message or a parameter of unknown size is not "
-        "reported: [precision](../precision.md).",
+        "an `async def`, directly or in a helper given such a value. A cookie, a websocket "
+        "message or a parameter of unknown size is not reported: [precision](../precision.md).",
         why="Parsing a large document keeps the CPU busy on the event loop's thread. These hold "
         "the GIL, so a thread does not run them in parallel with the loop (measured: two threads "
         "take the time of two or more); a process pool does.",
@@ -439,7 +439,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
             if reach is not None and not _nonblocking_socket(reach):
                 yield _coroutine_call(call, reach, state)
             return
-        reach = state.helper_reach(node.func, call.scope)
+        reach = state.helper_reach(node.func, call.scope) or state.sized_helper_reach(call)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
