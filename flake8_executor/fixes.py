@@ -71,6 +71,49 @@ class Unsafe:
         "the data written may be changed by another task while the thread writes it; it is not a"
         " literal"
     )
+    # What an inserted ``await`` changes (``rules/await_model.py``): a cancellation point...
+    TIMEOUT = (
+        "inside {manager}: its deadline can now interrupt the call at the await, and a thread"
+        " running it keeps going after the timeout (its effects land later)"
+    )
+    CALLER_TIMEOUT = (
+        "{caller}() runs this coroutine under {how}: its deadline can now interrupt the call at the"
+        " await, and a thread running it keeps going after the timeout"
+    )
+    CATCHES_CANCEL = (
+        "a handler here catches {what}: a cancel of the task at the await would be caught and"
+        " swallowed (the task goes on as if it was not cancelled)"
+    )
+    IN_FINALLY = (
+        "inside finally: a cancel at the await now stops the cleanup there (the rest of it is"
+        " skipped)"
+    )
+    RETRY = (
+        "inside {manager} in a retry loop: a timeout at the await leaves the thread running the"
+        " call, and the next attempt runs it again beside it (a duplicated request)"
+    )
+    # ... a suspension point ...
+    READ_MODIFY_WRITE = (
+        "{target} is read before the call and written after it: another task can change it while"
+        " this one awaits, and that change is lost"
+    )
+    SHARED_PROTOCOL = (
+        "{receiver} is shared and used in steps ({first}() then {second}()): another task can use"
+        " it between them while this one awaits"
+    )
+    SHARED_ARGUMENT = (
+        "the argument {name} is {where}: other tasks run and can change it while the thread reads"
+        " it"
+    )
+    # ... and another thread.
+    INPUT = (
+        "in a thread, Ctrl-C no longer interrupts input(): the program waits for a line before it"
+        " stops"
+    )
+    CONTEXT_VARIABLE = (
+        "the helper sets the context variable {name}, which the thread sets in its own copy of the"
+        " context: the coroutine no longer sees the change"
+    )
 
 
 class NotFixed:
@@ -105,6 +148,51 @@ class NotFixed:
     CATCHES_CANCELLED = (
         "a handler here catches concurrent.futures.CancelledError, which the await would turn"
         " into asyncio.CancelledError"
+    )
+    # What an inserted ``await`` would break (``rules/await_model.py``).
+    LOCK_ACQUIRED = (
+        "the await would be added while {lock} is held ({lock}.acquire() before it, release()"
+        " after): another task asking for it would block the thread that holds it (a deadlock)"
+    )
+    CALLER_HOLDS = (
+        "{caller}() awaits this coroutine inside 'with {manager}': the await would be added while"
+        " it is held (a lock would deadlock the loop)"
+    )
+    CONTEXT_HOLDS = (
+        "inside 'async with {manager}()', whose yield stands inside {held}: the await would be"
+        " added while it is held (a lock would deadlock the loop)"
+    )
+    STOP_ITERATION = (
+        "a handler here catches StopIteration, which cannot cross an await: raised in the thread,"
+        " it never reaches the coroutine, which waits for ever"
+    )
+    SIGNAL_DEADLINE = (
+        "a signal deadline ({name}()) is set before it: its handler runs on the loop's thread and"
+        " would raise in the event loop instead of interrupting the call"
+    )
+    SCOPED_SESSION = (
+        "{name} is a SQLAlchemy scoped_session: each thread gets its own session, so the thread"
+        " would use another session and transaction"
+    )
+    THREAD_LOCAL = (
+        "{name} is a threading.local(): a worker thread sees its own attributes, not the loop"
+        " thread's"
+    )
+    HELPER_SQLITE = (
+        "the helper uses {name}, a module-level sqlite3 connection, which may only be used in the"
+        " thread that made it (ProgrammingError in a worker thread)"
+    )
+    HELPER_SIGNAL = (
+        "the helper calls signal.signal(), which works only in the main thread (ValueError in a"
+        " worker thread)"
+    )
+    DJANGO_ORM = (
+        "the helper uses the Django ORM ({what}): in a worker thread it opens another database"
+        " connection, outside the request's transaction (use asgiref's sync_to_async)"
+    )
+    LOOP_CALLBACK = (
+        "a callback passed to it ({name}) uses the running event loop ({call}), which the worker"
+        " thread that calls it back does not have"
     )
     HELPER_USES_LOOP = (
         "the helper uses the running event loop ({call}), which a thread does not have"

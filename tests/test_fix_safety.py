@@ -92,6 +92,27 @@ def test_default_run_applies_safe_fixes_only(executor_fix: Run, project: Path) -
     assert "run again with --unsafe-fixes" in result.stderr
 
 
+UNSAFE = sorted(FIX_FIXTURES.glob("unsafe_*.py"))
+
+
+@pytest.mark.parametrize("case", UNSAFE, ids=lambda path: path.stem)
+def test_unsafe_fixes_are_left_with_what_would_change(
+    case: Path, executor_fix: Run, project: Path
+) -> None:
+    """Every marked line is left by a default run, with the reason its comment promises."""
+    target = project / case.name
+    shutil.copy(case, target)
+    result = executor_fix(target)
+    assert result.code == 0, result.stderr
+    assert target.read_bytes() == case.read_bytes()
+    promised = marks(case, "unsafe")
+    assert promised
+    said = reasons(result.stderr)
+    for line, words in promised.items():
+        [reason] = said.get(line, ["nothing said"])
+        assert reason.startswith("unsafe fix not applied: ") and words in reason, (line, reason)
+
+
 def test_unsafe_fixes_on_request(executor_fix: Run, project: Path) -> None:
     case = FIX_FIXTURES / "safe_default.py"
     target = project / case.name

@@ -29,6 +29,7 @@ from flake8_executor.rules.base import (
 from flake8_executor.rules.fix_plan import (
     advice_in_framework,
     await_blocked,
+    await_changes,
     framework_fix,
     names_blocked,
     threadpool_blocked,
@@ -264,7 +265,9 @@ AEX106 = Code(
         "    name = input('name? ')  # error: AEX106\n    sys.stdout.write(name)\n",
         use_instead="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
-        fix=_TO_THREAD_FIX,
+        fix=_TO_THREAD_FIX + " Unsafe for `input()` itself: in a thread, Ctrl-C no longer "
+        "interrupts it (the program waits for a line before it stops).",
+        fix_args=("--unsafe-fixes",),
         fixed="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
     ),
@@ -417,10 +420,10 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
     entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
-    fix, unfixable, unsafe = _fix_plan(entry, call, state)
+    fix, unfixable, unsafe = _fix_plan(entry, call, state, helper=_helper_def(call, state))
     if fix is not None and unfixable is None:
         if reach.loop_call is not None:
-            unfixable = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()")
+            unfixable, unsafe = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()"), None
         else:
             unsafe = unsafe or Unsafe.HELPER
     return finding_at(
@@ -452,10 +455,39 @@ _CANCELLED_ERRORS = frozenset(
 )
 
 
+def _helper_def(call: CallSite, state: FileState) -> ast.AST | None:
+    """The module's ``def`` a helper call runs (None for another module's helper)."""
+    func = call.node.func
+    binding = state.resolver.function_def(func, call.scope) or state.resolver.method_def(
+        func, call.scope
+    )
+    return binding.node if binding is not None else None
+
+
 def _fix_plan(
+    entry: Entry,
+    call: CallSite,
+    state: FileState,
+    qualified: str | None = None,
+    helper: ast.AST | None = None,
+) -> tuple[Fix | None, str | None, str | None]:
+    """The rewrite this call allows, why it must not be applied here, and why it is unsafe: the
+    call's own plan, then what the inserted ``await`` changes where it stands (``await_changes``)."""
+    fix, unfixable, unsafe = _call_plan(entry, call, state, qualified)
+    if fix is None or unfixable is not None:
+        return fix, unfixable, unsafe
+    declined, changes = await_changes(call, state, fix, qualified, helper)
+    if declined:
+        return fix, declined, None
+    if changes:
+        unsafe = f"{changes}; {unsafe}" if unsafe else changes
+    return fix, None, unsafe
+
+
+def _call_plan(
     entry: Entry, call: CallSite, state: FileState, qualified: str | None = None
 ) -> tuple[Fix | None, str | None, str | None]:
-    """The rewrite this call allows, why it must not be applied here, and why it is unsafe."""
+    """The rewrite this call allows by itself, why it must not be applied, why it is unsafe."""
     fix = entry.fix
     if fix is None:
         return None, None, None

@@ -20,6 +20,7 @@ from flake8_executor.analysis.resolve import (
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.rules import await_model
 from flake8_executor.rules.base import Message, unparse
 
 # ``await`` in a comprehension nested in another comprehension: allowed from Python 3.11.
@@ -35,11 +36,35 @@ def await_blocked(call: CallSite, state: FileState) -> str | None:
         return NotFixed.NO_AWAIT_HERE.format(where=site.why_no_await)
     if call.awaited:
         return NotFixed.ALREADY_AWAITED
-    if site.held_by is not None:
-        return NotFixed.HELD_ACROSS_AWAIT.format(manager=unparse(site.held_by))
+    if site.held_by is not None or site.function is not None:
+        held = await_model.Place(call, state).held()
+        if held is not None:
+            return NotFixed.HELD_ACROSS_AWAIT.format(manager=unparse(held))
     if site.comprehensions > 1 and state.settings.target_version < _NESTED_AWAIT_SINCE:
         return NotFixed.NESTED_COMPREHENSION
     return None
+
+
+def await_changes(
+    call: CallSite, state: FileState, fix: Fix, qualified: str | None, helper: ast.AST | None = None
+) -> tuple[str | None, str | None]:
+    """Why the inserted ``await`` would be wrong here (declined), and why it may change what the
+    program does (unsafe), from what it changes: a suspension point, a cancellation point, another
+    thread (``await_model``). ``helper``: the module's ``def`` the call runs as a whole, if any."""
+    if fix not in await_model.AWAITING or call.site.function is None:
+        return None, None
+    place = await_model.Place(call, state)
+    helpers = await_model.helper_nodes(helper, state, call.scope.module)
+    declined = await_model.lock_held(place) or await_model.thread_affinity(place, fix, helpers)
+    if declined:
+        return declined, None
+    unsafe = (
+        await_model.cancellation(place)
+        or await_model.interleaving(place, fix)
+        or await_model.input_unsafe(fix, qualified)
+        or await_model.context_variable(place, helpers)
+    )
+    return None, unsafe
 
 
 def names_blocked(call: CallSite, modules: tuple[str, ...]) -> str | None:

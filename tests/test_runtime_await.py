@@ -1,0 +1,648 @@
+"""What an inserted ``await`` changes, shown by running programs (issue 21, ``rules/await_model.py``).
+
+The await is a suspension point (other tasks run in between), a cancellation point (a timeout or a
+cancel interrupts it, the thread keeps running) and, for ``to_thread``, another thread. Each
+program runs before and after its rewrite: for an unsafe class, the rewrite ``--unsafe-fixes``
+makes (a default run leaves the program); for a decline, the rewrite forced through the same
+rewriter, as ``tests/test_runtime_safety.py`` does. Every program runs in a child interpreter with a
+timeout, and needs no network (a server, when one is needed, is on 127.0.0.1 in the program).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flake8_executor.settings import Settings
+from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
+
+# A child that takes 0.3 s, then appends a line to sent.txt: a request whose effect lands late.
+SEND = """\
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+APPEND = (
+    "import time; time.sleep(0.3); open('sent.txt', 'a').write('sent\\\\n')"
+)
+
+
+def sent():
+    path = Path("sent.txt")
+    return path.read_text().count("sent") if path.exists() else 0
+"""
+
+# -- 1. sync locks held across the new await: declined ------------------------------------------
+
+ACQUIRED = """\
+import asyncio
+import threading
+import time
+
+LOCK = threading.Lock()
+
+
+async def worker(number):
+    LOCK.acquire()
+    try:
+        time.sleep(0.05)
+    finally:
+        LOCK.release()
+    print("done", number)
+
+
+async def main():
+    await asyncio.gather(worker(1), worker(2))
+
+
+asyncio.run(main())
+"""
+
+CALLER_HOLDS = """\
+import asyncio
+import threading
+import time
+
+LOCK = threading.Lock()
+
+
+async def save(number):
+    time.sleep(0.05)
+    print("saved", number)
+
+
+async def worker(number):
+    with LOCK:
+        await save(number)
+
+
+async def main():
+    await asyncio.gather(worker(1), worker(2))
+
+
+asyncio.run(main())
+"""
+
+SECOND_ITEM = """\
+import asyncio
+import contextlib
+import threading
+import time
+
+LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def logged(value):
+    yield value
+
+
+async def worker(number):
+    with LOCK, logged(time.sleep(0.05)):
+        print("done", number)
+
+
+async def main():
+    await asyncio.gather(worker(1), worker(2))
+
+
+asyncio.run(main())
+"""
+
+CONTEXT_HOLDS = """\
+import asyncio
+import contextlib
+import threading
+import time
+
+LOCK = threading.Lock()
+
+
+@contextlib.asynccontextmanager
+async def locked():
+    with LOCK:
+        yield
+
+
+async def worker(number):
+    async with locked():
+        time.sleep(0.05)
+    print("done", number)
+
+
+async def main():
+    await asyncio.gather(worker(1), worker(2))
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "reason", "before"),
+    [
+        (ACQUIRED, "while LOCK is held (LOCK.acquire() before it", "done 1\ndone 2\n"),
+        (CALLER_HOLDS, "worker() awaits this coroutine inside 'with LOCK'", "saved 1\nsaved 2\n"),
+        (SECOND_ITEM, "inside 'with LOCK'", "done 1\ndone 2\n"),
+        (CONTEXT_HOLDS, "whose yield stands inside LOCK", "done 1\ndone 2\n"),
+    ],
+    ids=["acquire-release", "caller-holds", "earlier-with-item", "asynccontextmanager"],
+)
+def test_a_sync_lock_held_across_the_await_deadlocks(
+    tmp_path: Path, source: str, reason: str, before: str
+) -> None:
+    assert run(SELF_WAIT_PROBE + source, tmp_path) == before
+    rewritten = forced(source, Settings(), reason)
+    assert "await asyncio.sleep(0.05)" in rewritten
+    # The second task asks for the lock on the loop's thread while the first awaits, holding it.
+    assert (
+        run(SELF_WAIT_PROBE + rewritten, tmp_path) == "the thread holding the lock waits for it\n"
+    )
+
+
+# -- 2. cancellation and timeouts: unsafe -------------------------------------------------------
+
+UNDER_TIMEOUT = (
+    SEND
+    + """
+
+async def main():
+    try:
+        async with asyncio.timeout(0.1):
+            subprocess.run([sys.executable, "-c", APPEND])
+        print("sent", sent())
+    except TimeoutError:
+        print("timed out", sent())
+
+
+asyncio.run(main())
+print("at exit", sent())
+"""
+)
+
+WAIT_FOR = (
+    SEND
+    + """
+
+async def send():
+    subprocess.run([sys.executable, "-c", APPEND])
+
+
+async def main():
+    try:
+        await asyncio.wait_for(send(), 0.1)
+        print("sent", sent())
+    except asyncio.TimeoutError:
+        print("timed out", sent())
+
+
+asyncio.run(main())
+print("at exit", sent())
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            UNDER_TIMEOUT,
+            marks=pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout: 3.11"),
+            id="asyncio.timeout",
+        ),
+        pytest.param(WAIT_FOR, id="caller-wait_for"),
+    ],
+)
+def test_a_timeout_now_interrupts_the_call_and_the_thread_goes_on(
+    tmp_path: Path, source: str
+) -> None:
+    assert run(source, tmp_path) == "sent 1\nat exit 1\n"
+    (tmp_path / "sent.txt").unlink()
+    fixed = unsafe_fixed(source, Settings())
+    assert "await asyncio.to_thread(subprocess.run," in fixed
+    # The timeout fires at the await; the request is sent later, once the thread is done.
+    assert run(fixed, tmp_path) == "timed out 0\nat exit 1\n"
+
+
+RETRY = (
+    SEND
+    + """
+
+async def main():
+    for attempt in range(2):
+        try:
+            async with asyncio.timeout(0.2):
+                subprocess.run([sys.executable, "-c", APPEND])
+            break
+        except TimeoutError:
+            print("retry")
+
+
+asyncio.run(main())
+print("at exit", sent())
+"""
+)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout: 3.11")
+def test_a_retry_loop_sends_twice(tmp_path: Path) -> None:
+    assert run(RETRY, tmp_path) == "at exit 1\n"
+    (tmp_path / "sent.txt").unlink()
+    fixed = unsafe_fixed(RETRY, Settings())
+    assert run(fixed, tmp_path) == "retry\nretry\nat exit 2\n"
+
+
+ANYIO_MOVE_ON = """\
+import time
+
+import anyio
+
+
+async def main():
+    with anyio.move_on_after(0.1):
+        time.sleep(0.3)
+        print("slept")
+    print("went on")
+
+
+anyio.run(main)
+"""
+
+
+def test_an_anyio_cancel_scope_now_cuts_the_call_short(tmp_path: Path) -> None:
+    assert run(ANYIO_MOVE_ON, tmp_path) == "slept\nwent on\n"
+    fixed = unsafe_fixed(ANYIO_MOVE_ON, Settings())
+    assert "await anyio.sleep(0.3)" in fixed
+    assert run(fixed, tmp_path) == "went on\n"
+
+
+CANCELLED = """\
+import asyncio
+import time
+
+
+async def step():
+    try:
+        time.sleep(0.3)
+        print("slept")
+    except {caught}:
+        print("swallowed")
+    print("went on")
+
+
+async def main():
+    task = asyncio.create_task(step())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    try:
+        await task
+        print("task finished")
+    except asyncio.CancelledError:
+        print("task cancelled")
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("caught", ["BaseException", "asyncio.CancelledError", ""])
+def test_a_broad_handler_now_swallows_the_cancel(tmp_path: Path, caught: str) -> None:
+    source = CANCELLED.replace(" {caught}", f" {caught}" if caught else "")
+    assert run(source, tmp_path) == "slept\nwent on\ntask finished\n"
+    fixed = unsafe_fixed(source, Settings())
+    # The task was cancelled, and goes on as if it was not.
+    assert run(fixed, tmp_path) == "swallowed\nwent on\ntask finished\n"
+
+
+FINALLY = """\
+import asyncio
+import time
+
+
+async def step():
+    try:
+        print("work")
+    finally:
+        time.sleep(0.3)
+        print("cleaned up")
+
+
+async def main():
+    task = asyncio.create_task(step())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    try:
+        await task
+        print("task finished")
+    except asyncio.CancelledError:
+        print("task cancelled")
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_cancel_in_finally_now_skips_the_rest_of_the_cleanup(tmp_path: Path) -> None:
+    assert run(FINALLY, tmp_path) == "work\ncleaned up\ntask finished\n"
+    fixed = unsafe_fixed(FINALLY, Settings())
+    assert run(fixed, tmp_path) == "work\ntask cancelled\n"
+
+
+# -- 3. new interleavings: unsafe ---------------------------------------------------------------
+
+READ_WRITE = """\
+import asyncio
+from pathlib import Path
+
+
+class Stats:
+    total = 0
+
+
+STATS = Stats()
+COUNTS = {}
+
+
+async def count(path):
+    STATEMENT
+
+
+async def main():
+    await asyncio.gather(count("a.txt"), count("b.txt"))
+    print(STATS.total + COUNTS.get("all", 0))
+
+
+Path("a.txt").write_text("aaa")
+Path("b.txt").write_text("bbbb")
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "STATS.total += len(Path(path).read_text())",
+        'COUNTS["all"] = COUNTS.get("all", 0) + len(Path(path).read_text())',
+    ],
+)
+def test_a_value_read_before_and_written_after_loses_an_update(
+    tmp_path: Path, statement: str
+) -> None:
+    source = READ_WRITE.replace("STATEMENT", statement)
+    assert run(source, tmp_path) == "7\n"
+    fixed = unsafe_fixed(source, Settings())
+    # Both tasks read 0 before either writes: one count is lost.
+    assert run(fixed, tmp_path) in ("3\n", "4\n")
+
+
+PROTOCOL = """\
+import asyncio
+import http.client
+import http.server
+import threading
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+threading.Thread(target=SERVER.serve_forever, daemon=True).start()
+CONN = http.client.HTTPConnection("127.0.0.1", SERVER.server_address[1], timeout=5)
+
+
+async def get(path):
+    CONN.request("GET", path)
+    return CONN.getresponse().read()
+
+
+async def main():
+    try:
+        print(await asyncio.gather(get("/a"), get("/b")))
+    except Exception as error:
+        print(type(error).__name__)
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_two_step_protocol_on_a_shared_connection_interleaves(tmp_path: Path) -> None:
+    assert run(PROTOCOL, tmp_path) == "[b'/a', b'/b']\n"
+    fixed = unsafe_fixed(PROTOCOL, Settings())
+    assert 'await asyncio.to_thread(CONN.request, "GET", path)' in fixed
+    # The second task sends its request while the first still waits for its response.
+    assert run(fixed, tmp_path) == "CannotSendRequest\n"
+
+
+SHARED_ARGUMENT = """\
+import asyncio
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+ARGS = [sys.executable, "-c", "import sys; print(sys.argv[1:])"]
+GATE = threading.Event()
+
+
+async def run_child():
+    subprocess.run(ARGS)
+
+
+async def change():
+    ARGS.append("--changed")
+    GATE.set()
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+    busy = loop.run_in_executor(None, GATE.wait)  # the pool's one thread is busy until GATE
+    await asyncio.gather(run_child(), change())
+    await busy
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_shared_argument_is_read_after_another_task_changed_it(tmp_path: Path) -> None:
+    assert run(SHARED_ARGUMENT, tmp_path) == "[]\n"
+    fixed = unsafe_fixed(SHARED_ARGUMENT, Settings())
+    assert "await asyncio.to_thread(subprocess.run, ARGS)" in fixed
+    assert run(fixed, tmp_path) == "['--changed']\n"
+
+
+# -- 4. another thread: declined (input() unsafe) -----------------------------------------------
+
+SIGNAL_DEADLINE = """\
+import asyncio
+import signal
+import time
+
+
+def on_alarm(signum, frame):
+    raise TimeoutError("deadline")
+
+
+async def main():
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, 0.1)
+    try:
+        time.sleep(0.5)
+        print("slept")
+    except TimeoutError as error:
+        print("interrupted:", error)
+
+
+try:
+    asyncio.run(main())
+except TimeoutError as error:
+    print("escaped the coroutine:", error)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX timers")
+def test_a_signal_deadline_no_longer_interrupts_the_call(tmp_path: Path) -> None:
+    assert run(SIGNAL_DEADLINE, tmp_path) == "interrupted: deadline\n"
+    rewritten = forced(SIGNAL_DEADLINE, Settings(), "a signal deadline (signal.signal()) is set")
+    assert run(rewritten, tmp_path) == "escaped the coroutine: deadline\n"
+
+
+STOP_ITERATION = """\
+import asyncio
+from pathlib import Path
+
+
+def first_line(path):
+    with open(path) as lines:
+        return next(lines)
+
+
+async def first(path):
+    try:
+        return first_line(path)
+    except StopIteration:
+        return "empty"
+
+
+Path("empty.txt").write_text("")
+print(asyncio.run(first("empty.txt")))
+"""
+
+
+def test_a_stop_iteration_cannot_cross_the_await(tmp_path: Path) -> None:
+    assert run(STOP_ITERATION, tmp_path) == "empty\n"
+    rewritten = forced(STOP_ITERATION, Settings(), "catches StopIteration")
+    assert "await asyncio.to_thread(first_line, path)" in rewritten
+    # The future cannot take a StopIteration ("interacts badly with generators"): never done.
+    assert run(rewritten, tmp_path, timeout=3) == DEADLOCK
+
+
+LOOP_CALLBACK = """\
+import asyncio
+import shutil
+from pathlib import Path
+
+
+def copy(src, dst):
+    asyncio.get_running_loop()
+    print("copied", Path(src).name)
+    return shutil.copy2(src, dst)
+
+
+async def main():
+    try:
+        shutil.copytree("src", "dst", copy_function=copy)
+    except Exception as error:
+        print(type(error).__name__)
+
+
+Path("src").mkdir()
+Path("src", "a.txt").write_text("a")
+asyncio.run(main())
+"""
+
+
+def test_a_callback_that_uses_the_loop_fails_in_the_thread(tmp_path: Path) -> None:
+    assert run(LOOP_CALLBACK, tmp_path) == "copied a.txt\n"
+    rewritten = forced(LOOP_CALLBACK, Settings(), "a callback passed to it (copy)")
+    shutil_tree = tmp_path / "dst"
+    if shutil_tree.exists():
+        for child in shutil_tree.iterdir():
+            child.unlink()
+        shutil_tree.rmdir()
+    (tmp_path / "src" / "a.txt").unlink()
+    (tmp_path / "src").rmdir()
+    # RuntimeError: no running event loop, in the worker thread.
+    assert run(rewritten, tmp_path) == "RuntimeError\n"
+
+
+INPUT = """\
+import asyncio
+
+
+async def main():
+    print("ready", flush=True)
+    return input()
+
+
+asyncio.run(main())
+"""
+
+
+def _interrupted(source: str, directory: Path) -> str:
+    """Whether the program stops on Ctrl-C, pressed twice, while it waits for a line on an open
+    pipe (from 3.11, asyncio.run's first Ctrl-C cancels the main task, the second interrupts)."""
+    path = directory / "program.py"
+    path.write_text(source, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=directory,
+        # A shell's background job ignores SIGINT, and Python then keeps ignoring it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        for _press in range(2):
+            time.sleep(0.3)
+            child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=3)
+            return "stopped"
+        except subprocess.TimeoutExpired:
+            return "still waiting"
+    finally:
+        child.kill()
+        child.communicate()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child")
+def test_ctrl_c_no_longer_interrupts_input(tmp_path: Path) -> None:
+    assert _interrupted(INPUT, tmp_path) == "stopped"
+    fixed = unsafe_fixed(INPUT, Settings())
+    assert "await asyncio.to_thread(input)" in fixed
+    # The task is cancelled at the await, then asyncio.run waits for the thread still in input().
+    assert _interrupted(fixed, tmp_path) == "still waiting"
