@@ -320,7 +320,7 @@ import time
 
 
 async def main(asyncio):
-    time.sleep(0)
+    time.sleep(0.01)
     print("ok")
 
 
@@ -332,7 +332,7 @@ import time
 
 
 async def main():
-    time.sleep(0)
+    time.sleep(0.01)
     import asyncio
 
     print("ok", asyncio.__name__)
@@ -505,7 +505,7 @@ import time
 
 
 async def main(rows):
-    return [[time.sleep(0) for _ in row] for row in rows]
+    return [[time.sleep(0.01) for _ in row] for row in rows]
 
 
 print(asyncio.run(main([[1]])))
@@ -528,7 +528,7 @@ import time
 
 
 async def main():
-    print(f"{time.sleep(0)=}")
+    print(f"{time.sleep(0.01)=}")
 
 
 asyncio.run(main())
@@ -540,10 +540,10 @@ def test_an_f_string_debug_field_prints_its_own_text(tmp_path: Path) -> None:
     outcome = apply_findings(DEBUG_FSTRING, [finding], Settings())
     assert outcome.text == DEBUG_FSTRING
     assert outcome.outcomes[0].reason is not None and "{expr=}" in outcome.outcomes[0].reason
-    assert run(DEBUG_FSTRING, tmp_path) == "time.sleep(0)=None\n"
+    assert run(DEBUG_FSTRING, tmp_path) == "time.sleep(0.01)=None\n"
     # What the rewrite would print: the field's text is the expression as written.
-    by_hand = DEBUG_FSTRING.replace("{time.sleep(0)=}", "{await asyncio.sleep(0)=}")
-    assert run(by_hand, tmp_path) == "await asyncio.sleep(0)=None\n"
+    by_hand = DEBUG_FSTRING.replace("{time.sleep(0.01)=}", "{await asyncio.sleep(0.01)=}")
+    assert run(by_hand, tmp_path) == "await asyncio.sleep(0.01)=None\n"
 
 
 # -- the fixes that make more code right ----------------------------------------------------------

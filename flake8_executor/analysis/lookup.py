@@ -65,7 +65,9 @@ class CatalogLookup:
 
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
-        a hash given no data, a wait given ``block=False``, a file on ``os.devnull`` cost nothing;
+        a hash given no data, a wait given ``block=False``, a file on ``os.devnull``, a
+        ``time.sleep(0)`` (it only lets other threads run: an await there would change what runs
+        in between for nothing) cost nothing;
         CPU work on input that is not evidently large is left alone (README: "Precision").
         """
         if call.awaited or call.in_wrap_file:
@@ -81,6 +83,8 @@ class CatalogLookup:
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
             return None
         if entry.kind is catalog.Kind.FILE and self._on_devnull(node, call.scope):
+            return None
+        if entry.kind is catalog.Kind.SLEEP and _zero_sleep(node):
             return None
         flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
         if flags is not None and _numeric_host(node, *flags):
@@ -135,6 +139,18 @@ def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
         or (isinstance(part, ast.Name) and part.id == catalog.NUMERIC_HOST)
         for part in ast.walk(flags)
     )
+
+
+def _zero_sleep(node: ast.Call) -> bool:
+    """``time.sleep(0)``: one literal zero, and nothing else."""
+    if len(node.args) == 1 and not node.keywords:
+        value = node.args[0]
+        return (
+            isinstance(value, ast.Constant)
+            and type(value.value) in (int, float)
+            and value.value == 0
+        )
+    return False
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:

@@ -110,7 +110,9 @@ AEX101 = Code(
     "time.sleep() on the event loop",
     _templates("use await asyncio.sleep(...)", _TO_THREAD_ADVICE),
     Docs(
-        what="Finds `time.sleep(...)` (also `from time import sleep`) called in an `async def`.",
+        what="Finds `time.sleep(...)` (also `from time import sleep`) called in an `async def`. "
+        "Not `time.sleep(0)`: it does not block (it lets other threads run), and an await there "
+        "would only change what runs in between.",
         why="`time.sleep` sleeps the whole thread, and the event loop with it: no other task runs "
         "until it returns. `asyncio.sleep` suspends only the coroutine that asked.",
         example="import time\n\n\nasync def poll():\n    time.sleep(1)  # error: AEX101\n",
