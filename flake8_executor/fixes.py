@@ -187,8 +187,8 @@ class NotFixed:
         " worker thread)"
     )
     DJANGO_ORM = (
-        "the helper uses the Django ORM ({what}): in a worker thread it opens another database"
-        " connection, outside the request's transaction (use asgiref's sync_to_async)"
+        "the helper uses the Django ORM ({what}): in a worker thread it uses another database"
+        " connection, outside this thread's transaction (asgiref's sync_to_async keeps one thread)"
     )
     LOOP_CALLBACK = (
         "a callback passed to it ({name}) uses the running event loop ({call}), which the worker"

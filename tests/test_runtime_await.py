@@ -596,6 +596,137 @@ def test_a_callback_that_uses_the_loop_fails_in_the_thread(tmp_path: Path) -> No
     assert run(rewritten, tmp_path) == "RuntimeError\n"
 
 
+SCOPED_SESSION = """\
+import asyncio
+
+from sqlalchemy import Column, Integer, create_engine, func, select
+from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
+
+Base = declarative_base()
+
+
+class Row(Base):
+    __tablename__ = "rows"
+    id = Column(Integer, primary_key=True)
+
+
+ENGINE = create_engine("sqlite:///rows.db")
+Base.metadata.create_all(ENGINE)
+Session = scoped_session(sessionmaker(bind=ENGINE))
+
+
+async def save():
+    Session.add(Row())
+    Session.commit()
+
+
+asyncio.run(save())
+with ENGINE.connect() as connection:
+    print(connection.execute(select(func.count()).select_from(Row.__table__)).scalar())
+"""
+
+
+def test_a_scoped_session_is_another_session_in_the_thread(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    assert run(SCOPED_SESSION, tmp_path) == "1\n"
+    (tmp_path / "rows.db").unlink()
+    rewritten = forced(SCOPED_SESSION, Settings(), "Session is a SQLAlchemy scoped_session")
+    assert "await asyncio.to_thread(Session.commit)" in rewritten
+    # The worker thread's session commits nothing: the row was added to the loop thread's.
+    assert run(rewritten, tmp_path) == "0\n"
+
+
+DJANGO = """\
+import asyncio
+import os
+
+import django
+from django.conf import settings
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"  # a script that calls the ORM from a coroutine
+settings.configure(
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}},
+    INSTALLED_APPS=["django.contrib.contenttypes"],
+)
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+
+def count_types(log):
+    with open(log, "a"):
+        pass
+    return ContentType.objects.filter(app_label="shop").count()
+
+
+async def main():
+    transaction.set_autocommit(False)
+    ContentType.objects.create(app_label="shop", model="order")
+    print("rows seen:", count_types("log.txt"))
+    transaction.rollback()
+
+
+call_command("migrate", verbosity=0)
+asyncio.run(main())
+"""
+
+
+def test_the_django_orm_in_a_thread_is_another_connection(tmp_path: Path) -> None:
+    pytest.importorskip("django")
+    assert run(DJANGO, tmp_path) == "rows seen: 1\n"
+    (tmp_path / "db.sqlite3").unlink()
+    rewritten = forced(DJANGO, Settings(), "the helper uses the Django ORM (ContentType.objects")
+    assert 'await asyncio.to_thread(count_types, "log.txt")' in rewritten
+    # The thread's connection does not see the coroutine's transaction.
+    assert run(rewritten, tmp_path) == "rows seen: 0\n"
+
+
+HOOKS = """\
+import asyncio
+import http.server
+import threading
+
+import requests
+
+
+class Ok(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+threading.Thread(target=SERVER.serve_forever, daemon=True).start()
+URL = f"http://127.0.0.1:{SERVER.server_address[1]}/"
+
+
+def on_response(response, *args, **kwargs):
+    asyncio.get_running_loop()  # to schedule work on the loop
+    print("status", response.status_code)
+
+
+async def main():
+    try:
+        requests.get(URL, hooks={"response": on_response}, timeout=5)
+    except RuntimeError as error:
+        print(error)
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_requests_hook_that_uses_the_loop_fails_in_the_thread(tmp_path: Path) -> None:
+    assert run(HOOKS, tmp_path) == "status 204\n"
+    rewritten = forced(HOOKS, Settings(), "a callback passed to it (on_response)")
+    assert run(rewritten, tmp_path) == "no running event loop\n"
+
+
 INPUT = """\
 import asyncio
 
