@@ -71,6 +71,7 @@ class Unsafe:
         "the data written may be changed by another task while the thread writes it; it is not a"
         " literal"
     )
+    POOL_SETUP = "the process pool {pool} is made with {what}: in the default thread pool {lost}"
     # What an inserted ``await`` changes (``rules/await_model.py``): a cancellation point...
     TIMEOUT = (
         "inside {manager}: its deadline can now interrupt the call at the await, and a thread"
@@ -148,6 +149,11 @@ class NotFixed:
     CATCHES_CANCELLED = (
         "a handler here catches concurrent.futures.CancelledError, which the await would turn"
         " into asyncio.CancelledError"
+    )
+    SPAWN_WITHOUT_GUARD = (
+        "the process pool {pool} starts its workers by {method}, which imports the main module"
+        " again: with no 'if __name__ == \"__main__\":' guard here, each worker would run the"
+        " program again"
     )
     # What an inserted ``await`` would break (``rules/await_model.py``).
     LOCK_ACQUIRED = (

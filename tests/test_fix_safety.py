@@ -146,12 +146,18 @@ def test_unsafe_fixes_from_pyproject(executor_fix: Run, project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("argument", "unsafe"),
-    [("1", False), ("0", False), ("0.5", False), ("-1", True), ("x", True), ("1 + 1", True)],
+    [("1", False), ("0.5", False), ("-1", True), ("x", True), ("1 + 1", True)],
 )
 def test_sleep_is_safe_only_for_a_non_negative_literal(argument: str, unsafe: bool) -> None:
     source = f"import time\n\n\nasync def f(x):\n    time.sleep({argument})\n"
     [finding] = analyze_source(source)
     assert finding.fixable and bool(finding.unsafe) is unsafe
+
+
+@pytest.mark.parametrize("argument", ["0", "0.0"])
+def test_sleep_of_zero_is_no_finding(argument: str) -> None:
+    """``time.sleep(0)`` does not block: rewritten, it would only change what runs in between."""
+    assert analyze_source(f"import time\n\n\nasync def f():\n    time.sleep({argument})\n") == []
 
 
 def test_py38_form_is_unsafe_and_to_thread_is_safe() -> None:

@@ -777,3 +777,142 @@ def test_ctrl_c_no_longer_interrupts_input(tmp_path: Path) -> None:
     assert "await asyncio.to_thread(input)" in fixed
     # The task is cancelled at the await, then asyncio.run waits for the thread still in input().
     assert _interrupted(fixed, tmp_path) == "still waiting"
+
+
+# -- pools: what a pool was made with -------------------------------------------------------------
+
+SERIAL_POOL = """\
+import asyncio
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+POOL = ProcessPoolExecutor(max_workers=1)
+# Each step marks that it runs, and looks for the other's mark for up to a second.
+STEP = '''
+import pathlib, sys, time
+me, other = sys.argv[1], sys.argv[2]
+pathlib.Path(me).touch()
+deadline = time.monotonic() + 1
+while time.monotonic() < deadline and not pathlib.Path(other).exists():
+    time.sleep(0.01)
+print(me, "with" if pathlib.Path(other).exists() else "alone", flush=True)
+time.sleep(0.1)
+pathlib.Path(me).unlink()
+'''
+
+
+async def step(me, other):
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(POOL, subprocess.run, [sys.executable, "-c", STEP, me, other])
+
+
+async def main():
+    await asyncio.gather(step("a", "b"), step("b", "a"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    POOL.shutdown()
+"""
+
+
+def test_a_one_worker_pool_swapped_for_threads_no_longer_serialises(tmp_path: Path) -> None:
+    assert run(SERIAL_POOL, tmp_path) == "a alone\nb alone\n"
+    fixed = unsafe_fixed(SERIAL_POOL, Settings())
+    assert "run_in_executor(None, subprocess.run," in fixed
+    assert sorted(run(fixed, tmp_path).splitlines()) == ["a with", "b with"]
+
+
+INITIALIZED_POOL = """\
+import asyncio
+import os
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+
+def set_up():
+    os.environ["WORKER_TOKEN"] = "set up"
+
+
+POOL = ProcessPoolExecutor(initializer=set_up)
+SHOW = "import os; print(os.environ.get('WORKER_TOKEN'))"
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(POOL, subprocess.run, [sys.executable, "-c", SHOW])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    POOL.shutdown()
+"""
+
+
+def test_a_pool_initializer_is_lost_in_threads(tmp_path: Path) -> None:
+    assert run(INITIALIZED_POOL, tmp_path) == "set up\n"
+    fixed = unsafe_fixed(INITIALIZED_POOL, Settings())
+    assert run(fixed, tmp_path) == "None\n"
+
+
+SPAWNED_POOL = """\
+import asyncio
+import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+class Request:
+    async def read(self):
+        return b'{"a": 1}'
+
+
+async def handle(request):
+    body = await request.read()
+    return json.loads(body)
+
+
+print("program runs", flush=True)
+print(asyncio.run(handle(Request())))
+POOL.shutdown()
+"""
+
+
+def test_a_spawned_pool_without_a_main_guard_runs_the_program_again(tmp_path: Path) -> None:
+    assert run(SPAWNED_POOL, tmp_path) == "program runs\n{'a': 1}\n"
+    settings = Settings(process_pool="POOL")
+    rewritten = forced(SPAWNED_POOL, settings, "starts its workers by spawn")
+    assert "run_in_executor(POOL, json.loads, body)" in rewritten
+    # The worker imports the program, which runs again and starts a process while it boots.
+    after = run(rewritten, tmp_path)
+    assert after.count("program runs") == 2 and "BrokenProcessPool" in after, after
+
+
+INHERITED = """\
+import asyncio
+
+
+class Jobs:
+    def run_in_executor(self, func, *args, **kwargs):
+        return func(*args, **kwargs)
+
+
+class Reports(Jobs):
+    async def build(self):
+        return self.run_in_executor(dict, a=1)
+
+
+print(asyncio.run(Reports().build()))
+"""
+
+
+def test_a_run_in_executor_inherited_from_the_project_is_not_asyncios(tmp_path: Path) -> None:
+    """AEX200 says keywords are a TypeError: not for the project's own method, which takes them."""
+    from flake8_executor.engine import analyze_source
+
+    assert run(INHERITED, tmp_path) == "{'a': 1}\n"
+    assert analyze_source(INHERITED) == []

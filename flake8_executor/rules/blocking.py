@@ -34,6 +34,7 @@ from flake8_executor.rules.fix_plan import (
     names_blocked,
     threadpool_blocked,
 )
+from flake8_executor.rules.pool_model import spawn_without_guard
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
@@ -575,6 +576,9 @@ def _process_pool_blocked(call: CallSite, state: FileState, qualified: str | Non
     root = pool.partition(".")[0].partition("[")[0].partition("(")[0].strip()
     if root.isidentifier() and call.scope.lookup(root) is None:
         return NotFixed.POOL_NOT_BOUND.format(pool=pool, root=root)
+    spawned = spawn_without_guard(pool, call.scope, state)
+    if spawned is not None:
+        return spawned
     node = call.node
     if qualified in _STREAM_ARGUMENT and node.args:
         return NotFixed.POOL_ARGUMENT.format(what=f"the open stream {unparse(node.args[0])}")
