@@ -133,6 +133,10 @@ class NotFixed:
     RESULT_TIMEOUT = "result() is given a timeout"
     LAMBDA_PARAMETERS = "the lambda's body uses its parameters, which a partial cannot bind later"
     LAMBDA_NOT_ONE_CALL = "the lambda is not one call of a module-level function"
+    LAMBDA_ARGUMENT = (
+        "the lambda's argument {argument} would be evaluated at once, on the loop, in a partial"
+        " (the lambda evaluates it in the pool)"
+    )
     SLEEP_ARGUMENTS = "time.sleep() is not called with one plain argument"
     KEYWORD_EXECUTOR = "the executor or the function is passed by keyword"
     HELD_ACROSS_AWAIT = (

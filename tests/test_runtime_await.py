@@ -916,3 +916,48 @@ def test_a_run_in_executor_inherited_from_the_project_is_not_asyncios(tmp_path: 
 
     assert run(INHERITED, tmp_path) == "{'a': 1}\n"
     assert analyze_source(INHERITED) == []
+
+
+# -- AEX201: a partial evaluates its arguments at once ---------------------------------------------
+
+LAMBDA_ARGUMENT = """\
+import asyncio
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+PROCESS_POOL = ProcessPoolExecutor(max_workers=1)
+MAIN = os.getpid()
+
+
+def where():
+    return "on the loop" if os.getpid() == MAIN else "in the pool"
+
+
+def show(place):
+    return place
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(PROCESS_POOL, lambda: show(where()))
+
+
+if __name__ == "__main__":
+    try:
+        print(asyncio.run(main()))
+    except Exception as error:
+        print(type(error).__name__)
+    PROCESS_POOL.shutdown()
+"""
+
+
+def test_a_lambda_argument_would_run_on_the_loop_in_a_partial(tmp_path: Path) -> None:
+    # As written, the lambda cannot be pickled (what AEX201 reports; the error's class differs
+    # between Pythons).
+    assert run(LAMBDA_ARGUMENT, tmp_path) in ("AttributeError\n", "PicklingError\n")
+    rewritten = forced(LAMBDA_ARGUMENT, Settings(), "argument where() would be evaluated at once")
+    assert "functools.partial(show, where())" in rewritten
+    # The partial pickles, but where() now runs in the parent: not the work the lambda sent.
+    assert run(rewritten, tmp_path) == "on the loop\n"
+    by_hand = rewritten.replace("functools.partial(show, where())", "where")
+    assert run(by_hand, tmp_path) == "in the pool\n"
