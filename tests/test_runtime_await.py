@@ -961,3 +961,140 @@ def test_a_lambda_argument_would_run_on_the_loop_in_a_partial(tmp_path: Path) ->
     assert run(rewritten, tmp_path) == "on the loop\n"
     by_hand = rewritten.replace("functools.partial(show, where())", "where")
     assert run(by_hand, tmp_path) == "in the pool\n"
+
+
+# -- frameworks: the module's loop decides ---------------------------------------------------------
+
+TRIO_LOOP = """\
+import asyncio
+import warnings
+
+import trio
+
+warnings.simplefilter("ignore", DeprecationWarning)
+
+
+async def main():
+    try:
+        print(asyncio.get_event_loop().is_running())
+    except RuntimeError as error:
+        print(error)
+
+
+trio.run(main)
+"""
+
+
+def test_get_running_loop_fails_under_trio(tmp_path: Path) -> None:
+    pytest.importorskip("trio")
+    assert run(TRIO_LOOP, tmp_path) == "False\n"
+    rewritten = forced(TRIO_LOOP, Settings(), "the module uses trio")
+    assert "asyncio.get_running_loop().is_running()" in rewritten
+    assert run(rewritten, tmp_path) == "no running event loop\n"
+
+
+CURIO = """\
+import time
+
+import curio
+
+
+async def main():
+    try:
+        time.sleep(0.01)
+        print("slept")
+    except RuntimeError as error:
+        print(error)
+
+
+curio.run(main)
+"""
+
+TWISTED = """\
+import time
+
+from twisted.internet import defer, task
+
+
+async def main():
+    try:
+        time.sleep(0.01)
+        print("slept")
+    except RuntimeError as error:
+        print(error)
+
+
+task.react(lambda reactor: defer.ensureDeferred(main()))
+"""
+
+GEVENT = """\
+import gevent
+import time
+
+
+async def main():
+    try:
+        time.sleep(0.01)
+        print("slept")
+    except RuntimeError as error:
+        print(error)
+
+
+coroutine = main()
+try:
+    coroutine.send(None)
+except StopIteration:
+    pass
+gevent.sleep(0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "source", "name"),
+    [("curio", CURIO, "curio"), ("twisted", TWISTED, "Twisted"), ("gevent", GEVENT, "gevent")],
+)
+def test_asyncio_fixes_fail_under_another_loop(
+    tmp_path: Path, package: str, source: str, name: str
+) -> None:
+    pytest.importorskip(package)
+    assert run(source, tmp_path) == "slept\n"
+    rewritten = forced(source, Settings(), f"the module uses {name}, whose event loop")
+    assert "await asyncio.sleep(0.01)" in rewritten
+    assert run(rewritten, tmp_path) == "no running event loop\n"
+
+
+THREADPOOL_FUNC = """\
+import asyncio
+
+from starlette.concurrency import run_in_threadpool
+
+
+def save(path, func):
+    with open(path, "w") as out:
+        out.write(func("saved"))
+    return path
+
+
+async def main():
+    print(save("out.txt", func=str.upper), open_text("out.txt"))
+
+
+def open_text(path):
+    with open(path) as text:
+        return text.read()
+
+
+asyncio.run(main())
+"""
+
+
+def test_run_in_threadpool_with_a_func_keyword_goes_through_a_partial(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    assert run(THREADPOOL_FUNC, tmp_path) == "out.txt SAVED\n"
+    fixed = unsafe_fixed(THREADPOOL_FUNC, Settings())
+    partial = 'await run_in_threadpool(functools.partial(save, "out.txt", func=str.upper))'
+    assert partial in fixed
+    assert run(fixed, tmp_path) == "out.txt SAVED\n"
+    # Without the partial: run_in_threadpool(func, *args, **kwargs) takes func twice.
+    plain = fixed.replace(partial, 'await run_in_threadpool(save, "out.txt", func=str.upper)')
+    assert run(plain, tmp_path).endswith("got multiple values for argument 'func'")

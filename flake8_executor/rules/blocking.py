@@ -61,7 +61,9 @@ _TO_THREAD_FIX = (
     "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
     "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
     "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
-    "in a module that uses trio: declined."
+    "in a module that uses trio, Twisted, gevent or curio: declined. Unsafe or declined where the "
+    "inserted `await` changes the outcome (README, Fix safety): a sync lock held across it, a "
+    "timeout or a broad handler around it, shared state read across it, thread-bound state."
 )
 
 AEX100 = Code(
@@ -521,8 +523,8 @@ def _call_plan(
         modules = ("anyio", "functools") if node.keywords else ("anyio",)
     elif fix is Fix.ANYIO_SLEEP:
         modules = ("anyio",)
-    elif fix is Fix.RUN_IN_THREADPOOL:
-        modules = ()
+    elif fix is Fix.RUN_IN_THREADPOOL:  # run_in_threadpool(func, ...): a partial takes func=
+        modules = ("functools",) if any(k.arg == "func" for k in node.keywords) else ()
     blocked = names_blocked(call, modules) or (
         threadpool_blocked(call) if fix is Fix.RUN_IN_THREADPOOL else None
     )

@@ -103,6 +103,9 @@ def _imports(binding: Binding, module: str, module_scope: Scope) -> bool:
 ANYIO = "anyio"
 TRIO = "trio"
 STARLETTE = "Starlette"
+# Frameworks with an event loop of their own, where asyncio's functions fail or block: no fix of
+# this tool's is right there (``asyncio.sleep`` under curio: "no running event loop").
+OTHER_LOOPS = {"twisted": "Twisted", "gevent": "gevent", "curio": "curio"}
 
 # The fixes that bring in an asyncio function the code did not call before, and that function.
 _ASYNCIO_API = {
@@ -133,6 +136,9 @@ def module_framework(call: CallSite, state: FileState) -> str | None:
         return ANYIO
     if TRIO in roots:
         return TRIO
+    for root, framework in OTHER_LOOPS.items():
+        if root in roots:
+            return framework
     tree = call.scope.module.node
     if isinstance(tree, ast.Module) and imported_name(tree, RUN_IN_THREADPOOL) is not None:
         return STARLETTE
@@ -179,12 +185,26 @@ def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str 
     framework = module_framework(call, state)
     if framework is None:
         return fix, None
+    if framework in OTHER_LOOPS.values():
+        return fix, NotFixed.OTHER_LOOP.format(framework=framework, api=api)
     replacement = _FRAMEWORK_FIXES[framework].get(fix)
     if replacement is not None:
         return replacement, None
     if framework == TRIO:
         return fix, NotFixed.TRIO.format(api=api)
     return fix, NotFixed.NO_FRAMEWORK_FORM.format(framework=framework, api=api)
+
+
+def loop_not_asyncio(call: CallSite, state: FileState) -> str | None:
+    """Why ``asyncio.get_running_loop()`` fails in this module: it runs under trio, Twisted,
+    gevent or curio, whose loops are not asyncio's ("no running event loop")."""
+    framework = module_framework(call, state)
+    api = "asyncio.get_running_loop()"
+    if framework == TRIO:
+        return NotFixed.TRIO.format(api=api)
+    if framework in OTHER_LOOPS.values():
+        return NotFixed.OTHER_LOOP.format(framework=framework, api=api)
+    return None
 
 
 def threadpool_blocked(call: CallSite) -> str | None:
