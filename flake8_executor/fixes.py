@@ -213,6 +213,10 @@ class NotFixed:
     RECEIVER_EFFECTS = "the receiver {receiver} would no longer be evaluated (it calls something)"
     # A module that may run under trio, where a fix's asyncio function fails (``fix_plan``).
     TRIO = "the module uses trio, where {api} fails (the fix is asyncio's)"
+    TRIO_IMPORTER = (
+        "the module is imported by {importer}, which uses trio, where {api} fails (the fix is"
+        " asyncio's)"
+    )
     OTHER_LOOP = (
         "the module uses {framework}, whose event loop is not asyncio's: {api} fails or blocks"
         " there"

@@ -10,6 +10,7 @@ timeout, and needs no network (a server, when one is needed, is on 127.0.0.1 in 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.engine import analyze_source
+from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.settings import Settings
 from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
 
@@ -912,8 +915,6 @@ print(asyncio.run(Reports().build()))
 
 def test_a_run_in_executor_inherited_from_the_project_is_not_asyncios(tmp_path: Path) -> None:
     """AEX200 says keywords are a TypeError: not for the project's own method, which takes them."""
-    from flake8_executor.engine import analyze_source
-
     assert run(INHERITED, tmp_path) == "{'a': 1}\n"
     assert analyze_source(INHERITED) == []
 
@@ -1098,3 +1099,91 @@ def test_run_in_threadpool_with_a_func_keyword_goes_through_a_partial(tmp_path: 
     # Without the partial: run_in_threadpool(func, *args, **kwargs) takes func twice.
     plain = fixed.replace(partial, 'await run_in_threadpool(save, "out.txt", func=str.upper)')
     assert run(plain, tmp_path).endswith("got multiple values for argument 'func'")
+
+
+# -- the project graph's other direction: who imports this module ----------------------------------
+
+
+def _package(directory: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_a_module_imported_by_a_trio_module_runs_under_trio(tmp_path: Path) -> None:
+    pytest.importorskip("trio")
+    work = "import time\n\n\nasync def pause():\n    time.sleep(0.01)\n    print('paused')\n"
+    _package(
+        tmp_path,
+        {"app/__init__.py": "", "app/work.py": work},
+    )
+    program = "import trio\n\nfrom app.work import pause\n\ntrio.run(pause)\n"
+    assert run(program, tmp_path) == "paused\n"  # also writes program.py, the importer
+    path = str(tmp_path / "app" / "work.py")
+    settings = Settings()
+    [finding] = analyze_source(work, settings, path=path)
+    assert finding.unfixable is not None
+    assert "imported by program, which uses trio" in finding.unfixable
+    rewritten = apply_findings(work, [dataclasses.replace(finding, unfixable=None)], settings).text
+    (tmp_path / "app" / "work.py").write_text(rewritten, encoding="utf-8")
+    assert run(program, tmp_path) == "RuntimeError: no running event loop"
+
+
+def test_an_import_another_module_takes_from_this_one_is_kept(tmp_path: Path) -> None:
+    jobs = (
+        "import asyncio\nfrom time import sleep\n\n\nasync def pause():\n"
+        "    sleep(0.01)\n    await asyncio.sleep(0)\n"
+    )
+    _package(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/jobs.py": jobs,
+            "app/other.py": "from app.jobs import sleep\n\nNAP = sleep\n",
+        },
+    )
+    program = "import asyncio\n\nfrom app.jobs import pause\nfrom app.other import NAP\n\n"
+    program += "asyncio.run(pause())\nprint('ok', NAP.__name__)\n"
+    assert run(program, tmp_path) == "ok sleep\n"
+    alone = fix_source(jobs, Settings()).text  # seen without its project
+    assert "from time import sleep" not in alone
+    (tmp_path / "app" / "jobs.py").write_text(alone, encoding="utf-8")
+    assert run(program, tmp_path).startswith("ImportError: cannot import name 'sleep'")
+    (tmp_path / "app" / "jobs.py").write_text(jobs, encoding="utf-8")
+    fixed = fix_source(jobs, Settings(), path=str(tmp_path / "app" / "jobs.py")).text
+    assert "await asyncio.sleep(0.01)" in fixed and "from time import sleep" in fixed
+    (tmp_path / "app" / "jobs.py").write_text(fixed, encoding="utf-8")
+    assert run(program, tmp_path) == "ok sleep\n"
+
+
+def test_a_caller_in_another_module_holds_a_lock_around_the_await(tmp_path: Path) -> None:
+    store = "import time\n\n\nasync def save(number):\n    time.sleep(0.05)\n"
+    store += "    print('saved', number)\n"
+    _package(tmp_path, {"app/__init__.py": "", "app/store.py": store})
+    program = SELF_WAIT_PROBE + (
+        "import asyncio\nimport threading\n\nfrom app.store import save\n\n"
+        "LOCK = threading.Lock()\n\n\n"
+        "async def worker(number):\n    with LOCK:\n        await save(number)\n\n\n"
+        "async def main():\n    await asyncio.gather(worker(1), worker(2))\n\n\n"
+        "asyncio.run(main())\n"
+    )
+    assert run(program, tmp_path) == "saved 1\nsaved 2\n"
+    path = str(tmp_path / "app" / "store.py")
+    [finding] = analyze_source(store, Settings(), path=path)
+    assert finding.unfixable is not None
+    assert "program.worker() awaits this coroutine inside 'with LOCK'" in finding.unfixable
+    rewritten = apply_findings(store, [dataclasses.replace(finding, unfixable=None)], Settings())
+    (tmp_path / "app" / "store.py").write_text(rewritten.text, encoding="utf-8")
+    assert run(program, tmp_path) == "the thread holding the lock waits for it\n"
+
+
+def test_a_caller_in_another_module_waits_for_it_with_a_timeout(tmp_path: Path) -> None:
+    """The same class as ``caller-wait_for`` above (its run-time proof), found across modules."""
+    send = "import subprocess\n\n\nasync def send(args):\n    subprocess.run(args)\n"
+    caller = "import asyncio\n\nfrom app.send import send\n\n\nasync def main():\n"
+    caller += "    await asyncio.wait_for(send(['true']), 1)\n"
+    _package(tmp_path, {"app/__init__.py": "", "app/send.py": send, "app/main.py": caller})
+    [finding] = analyze_source(send, Settings(), path=str(tmp_path / "app" / "send.py"))
+    assert finding.unfixable is None and finding.unsafe is not None
+    assert finding.unsafe.startswith("app.main.main() runs this coroutine under asyncio.wait_for()")

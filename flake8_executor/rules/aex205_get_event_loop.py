@@ -10,7 +10,7 @@ from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, last_parts, shown_call, unparse
-from flake8_executor.rules.fix_plan import loop_not_asyncio, names_blocked
+from flake8_executor.rules.fix_plan import freed_import, loop_not_asyncio, names_blocked
 
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 
@@ -67,7 +67,7 @@ def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
             qualified=name,
             fix=Fix.GET_RUNNING_LOOP,
             unfixable=loop_not_asyncio(call, state) or names_blocked(call, needs),
-            import_origin=origin,
+            import_origin=freed_import(origin, state),
         )
     else:
         yield finding_at(node, AEX205.message("elsewhere", call=shown), qualified=name)

@@ -21,8 +21,10 @@ Callers are looked for in the file (another module's callers are not known to th
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 
+from flake8_executor.analysis.importers import importers_of, imports_name
 from flake8_executor.analysis.resolve import Binding, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
@@ -308,6 +310,91 @@ def _callers_holding(place: Place) -> Iterator[tuple[str, str]]:
         held = Place(caller, place.state).held()
         if held is not None:
             yield _function_name(caller), unparse(held)
+    for caller, how, manager in _project_callers(place):
+        if how == "held":
+            yield caller, manager
+
+
+def _project_callers(place: Place) -> Iterator[tuple[str, str, str]]:
+    """Callers of this module-level coroutine in other modules of the project that import it:
+    (``module.caller``, ``held`` or ``timeout``, the manager or timeout). Names there are read
+    as written (``with LOCK:``, ``asyncio.wait_for(...)``), without that module's resolver."""
+    function = place.function
+    state = place.state
+    if (
+        function is None
+        or state.context is None
+        or not isinstance(function.node, ast.AsyncFunctionDef)
+        or function.parent is None
+        or function.parent.opened_by != Scope.MODULE
+    ):
+        return
+    name = function.node.name
+    this = state.context.module.name
+    for importer in importers_of(state.context):
+        if not imports_name(importer, this, name):
+            continue
+        tree = _parsed(importer.path)
+        if tree is None:
+            continue
+        for caller in ast.walk(tree):
+            if isinstance(caller, ast.AsyncFunctionDef):
+                for found in _calls_in(caller, name):
+                    yield (f"{importer.name}.{caller.name}", *found)
+
+
+def _calls_in(caller: ast.AsyncFunctionDef, name: str) -> Iterator[tuple[str, str]]:
+    for node in _own_nodes(caller):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id != name:
+            continue
+        path = path_to(caller, node)
+        parent = path[-1][0] if path else None
+        if isinstance(parent, ast.Call) and _last(parent.func) in {"wait_for"}:
+            yield "timeout", f"{unparse(parent.func)}()"
+        if not isinstance(parent, ast.Await):
+            continue
+        for step, field, index in path:
+            if isinstance(step, ast.With):
+                items = step.items if field == "body" else step.items[:index]
+                for item in items:
+                    if _last(_decorator(item.context_expr)) not in _CANCEL_SCOPE_NAMES:
+                        yield "held", unparse(item.context_expr)
+            if isinstance(step, (ast.With, ast.AsyncWith)) and field == "body":
+                for item in step.items:
+                    if _last(_decorator(item.context_expr)) in _TIMEOUT_NAMES:
+                        yield "timeout", unparse(item.context_expr)
+
+
+def _last(node: ast.expr) -> str:
+    return unparse(node).rpartition(".")[2]
+
+
+_CANCEL_SCOPE_NAMES = frozenset(name.rpartition(".")[2] for name in CANCEL_SCOPES)
+_TIMEOUT_NAMES = frozenset(name.rpartition(".")[2] for name in ASYNC_TIMEOUTS | CANCEL_SCOPES) - {
+    "CancelScope"
+}
+_PARSED: dict[str, tuple[tuple[int, int], ast.Module | None]] = {}
+
+
+def _parsed(path: str) -> ast.Module | None:
+    """Another module's tree, parsed again only when its size or modification time changed."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    signature = (stat.st_size, stat.st_mtime_ns)
+    known = _PARSED.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    try:
+        with open(path, "rb") as file:
+            tree: ast.Module | None = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        tree = None
+    _PARSED[path] = (signature, tree)
+    return tree
 
 
 def _function_name(call: CallSite) -> str:
@@ -338,8 +425,6 @@ def cancellation(place: Place) -> str | None:
 def _callers_timing_out(place: Place) -> Iterator[tuple[str, str]]:
     state = place.state
     callers = {id(caller.node): caller for caller in _callers(place)}
-    if not callers:
-        return
     for other in state.call_sites:
         args = other.node.args
         if args and id(args[0]) in callers and state.call_name(other) in WAIT_FOR:
@@ -348,6 +433,9 @@ def _callers_timing_out(place: Place) -> Iterator[tuple[str, str]]:
         if caller.awaited and caller.site.function is not None:
             for manager in Place(caller, state).timeouts():
                 yield _function_name(caller), unparse(manager)
+    for caller, how, manager in _project_callers(place):
+        if how == "timeout":
+            yield caller, manager
 
 
 def _cancel_caught(place: Place) -> str | None:

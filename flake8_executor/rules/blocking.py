@@ -31,6 +31,7 @@ from flake8_executor.rules.fix_plan import (
     await_blocked,
     await_changes,
     framework_fix,
+    freed_import,
     names_blocked,
     threadpool_blocked,
 )
@@ -405,7 +406,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         fix=fix,
         unfixable=unfixable,
         unsafe=unsafe,
-        import_origin=import_binding.origin if import_binding is not None else None,
+        import_origin=freed_import(
+            import_binding.origin if import_binding is not None else None, state
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_executor.analysis.importers import importers_of, imports_name
 from flake8_executor.analysis.resolve import (
     RUN_IN_THREADPOOL,
     Binding,
@@ -19,6 +20,7 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
+from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.rules import await_model
 from flake8_executor.rules.base import Message, unparse
@@ -184,6 +186,9 @@ def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str 
         return fix, None
     framework = module_framework(call, state)
     if framework is None:
+        importer = trio_importer(state)
+        if importer is not None:
+            return fix, NotFixed.TRIO_IMPORTER.format(importer=importer, api=api)
         return fix, None
     if framework in OTHER_LOOPS.values():
         return fix, NotFixed.OTHER_LOOP.format(framework=framework, api=api)
@@ -193,6 +198,31 @@ def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str 
     if framework == TRIO:
         return fix, NotFixed.TRIO.format(api=api)
     return fix, NotFixed.NO_FRAMEWORK_FORM.format(framework=framework, api=api)
+
+
+def freed_import(origin: ImportOrigin | None, state: FileState) -> ImportOrigin | None:
+    """The import a fix may remove once unused here, or None when another module of the project
+    imports that name from this one (``from app.jobs import sleep``): removed, that import fails."""
+    if origin is None or state.context is None:
+        return origin
+    bound = origin.asname or origin.name or origin.module.partition(".")[0]
+    this = state.context.module.name
+    if any(imports_name(importer, this, bound) for importer in importers_of(state.context)):
+        return None
+    return origin
+
+
+def trio_importer(state: FileState) -> str | None:
+    """A module of the project that uses trio and imports this one, when this one imports no
+    framework (nor asyncio) itself: its coroutines are then called from trio code (the project
+    graph's other direction, ``analysis/importers.py``)."""
+    roots = state.import_roots
+    if "asyncio" in roots or state.context is None:
+        return None
+    for importer in importers_of(state.context):
+        if TRIO in importer.roots and ANYIO not in importer.roots:
+            return importer.name
+    return None
 
 
 def loop_not_asyncio(call: CallSite, state: FileState) -> str | None:
