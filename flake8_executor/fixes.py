@@ -48,7 +48,8 @@ class Unsafe:
     HELPER = "the helper moves to a thread as a whole, with any shared state it touches"
     WRAP_FUTURE = (
         "a cancelled future raises asyncio.CancelledError instead of"
-        " concurrent.futures.CancelledError"
+        " concurrent.futures.CancelledError, and cancelling the awaiting task now cancels the"
+        " future (queued pool work never runs)"
     )
     SLEEP_VALUE = (
         "time.sleep() raises on a negative value, asyncio.sleep() returns at once; the value is"
@@ -66,6 +67,10 @@ class Unsafe:
     WAIT_FOR = (
         "on a timeout, asyncio.wait_for() cancels the future (a queued call never runs), where"
         " result(timeout) leaves it to run"
+    )
+    TIMEOUT_CLASS = (
+        "before Python 3.11, the timeout raises asyncio.TimeoutError, which"
+        " 'except concurrent.futures.TimeoutError' does not catch"
     )
     SHARED_DATA = (
         "the data written may be changed by another task while the thread writes it; it is not a"
@@ -150,6 +155,10 @@ class NotFixed:
     )
     POOL_ARGUMENT = "an argument cannot be pickled for a process pool ({what})"
     POOL_RESULT = "the result of {name}() cannot be pickled back from a process pool"
+    CATCHES_FUTURE_TIMEOUT = (
+        "a handler here catches concurrent.futures.TimeoutError, which before Python 3.11 is not"
+        " the asyncio.TimeoutError that wait_for() raises (the timeout would escape it)"
+    )
     CATCHES_CANCELLED = (
         "a handler here catches concurrent.futures.CancelledError, which the await would turn"
         " into asyncio.CancelledError"

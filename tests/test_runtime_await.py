@@ -1187,3 +1187,182 @@ def test_a_caller_in_another_module_waits_for_it_with_a_timeout(tmp_path: Path) 
     [finding] = analyze_source(send, Settings(), path=str(tmp_path / "app" / "send.py"))
     assert finding.unfixable is None and finding.unsafe is not None
     assert finding.unsafe.startswith("app.main.main() runs this coroutine under asyncio.wait_for()")
+
+
+# -- unsafe reasons that say what happens ----------------------------------------------------------
+
+HELPER_SQLITE = """\
+import asyncio
+import sqlite3
+
+DB = sqlite3.connect(":memory:")
+
+
+def log(line):
+    with open("log.txt", "a") as out:
+        out.write(line)
+    DB.execute("create table if not exists seen (line text)")
+
+
+async def main():
+    try:
+        log("start")
+        print("logged")
+    except sqlite3.ProgrammingError as error:
+        print(type(error).__name__)
+
+
+asyncio.run(main())
+"""
+
+HELPER_SIGNAL = """\
+import asyncio
+import signal
+
+
+def install(path):
+    with open(path, "a"):
+        pass
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+
+
+async def main():
+    try:
+        install("log.txt")
+        print("installed")
+    except ValueError as error:
+        print(error)
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "reason", "after"),
+    [
+        (
+            HELPER_SQLITE,
+            "the helper uses DB, a module-level sqlite3 connection",
+            "ProgrammingError",
+        ),
+        (
+            HELPER_SIGNAL,
+            "the helper calls signal.signal()",
+            "signal only works in main thread of the main interpreter",
+        ),
+    ],
+    ids=["sqlite3", "signal"],
+)
+def test_a_helper_that_only_works_on_the_main_thread(
+    tmp_path: Path, source: str, reason: str, after: str
+) -> None:
+    before = "logged\n" if source is HELPER_SQLITE else "installed\n"
+    assert run(source, tmp_path) == before
+    rewritten = forced(source, Settings(), reason)
+    assert run(rewritten, tmp_path) == after + "\n"
+
+
+WRAP_FUTURE_CANCEL = """\
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+POOL = ThreadPoolExecutor(max_workers=1)
+GATE = threading.Event()
+
+
+async def consume():
+    future = POOL.submit(print, "queued work ran")
+    return future.result()
+
+
+async def main():
+    POOL.submit(GATE.wait)
+    threading.Timer(0.2, GATE.set).start()
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+asyncio.run(main())
+POOL.shutdown()
+"""
+
+
+def test_cancelling_the_task_now_cancels_the_queued_work(tmp_path: Path) -> None:
+    assert run(WRAP_FUTURE_CANCEL, tmp_path) == "queued work ran\n"
+    fixed = unsafe_fixed(WRAP_FUTURE_CANCEL, Settings())
+    assert "return await asyncio.wrap_future(future)" in fixed
+    assert run(fixed, tmp_path) == ""
+
+
+CONTEXT_VARIABLE = """\
+import asyncio
+import contextvars
+
+USER = contextvars.ContextVar("user", default="nobody")
+
+
+def log_in(name):
+    with open("log.txt", "a") as out:
+        out.write(name)
+    USER.set(name)
+
+
+async def main():
+    log_in("ada")
+    print(USER.get())
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_context_variable_set_in_the_thread_stays_there(tmp_path: Path) -> None:
+    assert run(CONTEXT_VARIABLE, tmp_path) == "ada\n"
+    fixed = unsafe_fixed(CONTEXT_VARIABLE, Settings())
+    [finding] = analyze_source(CONTEXT_VARIABLE)
+    assert finding.unsafe is not None and "sets the context variable USER" in finding.unsafe
+    assert run(fixed, tmp_path) == "nobody\n"
+
+
+FUTURE_TIMEOUT = """\
+import asyncio
+import concurrent.futures
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+POOL = ThreadPoolExecutor(max_workers=1)
+GATE = threading.Event()
+
+
+async def main():
+    future = POOL.submit(GATE.wait, 1)
+    try:
+        future.result(0.1)
+    except concurrent.futures.TimeoutError:
+        print("timed out")
+
+
+try:
+    asyncio.run(main())
+except Exception as error:
+    print("escaped", type(error).__module__, type(error).__name__)
+GATE.set()
+"""
+PY39 = Path("/root/.pyenv/versions/3.9.18/bin/python")
+
+
+@pytest.mark.skipif(not PY39.exists(), reason="needs Python 3.9 at " + str(PY39))
+def test_wait_for_raises_another_timeout_class_before_3_11(tmp_path: Path) -> None:
+    python = str(PY39)
+    assert run(FUTURE_TIMEOUT, tmp_path, python=python) == "timed out\n"
+    rewritten = forced(FUTURE_TIMEOUT, Settings(), "catches concurrent.futures.TimeoutError")
+    assert "await asyncio.wait_for(asyncio.wrap_future(future), 0.1)" in rewritten
+    after = run(rewritten, tmp_path, python=python)
+    assert after == "escaped asyncio.exceptions TimeoutError\n"
+    # From 3.11 the classes are one (builtins.TimeoutError): the fix is no longer declined.
+    [finding] = analyze_source(FUTURE_TIMEOUT, Settings(target_version=(3, 11)))
+    assert finding.unfixable is None

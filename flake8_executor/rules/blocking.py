@@ -308,8 +308,11 @@ AEX107 = Code(
         fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`, and `fut.result(t)` "
         "`await asyncio.wait_for(asyncio.wrap_future(fut), t)`. Unsafe: a cancelled future then "
         "raises `asyncio.CancelledError` instead of `concurrent.futures.CancelledError` (declined "
-        "inside a `try` that catches the latter), and on a timeout `wait_for` cancels the future, "
-        "which `result(t)` leaves to run. Declined where `await` cannot be added, and in a "
+        "inside a `try` that catches the latter), cancelling the awaiting task now cancels the "
+        "future (queued pool work never runs), and on a timeout `wait_for` cancels the future, "
+        "which `result(t)` leaves to run; before Python 3.11 its `asyncio.TimeoutError` is not "
+        "`concurrent.futures.TimeoutError` (declined inside a `try` that catches the latter). "
+        "Declined where `await` cannot be added, and in a "
         "module that uses anyio, trio or Starlette's `run_in_threadpool` (asyncio's functions fail "
         "under trio); `.exception()`, `wait()` and `as_completed()` are not fixed.",
         fix_args=("--unsafe-fixes",),
@@ -541,7 +544,13 @@ def _call_plan(
     if fix in (Fix.WRAP_FUTURE, Fix.WAIT_FOR):
         if _catches_cancelled(call, state):
             return fix, NotFixed.CATCHES_CANCELLED, None
-        return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
+        if fix is Fix.WRAP_FUTURE:
+            return fix, None, Unsafe.WRAP_FUTURE
+        if settings.target_version < _ONE_TIMEOUT_ERROR:
+            if _catches(call, state, _FUTURE_TIMEOUTS):
+                return fix, NotFixed.CATCHES_FUTURE_TIMEOUT, None
+            return fix, None, f"{Unsafe.WAIT_FOR}; {Unsafe.TIMEOUT_CLASS}"
+        return fix, None, Unsafe.WAIT_FOR
     if fix in (Fix.ASYNC_SLEEP, Fix.ANYIO_SLEEP) and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
     if fix is Fix.TO_THREAD and not settings.has_to_thread:
@@ -597,12 +606,24 @@ def _process_pool_blocked(call: CallSite, state: FileState, qualified: str | Non
 
 def _catches_cancelled(call: CallSite, state: FileState) -> bool:
     """A ``try`` around the call catches ``concurrent.futures.CancelledError`` by name."""
+    return _catches(call, state, _CANCELLED_ERRORS)
+
+
+# Before 3.11, asyncio.TimeoutError is its own class, not concurrent.futures.TimeoutError.
+_ONE_TIMEOUT_ERROR = (3, 11)
+_FUTURE_TIMEOUTS = frozenset(
+    {"concurrent.futures.TimeoutError", "concurrent.futures._base.TimeoutError"}
+)
+
+
+def _catches(call: CallSite, state: FileState, names: frozenset[str]) -> bool:
+    """A ``try`` around the call catches one of ``names``."""
     for handler in call.site.handlers:
         types = handler.elts if isinstance(handler, ast.Tuple) else [handler]
         for caught in types:
             if caught is None:
                 continue
-            if state.resolver.qualified_name(caught, call.scope) in _CANCELLED_ERRORS:
+            if state.resolver.qualified_name(caught, call.scope) in names:
                 return True
     return False
 
