@@ -7,8 +7,8 @@ from this one; a coroutine's callers may hold a lock or a timeout around it. The
 once per project, on the first such question, by reading the import lines of every ``.py`` file
 under the project's roots (a line scan, not a parse: it runs only for files that have a fix
 whose answer depends on it, and errs towards finding an importer, which only keeps a fix back).
-It lives as long as its ``Project``: a long-lived process (the language server) does not see an
-import added to another module after the index was built.
+Each root is read once per process: a long-lived process (the language server) does not see an
+import added to another module after that.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from flake8_executor.analysis.modules import absolute_import, module_of_file
+from flake8_executor.analysis.modules import absolute_import
 
 # Directories no project module lives in (as executor-fix's discovery skips them).
 _SKIPPED = frozenset(
@@ -36,8 +36,8 @@ _SKIPPED = frozenset(
         "site-packages",
     }
 )
-_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n;]*)", re.M)
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^#\n;]+)", re.M)
+_FROM = re.compile(r"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)?|[^#\n;]*)")
+_IMPORT = re.compile(r"[ \t]*import[ \t]+([^#\n;]+)")
 # Files larger than this are not read for their imports (generated code, data).
 _MAX_BYTES = 2_000_000
 
@@ -58,23 +58,33 @@ class ImportIndex:
     """Every module under the project's roots, by the modules it imports."""
 
     def __init__(self, roots: tuple[str, ...]) -> None:
-        self.by_module: dict[str, list[ImportingModule]] = {}
-        seen: set[str] = set()
-        for path in _python_files(roots):
-            real = os.path.realpath(path)
-            if real in seen:
-                continue
-            seen.add(real)
-            found = _read(path, roots)
-            if found is None:
-                continue
-            for module in found.modules:
-                self.by_module.setdefault(module, []).append(found)
+        self._parts = [_root_index(root) for root in roots]
 
     def importers(self, module: str) -> list[ImportingModule]:
         """The modules that import ``module`` (``import m``, ``from m import x``, or ``from
-        package import m`` for a submodule)."""
-        return self.by_module.get(module, [])
+        package import m`` for a submodule), each once however many roots hold it."""
+        found: dict[str, ImportingModule] = {}
+        for part in self._parts:
+            for importer in part.get(module, ()):
+                found.setdefault(os.path.realpath(importer.path), importer)
+        return list(found.values())
+
+
+# root -> module -> its importers under that root: each directory is read once per process (the
+# projects of a batch run, one per import root, share the directories they both cover).
+_ROOTS: dict[str, dict[str, list[ImportingModule]]] = {}
+
+
+def _root_index(root: str) -> dict[str, list[ImportingModule]]:
+    index = _ROOTS.get(root)
+    if index is None:
+        index = _ROOTS[root] = {}
+        for path in _python_files((root,)):
+            found = _read_once(path, (root,))
+            if found is not None:
+                for module in found.modules:
+                    index.setdefault(module, []).append(found)
+    return index
 
 
 def _python_files(roots: tuple[str, ...]) -> Iterator[str]:
@@ -92,48 +102,123 @@ def _python_files(roots: tuple[str, ...]) -> Iterator[str]:
                     yield os.path.join(directory, name)
 
 
-def _read(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
+# path -> (size, mtime, what its import lines say).
+_READ: dict[str, tuple[int, int, ImportingModule | None]] = {}
+
+
+def _read_once(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
     try:
-        if os.path.getsize(path) > _MAX_BYTES:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as file:
-            text = file.read()
+        stat = os.stat(path)
     except OSError:
         return None
-    if "import" not in text:
+    known = _READ.get(path)
+    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    found = _read(path, roots) if stat.st_size <= _MAX_BYTES else None
+    _READ[path] = (stat.st_size, stat.st_mtime_ns, found)
+    return found
+
+
+def _read(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
         return None
-    located = module_of_file(path, roots)
+    if b"import" not in data:
+        return None
+    located = _module_name(path, roots)
     if located is None:
         return None
-    module = located[0]
-    found = ImportingModule(module.name, path)
-    for match in _IMPORT.finditer(text):
-        for part in match.group(1).split(","):
-            name = part.split(" as ")[0].strip()
-            if name and all(piece.isidentifier() for piece in name.split(".")):
-                found.modules.add(name)
-                found.roots.add(name.partition(".")[0])
-    for match in _FROM.finditer(text):
-        source = absolute_import(match.group(1), module.package)
-        if not source:
-            continue
-        found.roots.add(source.partition(".")[0])
-        names = found.names.setdefault(source, set())
-        found.modules.add(source)
-        for part in match.group(2).strip("() \t\n\\").replace("\n", ",").split(","):
-            name = part.strip().split(" as ")[0].strip().rstrip("\\").strip()
-            if name == "*" or name.isidentifier():
-                names.add(name)
-                if name != "*":
-                    found.modules.add(f"{source}.{name}")  # ``from pkg import submodule``
+    name, package = located
+    found = ImportingModule(name, path)
+    for match in _IMPORT_LINE.finditer(data):
+        line = match.group(0).decode("utf-8", "replace")
+        statement = _FROM.match(line)
+        if statement is None:
+            _import_line(line, found)
+        else:
+            _from_line(statement, package, found, data, match.end())
     return found
+
+
+# Lines that start an import statement, found in the bytes (no decoding of the rest of the file).
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
+
+
+def _import_line(line: str, found: ImportingModule) -> None:
+    match = _IMPORT.match(line)
+    if match is None:
+        return
+    for part in match.group(1).split(","):
+        name = part.split(" as ")[0].strip()
+        if name and all(piece.isidentifier() for piece in name.split(".")):
+            found.modules.add(name)
+            found.roots.add(name.partition(".")[0])
+
+
+def _from_line(
+    statement: re.Match[str], package: str, found: ImportingModule, data: bytes, end: int
+) -> None:
+    source = absolute_import(statement.group(1), package)
+    if not source:
+        return
+    names_text = statement.group(2)
+    if names_text.lstrip().startswith("(") and ")" not in names_text:
+        closing = data.find(b")", end)  # a parenthesised list over several lines
+        if closing != -1:
+            names_text += data[end:closing].decode("utf-8", "replace")
+    found.roots.add(source.partition(".")[0])
+    names = found.names.setdefault(source, set())
+    found.modules.add(source)
+    for part in re.sub(r"#[^\n]*", "", names_text).strip("() \t\n\\").replace("\n", ",").split(","):
+        name = part.strip().split(" as ")[0].strip().rstrip("\\").strip()
+        if name == "*" or name.isidentifier():
+            names.add(name)
+            if name != "*":
+                found.modules.add(f"{source}.{name}")  # ``from pkg import submodule``
+
+
+# directory -> its package's dotted name ("" outside any package), once per directory.
+_PACKAGES: dict[str, str | None] = {}
+
+
+def _package_of(directory: str) -> str | None:
+    """The dotted name of the package a directory is ("" when it is none; None when it cannot be
+    imported: a package inside a directory whose name is not an identifier)."""
+    if directory in _PACKAGES:
+        return _PACKAGES[directory]
+    result: str | None = ""
+    parent_directory = os.path.dirname(directory)
+    if os.path.isfile(os.path.join(directory, "__init__.py")):
+        name = os.path.basename(directory)
+        parent = _package_of(parent_directory) if parent_directory != directory else ""
+        result = None
+        if name.isidentifier() and parent is not None:
+            result = f"{parent}.{name}" if parent else name
+    _PACKAGES[directory] = result
+    return result
+
+
+def _module_name(path: str, roots: tuple[str, ...]) -> tuple[str, str] | None:
+    """(the module's dotted name, the package its relative imports start from)."""
+    directory, file = os.path.split(os.path.abspath(path))
+    package = _package_of(directory)
+    if package is None:
+        return None
+    stem = file[:-3]
+    if stem == "__init__":
+        return (package, package) if package else None
+    if not stem.isidentifier():
+        return None
+    return (f"{package}.{stem}" if package else stem), package
 
 
 _INDEXES: weakref.WeakKeyDictionary[object, ImportIndex] = weakref.WeakKeyDictionary()
 
 
 def index_for(project: object, roots: tuple[str, ...]) -> ImportIndex:
-    """The project's index, built on the first question and kept as long as the project."""
+    """The project's index, made on the first question and kept as long as the project."""
     index = _INDEXES.get(project)
     if index is None:
         index = _INDEXES[project] = ImportIndex(roots)

@@ -61,13 +61,14 @@ def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
     if call.on_loop:
         # asyncio.get_event_loop() keeps its receiver; a bare get_event_loop() needs asyncio.
         needs = () if isinstance(node.func, ast.Attribute) else ("asyncio",)
+        unfixable = loop_not_asyncio(call, state) or names_blocked(call, needs)
         yield finding_at(
             node,
             AEX205.message("coroutine", call=shown),
             qualified=name,
             fix=Fix.GET_RUNNING_LOOP,
-            unfixable=loop_not_asyncio(call, state) or names_blocked(call, needs),
-            import_origin=freed_import(origin, state),
+            unfixable=unfixable,
+            import_origin=freed_import(origin, state) if unfixable is None else None,
         )
     else:
         yield finding_at(node, AEX205.message("elsewhere", call=shown), qualified=name)

@@ -409,9 +409,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         fix=fix,
         unfixable=unfixable,
         unsafe=unsafe,
-        import_origin=freed_import(
-            import_binding.origin if import_binding is not None else None, state
-        ),
+        import_origin=freed_import(import_binding.origin, state)
+        if import_binding is not None and fix is not None and unfixable is None
+        else None,
     )
 
 
@@ -436,7 +436,7 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
         if reach.loop_call is not None:
             unfixable, unsafe = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()"), None
         else:
-            unsafe = unsafe or Unsafe.HELPER
+            unsafe = f"{unsafe}; {Unsafe.HELPER}" if unsafe else Unsafe.HELPER
     return finding_at(
         node,
         advice_in_framework(message, call, state),
