@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,14 +109,16 @@ _READ: dict[str, tuple[int, int, ImportingModule | None]] = {}
 
 def _read_once(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
     try:
-        stat = os.stat(path)
+        info = os.stat(path)
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a FIFO or a device named *.py: opening it could block for ever
     known = _READ.get(path)
-    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+    if known is not None and known[:2] == (info.st_size, info.st_mtime_ns):
         return known[2]
-    found = _read(path, roots) if stat.st_size <= _MAX_BYTES else None
-    _READ[path] = (stat.st_size, stat.st_mtime_ns, found)
+    found = _read(path, roots) if info.st_size <= _MAX_BYTES else None
+    _READ[path] = (info.st_size, info.st_mtime_ns, found)
     return found
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
+from stat import S_ISREG
 
 from flake8_executor.analysis.importers import importers_of, imports_name
 from flake8_executor.analysis.resolve import Binding, Scope
@@ -383,6 +384,8 @@ def _parsed(path: str) -> ast.Module | None:
     try:
         stat = os.stat(path)
     except OSError:
+        return None
+    if not S_ISREG(stat.st_mode):
         return None
     signature = (stat.st_size, stat.st_mtime_ns)
     known = _PARSED.get(path)
