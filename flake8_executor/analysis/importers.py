@@ -37,7 +37,7 @@ _SKIPPED = frozenset(
         "site-packages",
     }
 )
-_FROM = re.compile(r"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)?|[^#\n;]*)")
+_FROM = re.compile(r"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)?|[^#\n;]*)", re.S)
 _IMPORT = re.compile(r"[ \t]*import[ \t]+([^#\n;]+)")
 # Files larger than this are not read for their imports (generated code, data).
 _MAX_BYTES = 2_000_000
@@ -59,33 +59,55 @@ class ImportIndex:
     """Every module under the project's roots, by the modules it imports."""
 
     def __init__(self, roots: tuple[str, ...]) -> None:
-        self._parts = [_root_index(root) for root in roots]
+        self._parts = [_root_files(root) for root in roots]
 
     def importers(self, module: str) -> list[ImportingModule]:
         """The modules that import ``module`` (``import m``, ``from m import x``, or ``from
-        package import m`` for a submodule), each once however many roots hold it."""
+        package import m`` for a submodule), each once however many roots hold it. Only the files
+        whose import lines name the module's last part are parsed."""
+        last = module.rpartition(".")[2].encode()
         found: dict[str, ImportingModule] = {}
         for part in self._parts:
-            for importer in part.get(module, ()):
-                found.setdefault(os.path.realpath(importer.path), importer)
+            for lines in part:
+                if last not in lines.text:
+                    continue
+                importer = lines.parsed()
+                if importer is not None and module in importer.modules:
+                    found.setdefault(os.path.realpath(importer.path), importer)
         return list(found.values())
 
 
-# root -> module -> its importers under that root: each directory is read once per process (the
+class _ImportLines:
+    """A file's import lines as found in its bytes, parsed on the first question that names them."""
+
+    __slots__ = ("_parsed", "path", "root", "text")
+
+    def __init__(self, path: str, root: str, text: bytes) -> None:
+        self.path = path
+        self.root = root
+        self.text = text
+        self._parsed: ImportingModule | bool | None = False
+
+    def parsed(self) -> ImportingModule | None:
+        if self._parsed is False:
+            self._parsed = _parse(self.path, self.text)
+        return self._parsed  # type: ignore[return-value]
+
+
+# root -> the import lines of each file under it: each directory is read once per process (the
 # projects of a batch run, one per import root, share the directories they both cover).
-_ROOTS: dict[str, dict[str, list[ImportingModule]]] = {}
+_ROOTS: dict[str, list[_ImportLines]] = {}
 
 
-def _root_index(root: str) -> dict[str, list[ImportingModule]]:
-    index = _ROOTS.get(root)
-    if index is None:
-        index = _ROOTS[root] = {}
+def _root_files(root: str) -> list[_ImportLines]:
+    files = _ROOTS.get(root)
+    if files is None:
+        files = _ROOTS[root] = []
         for path in _python_files((root,)):
-            found = _read_once(path, (root,))
+            found = _read_once(path, root)
             if found is not None:
-                for module in found.modules:
-                    index.setdefault(module, []).append(found)
-    return index
+                files.append(found)
+    return files
 
 
 def _python_files(roots: tuple[str, ...]) -> Iterator[str]:
@@ -103,11 +125,11 @@ def _python_files(roots: tuple[str, ...]) -> Iterator[str]:
                     yield os.path.join(directory, name)
 
 
-# path -> (size, mtime, what its import lines say).
-_READ: dict[str, tuple[int, int, ImportingModule | None]] = {}
+# path -> (size, mtime, its import lines).
+_READ: dict[str, tuple[int, int, _ImportLines | None]] = {}
 
 
-def _read_once(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
+def _read_once(path: str, root: str) -> _ImportLines | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -117,12 +139,12 @@ def _read_once(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
     known = _READ.get(path)
     if known is not None and known[:2] == (info.st_size, info.st_mtime_ns):
         return known[2]
-    found = _read(path, roots) if info.st_size <= _MAX_BYTES else None
+    found = _read(path, root) if info.st_size <= _MAX_BYTES else None
     _READ[path] = (info.st_size, info.st_mtime_ns, found)
     return found
 
 
-def _read(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
+def _read(path: str, root: str) -> _ImportLines | None:
     try:
         with open(path, "rb") as file:
             data = file.read()
@@ -130,23 +152,29 @@ def _read(path: str, roots: tuple[str, ...]) -> ImportingModule | None:
         return None
     if b"import" not in data:
         return None
-    located = _module_name(path, roots)
+    # A parenthesised list over several lines is kept whole (up to its closing parenthesis).
+    lines = [match.group(0) for match in _IMPORT_LINE.finditer(data)]
+    return _ImportLines(path, root, b"\0".join(lines)) if lines else None
+
+
+def _parse(path: str, text: bytes) -> ImportingModule | None:
+    located = _module_name(path)
     if located is None:
         return None
     name, package = located
     found = ImportingModule(name, path)
-    for match in _IMPORT_LINE.finditer(data):
-        line = match.group(0).decode("utf-8", "replace")
+    for raw in text.split(b"\0"):
+        line = raw.decode("utf-8", "replace")
         statement = _FROM.match(line)
         if statement is None:
             _import_line(line, found)
         else:
-            _from_line(statement, package, found, data, match.end())
+            _from_line(statement, package, found)
     return found
 
 
 # Lines that start an import statement, found in the bytes (no decoding of the rest of the file).
-_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t](?:[^\n(]*\([^)]*\)?|[^\n]*)", re.M)
 
 
 def _import_line(line: str, found: ImportingModule) -> None:
@@ -160,21 +188,15 @@ def _import_line(line: str, found: ImportingModule) -> None:
             found.roots.add(name.partition(".")[0])
 
 
-def _from_line(
-    statement: re.Match[str], package: str, found: ImportingModule, data: bytes, end: int
-) -> None:
+def _from_line(statement: re.Match[str], package: str, found: ImportingModule) -> None:
     source = absolute_import(statement.group(1), package)
     if not source:
         return
-    names_text = statement.group(2)
-    if names_text.lstrip().startswith("(") and ")" not in names_text:
-        closing = data.find(b")", end)  # a parenthesised list over several lines
-        if closing != -1:
-            names_text += data[end:closing].decode("utf-8", "replace")
     found.roots.add(source.partition(".")[0])
     names = found.names.setdefault(source, set())
     found.modules.add(source)
-    for part in re.sub(r"#[^\n]*", "", names_text).strip("() \t\n\\").replace("\n", ",").split(","):
+    listed = re.sub(r"#[^\n]*", "", statement.group(2)).strip("() \t\r\n\\")
+    for part in listed.replace("\n", ",").split(","):
         name = part.strip().split(" as ")[0].strip().rstrip("\\").strip()
         if name == "*" or name.isidentifier():
             names.add(name)
@@ -203,7 +225,7 @@ def _package_of(directory: str) -> str | None:
     return result
 
 
-def _module_name(path: str, roots: tuple[str, ...]) -> tuple[str, str] | None:
+def _module_name(path: str) -> tuple[str, str] | None:
     """(the module's dotted name, the package its relative imports start from)."""
     directory, file = os.path.split(os.path.abspath(path))
     package = _package_of(directory)

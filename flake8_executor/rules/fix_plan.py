@@ -9,6 +9,8 @@ allowed. Whether a fix that may run is *safe* is each rule's own business (``fix
 from __future__ import annotations
 
 import ast
+import weakref
+from collections import Counter
 
 from flake8_executor.analysis.importers import importers_of, imports_name
 from flake8_executor.analysis.resolve import (
@@ -206,10 +208,30 @@ def freed_import(origin: ImportOrigin | None, state: FileState) -> ImportOrigin 
     if origin is None or state.context is None:
         return origin
     bound = origin.asname or origin.name or origin.module.partition(".")[0]
+    if _uses(state, bound) > 1:
+        return origin  # used elsewhere in the module: the fix leaves it in use, nothing to ask
     this = state.context.module.name
     if any(imports_name(importer, this, bound) for importer in importers_of(state.context)):
         return None
     return origin
+
+
+# A module's tree -> how many times each name is read in it (counted once per tree).
+_NAME_USES: weakref.WeakKeyDictionary[ast.AST, Counter[str]] = weakref.WeakKeyDictionary()
+
+
+def _uses(state: FileState, name: str) -> int:
+    tree = state.call_sites[0].scope.module.node if state.call_sites else None
+    if tree is None:
+        return 0
+    counts = _NAME_USES.get(tree)
+    if counts is None:
+        counts = _NAME_USES[tree] = Counter(
+            node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        )
+    return counts[name]
 
 
 def trio_importer(state: FileState) -> str | None:
