@@ -63,7 +63,7 @@ _TO_THREAD_FIX = (
     "anyio.to_thread.run_sync(f, a)`, keywords in a `functools.partial`, on any target; with "
     "Starlette's or FastAPI's `run_in_threadpool` imported: `await run_in_threadpool(f, a, k=v)`; "
     "in a module that uses trio, Twisted, gevent or curio: declined. Unsafe or declined where the "
-    "inserted `await` changes the outcome (README, Fix safety): a sync lock held across it, a "
+    "inserted `await` changes the outcome (README, Safe and unsafe fixes): a sync lock held across it, a "
     "timeout or a broad handler around it, shared state read across it, thread-bound state."
 )
 
