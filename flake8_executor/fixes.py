@@ -48,7 +48,8 @@ class Unsafe:
     HELPER = "the helper moves to a thread as a whole, with any shared state it touches"
     WRAP_FUTURE = (
         "a cancelled future raises asyncio.CancelledError instead of"
-        " concurrent.futures.CancelledError"
+        " concurrent.futures.CancelledError, and cancelling the awaiting task now cancels the"
+        " future (queued pool work never runs)"
     )
     SLEEP_VALUE = (
         "time.sleep() raises on a negative value, asyncio.sleep() returns at once; the value is"
@@ -63,9 +64,57 @@ class Unsafe:
         "on a timeout, asyncio.wait_for() cancels the future (a queued call never runs), where"
         " result(timeout) leaves it to run"
     )
+    TIMEOUT_CLASS = (
+        "before Python 3.11, the timeout raises asyncio.TimeoutError, which"
+        " 'except concurrent.futures.TimeoutError' does not catch"
+    )
     SHARED_DATA = (
         "the data written may be changed by another task while the thread writes it; it is not a"
         " literal"
+    )
+    POOL_SETUP = "the process pool {pool} is made with {what}: in the default thread pool {lost}"
+    # What an inserted ``await`` changes (``rules/await_model.py``): a cancellation point...
+    TIMEOUT = (
+        "inside {manager}: its deadline can now interrupt the call at the await, and a thread"
+        " running it keeps going after the timeout (its effects land later)"
+    )
+    CALLER_TIMEOUT = (
+        "{caller}() runs this coroutine under {how}: its deadline can now interrupt the call at the"
+        " await, and a thread running it keeps going after the timeout"
+    )
+    CATCHES_CANCEL = (
+        "a handler here catches {what}: a cancel of the task at the await would be caught and"
+        " swallowed (the task goes on as if it was not cancelled)"
+    )
+    IN_FINALLY = (
+        "inside finally: a cancel at the await now stops the cleanup there (the rest of it is"
+        " skipped)"
+    )
+    RETRY = (
+        "inside {manager} in a retry loop: a timeout at the await leaves the thread running the"
+        " call, and the next attempt runs it again beside it (a duplicated request)"
+    )
+    # ... a suspension point ...
+    READ_MODIFY_WRITE = (
+        "{target} is read before the call and written after it: another task can change it while"
+        " this one awaits, and that change is lost"
+    )
+    SHARED_PROTOCOL = (
+        "{receiver} is shared and used in steps ({first}() then {second}()): another task can use"
+        " it between them while this one awaits"
+    )
+    SHARED_ARGUMENT = (
+        "the argument {name} is {where}: other tasks run and can change it while the thread reads"
+        " it"
+    )
+    # ... and another thread.
+    INPUT = (
+        "in a thread, Ctrl-C no longer interrupts input(): the program waits for a line before it"
+        " stops"
+    )
+    CONTEXT_VARIABLE = (
+        "the helper sets the context variable {name}, which the thread sets in its own copy of the"
+        " context: the coroutine no longer sees the change"
     )
 
 
@@ -85,6 +134,10 @@ class NotFixed:
     RESULT_TIMEOUT = "result() is given a timeout"
     LAMBDA_PARAMETERS = "the lambda's body uses its parameters, which a partial cannot bind later"
     LAMBDA_NOT_ONE_CALL = "the lambda is not one call of a module-level function"
+    LAMBDA_ARGUMENT = (
+        "the lambda's argument {argument} would be evaluated at once, on the loop, in a partial"
+        " (the lambda evaluates it in the pool)"
+    )
     SLEEP_ARGUMENTS = "time.sleep() is not called with one plain argument"
     KEYWORD_EXECUTOR = "the executor or the function is passed by keyword"
     HELD_ACROSS_AWAIT = (
@@ -98,9 +151,63 @@ class NotFixed:
     )
     POOL_ARGUMENT = "an argument cannot be pickled for a process pool ({what})"
     POOL_RESULT = "the result of {name}() cannot be pickled back from a process pool"
+    CATCHES_FUTURE_TIMEOUT = (
+        "a handler here catches concurrent.futures.TimeoutError, which before Python 3.11 is not"
+        " the asyncio.TimeoutError that wait_for() raises (the timeout would escape it)"
+    )
     CATCHES_CANCELLED = (
         "a handler here catches concurrent.futures.CancelledError, which the await would turn"
         " into asyncio.CancelledError"
+    )
+    SPAWN_WITHOUT_GUARD = (
+        "the process pool {pool} starts its workers by {method}, which imports the main module"
+        " again: with no 'if __name__ == \"__main__\":' guard here, each worker would run the"
+        " program again"
+    )
+    # What an inserted ``await`` would break (``rules/await_model.py``).
+    LOCK_ACQUIRED = (
+        "the await would be added while {lock} is held ({lock}.acquire() before it, release()"
+        " after): another task asking for it would block the thread that holds it (a deadlock)"
+    )
+    CALLER_HOLDS = (
+        "{caller}() awaits this coroutine inside 'with {manager}': the await would be added while"
+        " it is held (a lock would deadlock the loop)"
+    )
+    CONTEXT_HOLDS = (
+        "inside 'async with {manager}()', whose yield stands inside {held}: the await would be"
+        " added while it is held (a lock would deadlock the loop)"
+    )
+    STOP_ITERATION = (
+        "a handler here catches StopIteration, which cannot cross an await: raised in the thread,"
+        " it never reaches the coroutine, which waits for ever"
+    )
+    SIGNAL_DEADLINE = (
+        "a signal deadline ({name}()) is set before it: its handler runs on the loop's thread and"
+        " would raise in the event loop instead of interrupting the call"
+    )
+    SCOPED_SESSION = (
+        "{name} is a SQLAlchemy scoped_session: each thread gets its own session, so the thread"
+        " would use another session and transaction"
+    )
+    THREAD_LOCAL = (
+        "{name} is a threading.local(): a worker thread sees its own attributes, not the loop"
+        " thread's"
+    )
+    HELPER_SQLITE = (
+        "the helper uses {name}, a module-level sqlite3 connection, which may only be used in the"
+        " thread that made it (ProgrammingError in a worker thread)"
+    )
+    HELPER_SIGNAL = (
+        "the helper calls signal.signal(), which works only in the main thread (ValueError in a"
+        " worker thread)"
+    )
+    DJANGO_ORM = (
+        "the helper uses the Django ORM ({what}): in a worker thread it uses another database"
+        " connection, outside this thread's transaction (asgiref's sync_to_async keeps one thread)"
+    )
+    LOOP_CALLBACK = (
+        "a callback passed to it ({name}) uses the running event loop ({call}), which the worker"
+        " thread that calls it back does not have"
     )
     HELPER_USES_LOOP = (
         "the helper uses the running event loop ({call}), which a thread does not have"
@@ -111,6 +218,14 @@ class NotFixed:
     RECEIVER_EFFECTS = "the receiver {receiver} would no longer be evaluated (it calls something)"
     # A module that may run under trio, where a fix's asyncio function fails (``fix_plan``).
     TRIO = "the module uses trio, where {api} fails (the fix is asyncio's)"
+    TRIO_IMPORTER = (
+        "the module is imported by {importer}, which uses trio, where {api} fails (the fix is"
+        " asyncio's)"
+    )
+    OTHER_LOOP = (
+        "the module uses {framework}, whose event loop is not asyncio's: {api} fails or blocks"
+        " there"
+    )
     NO_FRAMEWORK_FORM = (
         "the module uses {framework}, whose code may run under trio, where {api} fails; the fix"
         " has no {framework} form"

@@ -92,6 +92,27 @@ def test_default_run_applies_safe_fixes_only(executor_fix: Run, project: Path) -
     assert "run again with --unsafe-fixes" in result.stderr
 
 
+UNSAFE = sorted(FIX_FIXTURES.glob("unsafe_*.py"))
+
+
+@pytest.mark.parametrize("case", UNSAFE, ids=lambda path: path.stem)
+def test_unsafe_fixes_are_left_with_what_would_change(
+    case: Path, executor_fix: Run, project: Path
+) -> None:
+    """Every marked line is left by a default run, with the reason its comment promises."""
+    target = project / case.name
+    shutil.copy(case, target)
+    result = executor_fix(target)
+    assert result.code == 0, result.stderr
+    assert target.read_bytes() == case.read_bytes()
+    promised = marks(case, "unsafe")
+    assert promised
+    said = reasons(result.stderr)
+    for line, words in promised.items():
+        [reason] = said.get(line, ["nothing said"])
+        assert reason.startswith("unsafe fix not applied: ") and words in reason, (line, reason)
+
+
 def test_unsafe_fixes_on_request(executor_fix: Run, project: Path) -> None:
     case = FIX_FIXTURES / "safe_default.py"
     target = project / case.name
@@ -125,12 +146,18 @@ def test_unsafe_fixes_from_pyproject(executor_fix: Run, project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("argument", "unsafe"),
-    [("1", False), ("0", False), ("0.5", False), ("-1", True), ("x", True), ("1 + 1", True)],
+    [("1", False), ("0.5", False), ("-1", True), ("x", True), ("1 + 1", True)],
 )
 def test_sleep_is_safe_only_for_a_non_negative_literal(argument: str, unsafe: bool) -> None:
     source = f"import time\n\n\nasync def f(x):\n    time.sleep({argument})\n"
     [finding] = analyze_source(source)
     assert finding.fixable and bool(finding.unsafe) is unsafe
+
+
+@pytest.mark.parametrize("argument", ["0", "0.0"])
+def test_sleep_of_zero_is_no_finding(argument: str) -> None:
+    """``time.sleep(0)`` does not block: rewritten, it would only change what runs in between."""
+    assert analyze_source(f"import time\n\n\nasync def f():\n    time.sleep({argument})\n") == []
 
 
 def test_py38_form_and_to_thread_are_safe() -> None:

@@ -200,7 +200,9 @@ def in_a_coroutine(program: str, position: int) -> str:
     calls = ["    time.sleep(1)", "    subprocess.run(['true'])", "    x = requests.get(url)"]
     body[position:position] = calls
     return (
-        WRAP_HEADER + "\n".join(["    time.sleep(0)", *body, "    return requests.get(url)"]) + "\n"
+        WRAP_HEADER
+        + "\n".join(["    time.sleep(0.01)", *body, "    return requests.get(url)"])
+        + "\n"
     )
 
 

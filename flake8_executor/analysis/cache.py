@@ -27,7 +27,8 @@ from typing import Any
 from flake8_executor import __version__
 
 # What a cached summary depends on besides its file: a new release or Python reads it again.
-# 2: content hashes, installed summaries; 3: sized CPU steps on parameters, helpers that return a body.
+# 2: content hashes, installed summaries; 3: sized CPU steps on parameters, helpers that return a
+# body, and time.sleep(0) no step.
 FORMAT = 3
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"

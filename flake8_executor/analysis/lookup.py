@@ -71,7 +71,9 @@ class CatalogLookup:
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
         a hash given no data, a wait given ``block=False``, a file on ``os.devnull``, ``/proc`` or
-        ``/sys`` cost nothing; ``pytz.timezone("UTC")`` reads no file;
+        ``/sys``, a
+        ``time.sleep(0)`` (it only lets other threads run: an await there would change what runs
+        in between for nothing) cost nothing; ``pytz.timezone("UTC")`` reads no file;
         a method of a receiver the function awaits elsewhere is not the sync type's; a name lookup
         of ``localhost`` or of a numeric address asks no resolver;
         CPU work on input that is not evidently large is left alone (docs/precision.md).
@@ -91,6 +93,8 @@ class CatalogLookup:
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
             return None
         if call.guarded and qualified in catalog.GUARDED_BY_NOT_EMPTY:
+            return None
+        if entry.kind is catalog.Kind.SLEEP and _zero_sleep(node):
             return None
         if entry.kind is catalog.Kind.FILE and (
             self._on_devnull(node, call.scope)
@@ -202,6 +206,18 @@ def _pseudo_path(node: ast.expr, scope: Scope, depth: int = 0) -> bool:
             and binding.value is not None
             and _pseudo_path(binding.value, binding.scope, depth + 1)
             for binding in bindings or ()
+        )
+    return False
+
+
+def _zero_sleep(node: ast.Call) -> bool:
+    """``time.sleep(0)``: one literal zero, and nothing else."""
+    if len(node.args) == 1 and not node.keywords:
+        value = node.args[0]
+        return (
+            isinstance(value, ast.Constant)
+            and type(value.value) in (int, float)
+            and value.value == 0
         )
     return False
 

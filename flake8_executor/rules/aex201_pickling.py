@@ -47,7 +47,9 @@ AEX201 = Code(
         "    return await loop.run_in_executor(PROCESS_POOL, functools.partial(crunch, data))\n",
         fix="A lambda of no parameters whose body is one call of a module-level function (or "
         "an imported one) becomes `functools.partial(f, ...)`, which pickles; `import functools` "
-        "is added once. Safe: the program failed there before. Not fixed otherwise (a nested "
+        "is added once. Safe: the program failed there before. Only when every argument is a "
+        "name, a literal or an attribute: a partial evaluates its arguments at once, on the loop "
+        "(`lambda: crunch(load(p))` would run `load(p)` there). Not fixed otherwise (a nested "
         "function, a lambda that uses its parameters): where the function should live is the "
         "author's choice.",
         fixed="import asyncio\nimport functools\nfrom concurrent.futures import ProcessPoolExecutor\n\n"
@@ -82,8 +84,9 @@ def _partial_blocked(node: ast.Lambda, call: CallSite, state: FileState) -> str 
 
     The lambda must take no parameters (the pool calls it with none) and be one call of a
     function the pool can pickle by reference: a module-level ``def`` or an imported name. Its
-    arguments are then evaluated when the partial is made rather than when it is called, which
-    for work sent to a pool at once is the same.
+    arguments are then evaluated when the partial is made, on the loop, rather than in the pool:
+    the same for names, literals and attributes, not for a call (``crunch(load(p))`` would run
+    ``load(p)`` on the loop).
     """
     args = node.args
     if args.posonlyargs or args.args or args.vararg or args.kwonlyargs or args.kwarg:
@@ -94,7 +97,22 @@ def _partial_blocked(node: ast.Lambda, call: CallSite, state: FileState) -> str 
     for part in ast.walk(body):
         if isinstance(part, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
             return NotFixed.LAMBDA_NOT_ONE_CALL
+    for value in [*body.args, *(keyword.value for keyword in body.keywords)]:
+        if isinstance(value, ast.Starred):
+            value = value.value
+        if not _evaluated_alike(value):
+            return NotFixed.LAMBDA_ARGUMENT.format(argument=unparse(value))
     return names_blocked(call, ("functools",))
+
+
+def _evaluated_alike(node: ast.expr) -> bool:
+    """A name, a literal or an attribute of a name: evaluating it when the partial is made, on the
+    loop, does what evaluating it in the pool did (a call would run there instead)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return True
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, (ast.Name, ast.Constant))
 
 
 def _module_level_function(func: ast.expr, call: CallSite, state: FileState) -> bool:

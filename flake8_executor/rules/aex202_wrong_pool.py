@@ -29,6 +29,7 @@ from flake8_executor.rules.executor_calls import (
     handoff,
     unwrap_partial,
 )
+from flake8_executor.rules.pool_model import threads_lose
 
 AEX202 = Code(
     "AEX202",
@@ -116,8 +117,18 @@ def wrong_pool(call: CallSite, state: FileState) -> Iterator[Finding]:
         unfixable = (
             NotFixed.HELPER_HOLDS_GIL.format(why=Kind.CPU_HOLDS_GIL.why) if holds_gil else None
         )
+        unsafe = None
+        if fix is not None and unfixable is None and arguments is not None:
+            assert arguments.executor is not None
+            unsafe = threads_lose(arguments.executor, scope)
         yield finding_at(
-            call.node, message, qualified=qualified, kind=kind.value, fix=fix, unfixable=unfixable
+            call.node,
+            message,
+            qualified=qualified,
+            kind=kind.value,
+            fix=fix,
+            unfixable=unfixable,
+            unsafe=unsafe,
         )
     elif work.pool == THREADS and kind is Kind.CPU_HOLDS_GIL:
         message = AEX202.message("process", callee=callee, resolved=resolved, why=kind.why)

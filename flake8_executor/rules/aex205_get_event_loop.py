@@ -10,7 +10,7 @@ from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, last_parts, shown_call, unparse
-from flake8_executor.rules.fix_plan import names_blocked
+from flake8_executor.rules.fix_plan import freed_import, loop_not_asyncio, names_blocked
 
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 
@@ -37,7 +37,8 @@ AEX205 = Code(
         "    return await loop.run_in_executor(None, work)\n",
         fix="In a coroutine, `asyncio.get_event_loop()` becomes `asyncio.get_running_loop()` (a "
         "`from asyncio import get_event_loop` is removed once unused). Safe: in a coroutine both "
-        "return the running loop. Not fixed elsewhere, where the program's start-up has to change.",
+        "return the running loop. Not fixed elsewhere, where the program's start-up has to change, "
+        "nor in a module that uses trio, Twisted, gevent or curio (no asyncio loop runs there).",
         fixed="import asyncio\n\n\nasync def main(work):\n"
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(None, work)\n",
@@ -60,13 +61,14 @@ def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
     if call.on_loop:
         # asyncio.get_event_loop() keeps its receiver; a bare get_event_loop() needs asyncio.
         needs = () if isinstance(node.func, ast.Attribute) else ("asyncio",)
+        unfixable = loop_not_asyncio(call, state) or names_blocked(call, needs)
         yield finding_at(
             node,
             AEX205.message("coroutine", call=shown),
             qualified=name,
             fix=Fix.GET_RUNNING_LOOP,
-            unfixable=names_blocked(call, needs),
-            import_origin=origin,
+            unfixable=unfixable,
+            import_origin=freed_import(origin, state) if unfixable is None else None,
         )
     else:
         yield finding_at(node, AEX205.message("elsewhere", call=shown), qualified=name)

@@ -30,10 +30,13 @@ from flake8_executor.rules.base import (
 from flake8_executor.rules.fix_plan import (
     advice_in_framework,
     await_blocked,
+    await_changes,
     framework_fix,
+    freed_import,
     names_blocked,
     threadpool_blocked,
 )
+from flake8_executor.rules.pool_model import spawn_without_guard
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 
@@ -109,8 +112,11 @@ _TO_THREAD_FIX = (
     "a coroutine's call of a blocking helper is moved the same way, as a whole (unsafe). Safe "
     "where the call runs the same, with the same arguments, in the default thread pool; declined "
     "where `await` cannot be added (`with open(p) as f:`, a generator expression, a sync `with` "
-    "block). What it writes below py39 and in modules that use anyio, Starlette or trio, and "
-    "every case it leaves unsafe or declines: "
+    "block). Unsafe or declined where the inserted `await` changes the outcome: a sync lock held "
+    "across it, a timeout or a broad handler around it, shared state read across it, "
+    "thread-bound state ([safe and unsafe fixes](../fixer.md#safe-and-unsafe-fixes)). What it "
+    "writes below py39 and in modules that use anyio, Starlette or trio (Twisted, gevent, curio: "
+    "declined), and every case it leaves unsafe or declines: "
     "[moving a call to a thread](../fixer.md#moving-a-call-to-a-thread)."
 )
 
@@ -171,7 +177,9 @@ AEX101 = Code(
     "time.sleep() on the event loop",
     _templates("use await asyncio.sleep(...)", _TO_THREAD_ADVICE),
     Docs(
-        what="Finds `time.sleep(...)` (also `from time import sleep`) called in an `async def`.",
+        what="Finds `time.sleep(...)` (also `from time import sleep`) called in an `async def`. "
+        "Not `time.sleep(0)`: it does not block (it lets other threads run), and an await there "
+        "would only change what runs in between.",
         why="`time.sleep` sleeps the whole thread, and the event loop with it: no other task runs "
         "until it returns. `asyncio.sleep` suspends only the coroutine that asked.",
         example="import time\n\n\nasync def poll():\n    time.sleep(1)  # error: AEX101\n",
@@ -329,7 +337,9 @@ AEX106 = Code(
         "    name = input('name? ')  # error: AEX106\n    sys.stdout.write(name)\n",
         use_instead="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
-        fix=_TO_THREAD_FIX,
+        fix=_TO_THREAD_FIX + " Unsafe for `input()` itself: in a thread, Ctrl-C no longer "
+        "interrupts it (the program waits for a line before it stops).",
+        fix_args=("--unsafe-fixes",),
         fixed="import asyncio\nimport sys\n\n\nasync def main():\n"
         "    name = await asyncio.to_thread(input, 'name? ')\n    sys.stdout.write(name)\n",
     ),
@@ -364,8 +374,11 @@ AEX107 = Code(
         fix="`fut.result()` becomes `await asyncio.wrap_future(fut)`, and `fut.result(t)` "
         "`await asyncio.wait_for(asyncio.wrap_future(fut), t)`. Unsafe: a cancelled future then "
         "raises `asyncio.CancelledError` instead of `concurrent.futures.CancelledError` (declined "
-        "inside a `try` that catches the latter), and on a timeout `wait_for` cancels the future, "
-        "which `result(t)` leaves to run. Declined where `await` cannot be added, and in a "
+        "inside a `try` that catches the latter), cancelling the awaiting task now cancels the "
+        "future (queued pool work never runs), and on a timeout `wait_for` cancels the future, "
+        "which `result(t)` leaves to run; before Python 3.11 its `asyncio.TimeoutError` is not "
+        "`concurrent.futures.TimeoutError` (declined inside a `try` that catches the latter). "
+        "Declined where `await` cannot be added, and in a "
         "module that uses anyio, trio or Starlette's `run_in_threadpool` (asyncio's functions fail "
         "under trio); `.exception()`, `wait()` and `as_completed()` are not fixed.",
         fix_args=("--unsafe-fixes",),
@@ -470,7 +483,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         fix=fix,
         unfixable=unfixable,
         unsafe=unsafe,
-        import_origin=import_binding.origin if import_binding is not None else None,
+        import_origin=freed_import(import_binding.origin, state)
+        if import_binding is not None and fix is not None and unfixable is None
+        else None,
     )
 
 
@@ -516,12 +531,12 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
     message = _reach_message(call, reach, "installed" if reach.package else "helper")
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
     entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
-    fix, unfixable, unsafe = _fix_plan(entry, call, state)
+    fix, unfixable, unsafe = _fix_plan(entry, call, state, helper=_helper_def(call, state))
     if fix is not None and unfixable is None:
         if reach.loop_call is not None:
-            unfixable = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()")
+            unfixable, unsafe = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()"), None
         else:
-            unsafe = unsafe or Unsafe.HELPER
+            unsafe = f"{unsafe}; {Unsafe.HELPER}" if unsafe else Unsafe.HELPER
     return finding_at(
         node,
         advice_in_framework(message, call, state),
@@ -551,10 +566,39 @@ _CANCELLED_ERRORS = frozenset(
 )
 
 
+def _helper_def(call: CallSite, state: FileState) -> ast.AST | None:
+    """The module's ``def`` a helper call runs (None for another module's helper)."""
+    func = call.node.func
+    binding = state.resolver.function_def(func, call.scope) or state.resolver.method_def(
+        func, call.scope
+    )
+    return binding.node if binding is not None else None
+
+
 def _fix_plan(
+    entry: Entry,
+    call: CallSite,
+    state: FileState,
+    qualified: str | None = None,
+    helper: ast.AST | None = None,
+) -> tuple[Fix | None, str | None, str | None]:
+    """The rewrite this call allows, why it must not be applied here, and why it is unsafe: the
+    call's own plan, then what the inserted ``await`` changes where it stands (``await_changes``)."""
+    fix, unfixable, unsafe = _call_plan(entry, call, state, qualified)
+    if fix is None or unfixable is not None:
+        return fix, unfixable, unsafe
+    declined, changes = await_changes(call, state, fix, qualified, helper)
+    if declined:
+        return fix, declined, None
+    if changes:
+        unsafe = f"{changes}; {unsafe}" if unsafe else changes
+    return fix, None, unsafe
+
+
+def _call_plan(
     entry: Entry, call: CallSite, state: FileState, qualified: str | None = None
 ) -> tuple[Fix | None, str | None, str | None]:
-    """The rewrite this call allows, why it must not be applied here, and why it is unsafe."""
+    """The rewrite this call allows by itself, why it must not be applied, why it is unsafe."""
     fix = entry.fix
     if fix is None:
         return None, None, None
@@ -585,8 +629,8 @@ def _fix_plan(
         modules = ("anyio", "functools") if node.keywords else ("anyio",)
     elif fix is Fix.ANYIO_SLEEP:
         modules = ("anyio",)
-    elif fix is Fix.RUN_IN_THREADPOOL:
-        modules = ()
+    elif fix is Fix.RUN_IN_THREADPOOL:  # run_in_threadpool(func, ...): a partial takes func=
+        modules = ("functools",) if any(k.arg == "func" for k in node.keywords) else ()
     blocked = names_blocked(call, modules) or (
         threadpool_blocked(call) if fix is Fix.RUN_IN_THREADPOOL else None
     )
@@ -600,7 +644,13 @@ def _fix_plan(
     if fix in (Fix.WRAP_FUTURE, Fix.WAIT_FOR):
         if _catches_cancelled(call, state):
             return fix, NotFixed.CATCHES_CANCELLED, None
-        return fix, None, Unsafe.WRAP_FUTURE if fix is Fix.WRAP_FUTURE else Unsafe.WAIT_FOR
+        if fix is Fix.WRAP_FUTURE:
+            return fix, None, Unsafe.WRAP_FUTURE
+        if settings.target_version < _ONE_TIMEOUT_ERROR:
+            if _catches(call, state, _FUTURE_TIMEOUTS):
+                return fix, NotFixed.CATCHES_FUTURE_TIMEOUT, None
+            return fix, None, f"{Unsafe.WAIT_FOR}; {Unsafe.TIMEOUT_CLASS}"
+        return fix, None, Unsafe.WAIT_FOR
     if fix in (Fix.ASYNC_SLEEP, Fix.ANYIO_SLEEP) and not _non_negative_literal(node.args[0]):
         return fix, None, Unsafe.SLEEP_VALUE
     if qualified in _WRITES_DATA and not all(_literal(arg) for arg in node.args):
@@ -638,6 +688,9 @@ def _process_pool_blocked(call: CallSite, state: FileState, qualified: str | Non
     root = pool.partition(".")[0].partition("[")[0].partition("(")[0].strip()
     if root.isidentifier() and call.scope.lookup(root) is None:
         return NotFixed.POOL_NOT_BOUND.format(pool=pool, root=root)
+    spawned = spawn_without_guard(pool, call.scope, state)
+    if spawned is not None:
+        return spawned
     node = call.node
     if qualified in _STREAM_ARGUMENT and node.args:
         return NotFixed.POOL_ARGUMENT.format(what=f"the open stream {unparse(node.args[0])}")
@@ -651,12 +704,24 @@ def _process_pool_blocked(call: CallSite, state: FileState, qualified: str | Non
 
 def _catches_cancelled(call: CallSite, state: FileState) -> bool:
     """A ``try`` around the call catches ``concurrent.futures.CancelledError`` by name."""
+    return _catches(call, state, _CANCELLED_ERRORS)
+
+
+# Before 3.11, asyncio.TimeoutError is its own class, not concurrent.futures.TimeoutError.
+_ONE_TIMEOUT_ERROR = (3, 11)
+_FUTURE_TIMEOUTS = frozenset(
+    {"concurrent.futures.TimeoutError", "concurrent.futures._base.TimeoutError"}
+)
+
+
+def _catches(call: CallSite, state: FileState, names: frozenset[str]) -> bool:
+    """A ``try`` around the call catches one of ``names``."""
     for handler in call.site.handlers:
         types = handler.elts if isinstance(handler, ast.Tuple) else [handler]
         for caught in types:
             if caught is None:
                 continue
-            if state.resolver.qualified_name(caught, call.scope) in _CANCELLED_ERRORS:
+            if state.resolver.qualified_name(caught, call.scope) in names:
                 return True
     return False
 

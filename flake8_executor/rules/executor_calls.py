@@ -68,9 +68,46 @@ def run_in_executor_call(call: CallSite, state: FileState) -> RunInExecutor | No
 
 
 def _own_run_in_executor(receiver: ast.expr, scope: Scope, state: FileState) -> bool:
-    """``self`` or an instance (``jobs = Jobs()``) of a class of the module that defines it."""
+    """``self`` or an instance (``jobs = Jobs()``) of a class of the module that defines it or
+    inherits it from a base class of the project (this module's, or another's)."""
     owner = state.resolver.type_of(receiver, scope)
-    return isinstance(owner, ClassInstance) and RUN_IN_EXECUTOR in owner.scope.bindings
+    return isinstance(owner, ClassInstance) and _defines_run_in_executor(owner.scope, state, 0)
+
+
+def _defines_run_in_executor(owner: Scope, state: FileState, depth: int) -> bool:
+    if RUN_IN_EXECUTOR in owner.bindings:
+        return True
+    node = owner.node
+    if not isinstance(node, ast.ClassDef) or owner.parent is None or depth > _MAX_BASES:
+        return False
+    for base in node.bases:
+        bindings = owner.parent.lookup(base.id) if isinstance(base, ast.Name) else None
+        if bindings and len(bindings) == 1 and bindings[0].opens is not None:
+            if _defines_run_in_executor(bindings[0].opens, state, depth + 1):
+                return True
+            continue
+        if _project_base_defines(base, owner.parent, state):
+            return True
+    return False
+
+
+def _project_base_defines(base: ast.expr, scope: Scope, state: FileState) -> bool:
+    """A base class imported from another module of the project whose summary has a
+    ``run_in_executor`` method (a sync one: the summary keeps the sync functions)."""
+    context = state.context
+    name = state.resolver.project_name(base, scope)
+    if context is None or name is None:
+        return False
+    split = context.project.tree.split(name)
+    if split is None:
+        return False
+    module, rest = split
+    summary = context.project.summary(module)
+    return summary is not None and ".".join([*rest, RUN_IN_EXECUTOR]) in summary.functions
+
+
+# Base classes followed up from a class before giving up (a cycle, a deep hierarchy).
+_MAX_BASES = 8
 
 
 @dataclass(frozen=True)

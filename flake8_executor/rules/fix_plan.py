@@ -9,7 +9,10 @@ allowed. Whether a fix that may run is *safe* is each rule's own business (``fix
 from __future__ import annotations
 
 import ast
+import weakref
+from collections import Counter
 
+from flake8_executor.analysis.importers import importers_of, imports_name
 from flake8_executor.analysis.resolve import (
     RUN_IN_THREADPOOL,
     Binding,
@@ -19,7 +22,9 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
+from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.rules import await_model
 from flake8_executor.rules.base import Message, unparse
 
 # ``await`` in a comprehension nested in another comprehension: allowed from Python 3.11.
@@ -35,11 +40,35 @@ def await_blocked(call: CallSite, state: FileState) -> str | None:
         return NotFixed.NO_AWAIT_HERE.format(where=site.why_no_await)
     if call.awaited:
         return NotFixed.ALREADY_AWAITED
-    if site.held_by is not None:
-        return NotFixed.HELD_ACROSS_AWAIT.format(manager=unparse(site.held_by))
+    if site.held_by is not None or site.function is not None:
+        held = await_model.Place(call, state).held()
+        if held is not None:
+            return NotFixed.HELD_ACROSS_AWAIT.format(manager=unparse(held))
     if site.comprehensions > 1 and state.settings.target_version < _NESTED_AWAIT_SINCE:
         return NotFixed.NESTED_COMPREHENSION
     return None
+
+
+def await_changes(
+    call: CallSite, state: FileState, fix: Fix, qualified: str | None, helper: ast.AST | None = None
+) -> tuple[str | None, str | None]:
+    """Why the inserted ``await`` would be wrong here (declined), and why it may change what the
+    program does (unsafe), from what it changes: a suspension point, a cancellation point, another
+    thread (``await_model``). ``helper``: the module's ``def`` the call runs as a whole, if any."""
+    if fix not in await_model.AWAITING or call.site.function is None:
+        return None, None
+    place = await_model.Place(call, state)
+    helpers = await_model.helper_nodes(helper, state, call.scope.module)
+    declined = await_model.lock_held(place) or await_model.thread_affinity(place, fix, helpers)
+    if declined:
+        return declined, None
+    unsafe = (
+        await_model.cancellation(place)
+        or await_model.interleaving(place, fix)
+        or await_model.input_unsafe(fix, qualified)
+        or await_model.context_variable(place, helpers)
+    )
+    return None, unsafe
 
 
 def names_blocked(call: CallSite, modules: tuple[str, ...]) -> str | None:
@@ -78,6 +107,9 @@ def _imports(binding: Binding, module: str, module_scope: Scope) -> bool:
 ANYIO = "anyio"
 TRIO = "trio"
 STARLETTE = "Starlette"
+# Frameworks with an event loop of their own, where asyncio's functions fail or block: no fix of
+# this tool's is right there (``asyncio.sleep`` under curio: "no running event loop").
+OTHER_LOOPS = {"twisted": "Twisted", "gevent": "gevent", "curio": "curio"}
 
 # The fixes that bring in an asyncio function the code did not call before, and that function.
 _ASYNCIO_API = {
@@ -108,6 +140,9 @@ def module_framework(call: CallSite, state: FileState) -> str | None:
         return ANYIO
     if TRIO in roots:
         return TRIO
+    for root, framework in OTHER_LOOPS.items():
+        if root in roots:
+            return framework
     tree = call.scope.module.node
     if isinstance(tree, ast.Module) and imported_name(tree, RUN_IN_THREADPOOL) is not None:
         return STARLETTE
@@ -153,13 +188,75 @@ def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str 
         return fix, None
     framework = module_framework(call, state)
     if framework is None:
+        importer = trio_importer(state)
+        if importer is not None:
+            return fix, NotFixed.TRIO_IMPORTER.format(importer=importer, api=api)
         return fix, None
+    if framework in OTHER_LOOPS.values():
+        return fix, NotFixed.OTHER_LOOP.format(framework=framework, api=api)
     replacement = _FRAMEWORK_FIXES[framework].get(fix)
     if replacement is not None:
         return replacement, None
     if framework == TRIO:
         return fix, NotFixed.TRIO.format(api=api)
     return fix, NotFixed.NO_FRAMEWORK_FORM.format(framework=framework, api=api)
+
+
+def freed_import(origin: ImportOrigin | None, state: FileState) -> ImportOrigin | None:
+    """The import a fix may remove once unused here, or None when another module of the project
+    imports that name from this one (``from app.jobs import sleep``): removed, that import fails."""
+    if origin is None or state.context is None:
+        return origin
+    bound = origin.asname or origin.name or origin.module.partition(".")[0]
+    if _uses(state, bound) > 1:
+        return origin  # used elsewhere in the module: the fix leaves it in use, nothing to ask
+    this = state.context.module.name
+    if any(imports_name(importer, this, bound) for importer in importers_of(state.context)):
+        return None
+    return origin
+
+
+# A module's tree -> how many times each name is read in it (counted once per tree).
+_NAME_USES: weakref.WeakKeyDictionary[ast.AST, Counter[str]] = weakref.WeakKeyDictionary()
+
+
+def _uses(state: FileState, name: str) -> int:
+    tree = state.call_sites[0].scope.module.node if state.call_sites else None
+    if tree is None:
+        return 0
+    counts = _NAME_USES.get(tree)
+    if counts is None:
+        counts = _NAME_USES[tree] = Counter(
+            node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        )
+    return counts[name]
+
+
+def trio_importer(state: FileState) -> str | None:
+    """A module of the project that uses trio and imports this one, when this one imports no
+    framework (nor asyncio) itself: its coroutines are then called from trio code (the project
+    graph's other direction, ``analysis/importers.py``)."""
+    roots = state.import_roots
+    if "asyncio" in roots or state.context is None:
+        return None
+    for importer in importers_of(state.context):
+        if TRIO in importer.roots and ANYIO not in importer.roots:
+            return importer.name
+    return None
+
+
+def loop_not_asyncio(call: CallSite, state: FileState) -> str | None:
+    """Why ``asyncio.get_running_loop()`` fails in this module: it runs under trio, Twisted,
+    gevent or curio, whose loops are not asyncio's ("no running event loop")."""
+    framework = module_framework(call, state)
+    api = "asyncio.get_running_loop()"
+    if framework == TRIO:
+        return NotFixed.TRIO.format(api=api)
+    if framework in OTHER_LOOPS.values():
+        return NotFixed.OTHER_LOOP.format(framework=framework, api=api)
+    return None
 
 
 def threadpool_blocked(call: CallSite) -> str | None:
