@@ -132,7 +132,7 @@ def test_jobs_over_several_files_and_excludes(project: Path) -> None:
         write(project / "pkg" / "generated_api.py", SLEEPY),
     ]
     write(project / "pkg" / "bad.py", "def broken(:\n")
-    result = run_child("-j", "2", "--exclude", "migrations,generated_*.py", ".", cwd=project)
+    result = run_child("-j", "2", "--extend-exclude", "migrations,generated_*.py", ".", cwd=project)
     assert result.returncode == 2
     assert "bad.py:1:12: error: cannot parse: " in result.stderr.decode()
     assert [path.read_text() for path in fixed] == [SLEEPY_FIXED, FETCH_FIXED]

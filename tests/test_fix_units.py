@@ -17,7 +17,7 @@ import pytest
 
 from flake8_executor.command import workers
 from flake8_executor.command.config import infer_target_version
-from flake8_executor.command.files import discover, is_excluded
+from flake8_executor.command.discovery import Finder, discover, is_excluded
 from flake8_executor.command.job import unified_diff
 from flake8_executor.command.workers import run_all
 from flake8_executor.engine import analyze
@@ -331,7 +331,7 @@ def test_discover_walks_and_excludes(tmp_path: os.PathLike[str]) -> None:
     excludes = [".tox", "node_modules", "gen_*"]
     found = [
         os.path.relpath(path, root)
-        for path in discover([root, os.path.join(root, "a.py")], excludes)
+        for path in discover([root, os.path.join(root, "a.py")], Finder(excludes)).files
     ]
     assert found == ["a.py", os.path.join("sub", "c.py")]
     assert is_excluded(os.path.join(root, "x", "gen_y.py"), excludes)

@@ -21,7 +21,12 @@ from typing import Any, TextIO
 from flake8_executor import __version__, configuration, docs
 from flake8_executor.command import config as project_config
 from flake8_executor.command import output
-from flake8_executor.command.files import DEFAULT_EXCLUDES, discover, normalize_patterns
+from flake8_executor.command.discovery import (
+    DEFAULT_EXCLUDES,
+    Finder,
+    discover,
+    normalize_patterns,
+)
 from flake8_executor.command.job import (
     FileJob,
     FileReport,
@@ -38,6 +43,7 @@ from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 PROG = "executor-fix"
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+EXCLUDED = "skipped: excluded"
 
 
 class UsageError(Exception):
@@ -81,9 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
-        "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, "
-        "follow-imports, source-roots, cache, unsafe-fixes, select, ignore, exclude); flags "
-        "win. The --executor-* spellings of flake8's options work too.",
+        f"pyproject.toml (keys: {', '.join(project_config.KEYS)}); flags win. The --executor-* "
+        "spellings of flake8's options work too.",
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
@@ -98,8 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", help="comma-separated codes or prefixes not to fix")
     parser.add_argument(
         "--exclude",
-        help="comma-separated globs of files and directories to skip, in addition to "
-        + ", ".join(DEFAULT_EXCLUDES),
+        metavar="GLOB,...",
+        help="files and directories to skip, replacing the default list ("
+        + ", ".join(DEFAULT_EXCLUDES)
+        + "); directories holding a pyvenv.cfg and what .gitignore ignores are skipped too",
+    )
+    parser.add_argument(
+        "--extend-exclude",
+        metavar="GLOB,...",
+        help="files and directories to skip, in addition to exclude",
     )
     parser.add_argument(
         "-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)"
@@ -251,12 +263,18 @@ def _unsafe_fixes(args: argparse.Namespace, config: project_config.ProjectConfig
 
 
 def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) -> list[str]:
-    flag_patterns = args.exclude.split(",") if args.exclude else []
-    return [
-        *DEFAULT_EXCLUDES,
-        *normalize_patterns(config.items("exclude"), config.directory),
-        *normalize_patterns(flag_patterns, os.getcwd()),
-    ]
+    """``exclude`` replaces the defaults (the flag over the table), ``extend-exclude`` adds (both)."""
+    cwd = os.getcwd()
+    if args.exclude is not None:
+        patterns = normalize_patterns(args.exclude.split(","), cwd)
+    elif "exclude" in config.values:
+        patterns = normalize_patterns(config.items("exclude"), config.directory)
+    else:
+        patterns = list(DEFAULT_EXCLUDES)
+    patterns += normalize_patterns(config.items("extend-exclude"), config.directory)
+    if args.extend_exclude:
+        patterns += normalize_patterns(args.extend_exclude.split(","), cwd)
+    return patterns
 
 
 def _fix_stdin(job: FileJob, stdout: TextIO, excluded: bool = False) -> FileReport:
@@ -265,7 +283,7 @@ def _fix_stdin(job: FileJob, stdout: TextIO, excluded: bool = False) -> FileRepo
         if job.mode is Mode.WRITE:
             stdout.flush()
             getattr(stdout, "buffer", stdout).write(data)
-        return FileReport(job.path, skipped="skipped: excluded")
+        return FileReport(job.path, skipped=EXCLUDED)
     report, new_data = fix_bytes(job.path, data, job)
     if job.mode is Mode.WRITE:
         stdout.flush()
@@ -381,9 +399,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"--output-format={args.output_format} needs stdout, which {used} uses")
     if args.stdin_filename and STDIN not in args.paths:
         raise UsageError("--stdin-filename names the code read from -, and no - was given")
-    excludes = _excludes(args, config)
+    finder = Finder(_excludes(args, config))
     root = config.directory if args.force_exclude else None
-    file_paths = list(discover([path for path in args.paths if path != STDIN], excludes, root))
+    found = discover([path for path in args.paths if path != STDIN], finder, root)
+    file_paths = found.files
     unsafe_fixes = _unsafe_fixes(args, config)
     # Each file with its own project's target version (looked up once per directory).
     jobs = [
@@ -391,13 +410,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for path in file_paths
     ]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
-    reports = run_all(jobs, process_file, processes, crashed, chunk_size)
+    reports = [FileReport(path, skipped=EXCLUDED) for path in found.skipped]
+    reports += run_all(jobs, process_file, processes, crashed, chunk_size)
     if STDIN in args.paths:
         name = args.stdin_filename or STDIN_NAME
-        excluded = bool(args.stdin_filename) and not list(discover([name], excludes, root))
+        # As a named file: checked unless --force-exclude and its place is excluded.
+        excluded = root is not None and args.stdin_filename is not None
+        excluded = excluded and finder.force_excluded(args.stdin_filename, root)
         settings = _per_file(resolved, args.stdin_filename or STDIN)
         job = FileJob(name, settings, selection, mode, unsafe_fixes)
-        reports.append(_fix_stdin(job, stdout, excluded and args.force_exclude))
+        reports.append(_fix_stdin(job, stdout, excluded))
     for report in reports:
         if report.diff:
             stdout.write(report.diff)

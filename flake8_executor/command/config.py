@@ -28,7 +28,10 @@ SETTING_KEYS = (
     "source-roots",
     "cache",
 )
-KEYS = (*SETTING_KEYS, "unsafe-fixes", "select", "ignore", "exclude")
+# The codes to act on (flake8's and ruff's names) and the files to walk (ruff's).
+CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FILE_KEYS = ("exclude", "extend-exclude")
+KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
 
 
 class ConfigError(Exception):
