@@ -87,14 +87,45 @@ def test_check_exit_codes(executor_fix: Run, project: Path) -> None:
     assert executor_fix("--check", target).code == 1
     assert target.read_text() == SLEEPY
     assert executor_fix("--check", write(project / "clean.py", CLEAN)).code == 0
-    # Findings that cannot be fixed do not make --check fail: there is nothing it would change.
-    assert executor_fix("--check", write(project / "unfixable.py", UNFIXABLE)).code == 0
+    # As ruff check: a finding that cannot be fixed is still a finding.
+    unfixable = write(project / "unfixable.py", UNFIXABLE)
+    assert executor_fix("--check", unfixable).code == 1
+    assert executor_fix("--diff", unfixable).code == 1
+    assert executor_fix("--check", "--exit-zero", target, unfixable).code == 0
+
+
+def test_write_mode_exit_codes(executor_fix: Run, project: Path) -> None:
+    """0 when every finding was fixed, 1 while one is left (as ruff check --fix)."""
+    target = write(project / "app.py", SLEEPY)
+    assert executor_fix(target).code == 0
+    assert target.read_text() == SLEEPY_FIXED
+    target.write_text(SLEEPY)
+    assert executor_fix("--exit-non-zero-on-fix", target).code == 1
+    assert target.read_text() == SLEEPY_FIXED
+    assert executor_fix("--exit-non-zero-on-fix", target).code == 0  # nothing left to change
+    unfixable = write(project / "unfixable.py", UNFIXABLE)
+    assert executor_fix(unfixable).code == 1
+    assert executor_fix("--exit-zero", unfixable).code == 0
+    # An unsafe fix not applied leaves its finding: 1 until --unsafe-fixes applies it.
+    unsafe = write(project / "unsafe.py", SLEEPY.replace("sleep(1)", "sleep(delay)"))
+    unsafe.write_text(unsafe.read_text().replace("main()", "main(delay)"))
+    assert executor_fix(unsafe).code == 1
+    assert executor_fix("--unsafe-fixes", unsafe).code == 0
+    assert "await asyncio.sleep(delay)" in unsafe.read_text()
+    # A file that cannot be parsed is 2, whatever --exit-zero says.
+    assert executor_fix("--exit-zero", write(project / "bad.py", "def (:\n")).code == 2
+
+
+def test_exit_codes_are_in_help(executor_fix: Run) -> None:
+    text = executor_fix("--help").stdout.decode()
+    assert "exit codes: 0 no finding remains" in " ".join(text.split())
+    assert "--exit-zero" in text and "--exit-non-zero-on-fix" in text
 
 
 def test_unfixed_findings_are_listed_with_the_reason(executor_fix: Run, project: Path) -> None:
     target = write(project / "files.py", UNFIXABLE)
     result = executor_fix(target)
-    assert result.code == 0
+    assert result.code == 1
     assert f"{target}:2:10: AEX103 not fixed: " in result.stderr
     assert "with statement" in result.stderr
     assert "0 files changed, 0 findings fixed, 1 left unfixed" in result.stderr
@@ -105,7 +136,7 @@ def test_nothing_to_fix_keeps_bytes_and_mtime(executor_fix: Run, project: Path) 
     paths.append(project / "noqa.py")
     paths[-1].write_bytes(b"import time\r\n\r\nasync def f():\r\n    time.sleep(1)  # noqa\r\n")
     before = {path: (path.read_bytes(), age(path)) for path in paths}
-    assert executor_fix(project).code == 0
+    assert executor_fix(project).code == 1  # the unfixable finding is left
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths} == before
 
 
@@ -264,6 +295,8 @@ def test_pre_commit_hook_is_declared() -> None:
     for line in (
         "- id: executor-fix\n",
         "- id: executor-fix-check\n",
+        "- id: executor-lint\n",
+        "entry: executor-fix --check --force-exclude --output-format=concise\n",
         "entry: executor-fix --force-exclude\n",
         "entry: executor-fix --check --force-exclude\n",
         "language: python\n",

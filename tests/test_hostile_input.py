@@ -242,7 +242,7 @@ def test_big_file_plugin_and_a_run_with_nothing_to_rewrite(
     assert reported == [(5, "AEX101"), (last, "AEX103")]
 
     result = executor_fix("--ignore", "AEX101", target)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     assert f"big.py:{last}:10: AEX103 not fixed" in result.stderr
     assert target.read_text() == source
 

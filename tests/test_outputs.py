@@ -162,7 +162,7 @@ def test_columns_on_a_non_ascii_line_in_every_format(executor_fix: Run, project:
 
     # Fixed in place: the finding left unfixed is placed in the file as written, lines moved down.
     written = executor_fix("--output-format=sarif", "app.py")
-    assert written.code == 0, written.stderr
+    assert written.code == 1, written.stderr
     [found] = [
         found
         for found in json.loads(written.stdout)["runs"][0]["results"]
@@ -303,3 +303,25 @@ def test_json_tells_an_unsafe_fix_left_for_unsafe_fixes(executor_fix: Run, proje
     )
     [record] = json.loads(applied.stdout)["findings"]
     assert record["fix"] == "fixed" and record["reason"] is None, record
+
+
+def test_concise_prints_what_flake8_prints(executor_fix: Run, project: Path) -> None:
+    """The lint hook's format: the same lines as flake8 for the findings in the code."""
+    import subprocess
+
+    write(project / "sleepy.py", SLEEPY)
+    write(project / "unfixable.py", UNFIXABLE)
+    checked = executor_fix("--check", "--output-format=concise", "sleepy.py", "unfixable.py")
+    assert checked.code == 1
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=AEX", "sleepy.py", "unfixable.py"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert checked.stdout.decode().splitlines() == flake8.stdout.splitlines()
+    assert len(flake8.stdout.splitlines()) == 2
+    # Written: the fixed finding is gone, the unfixed one is left.
+    fixed = executor_fix("--output-format=concise", "sleepy.py", "unfixable.py")
+    assert fixed.code == 1
+    assert fixed.stdout.decode().splitlines() == flake8.stdout.splitlines()[1:]

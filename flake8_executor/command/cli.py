@@ -1,11 +1,12 @@
 """``executor-fix``: the command line around the fixer (spec section 5).
 
 It gathers settings (flags over ``[tool.flake8-executor]`` over defaults), finds the files, fixes them
-in worker processes (in this one for a small workload), and reports on stderr what was fixed and
-what was not and why. Exit codes: 0 nothing to do or all done; 1 with ``--check``/``--diff`` when
-something would change; 2 for a usage or configuration error, or a file that could not be read,
-parsed or written (the others are still processed). ``--explain CODE`` and ``--list-codes`` print
-the codes' docs (``docs.py``) instead, and need no PATH.
+in worker processes (in this one for a small workload), and reports what was fixed and what was not
+and why. Exit codes follow ``ruff check --fix`` (``EXIT_CODES``): 0 when no finding remains; 1 when
+findings remain (the unfixed ones in write mode, any with ``--check``/``--diff``); 2 for a usage or
+configuration error, or a file that could not be read, parsed or written (the others are still
+processed). ``--exit-zero`` and ``--exit-non-zero-on-fix`` tune the first two as in ruff.
+``--explain CODE`` and ``--list-codes`` print the codes' docs (``docs.py``) instead, and need no PATH.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ PROG = "executor-fix"
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 EXCLUDED = "skipped: excluded"
+
+
+EXIT_CODES = (
+    "exit codes: 0 no finding remains (all fixed, or none); 1 findings remain: left unfixed in "
+    "write mode, any finding with --check or --diff (--exit-zero: 0; --exit-non-zero-on-fix: also "
+    "1 when a file was changed); 2 a usage or configuration error, or a file that could not be "
+    "read, parsed or written (named on stderr; the other files are still processed)"
+)
 
 
 class UsageError(Exception):
@@ -89,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
         f"pyproject.toml (keys: {', '.join(project_config.KEYS)}); flags win. The --executor-* "
         "spellings of flake8's options work too.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
@@ -168,13 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
         "why in the summary); default: from unsafe-fixes in [tool.flake8-executor], else no",
     )
     parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings remain (errors still exit 2)",
+    )
+    parser.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when a file was changed, even if no finding remains",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
     )
     parser.add_argument(
         "--output-format",
         choices=output.FORMATS,
         default="text",
-        help="text (default): the summary on stderr; json, sarif (2.1.0) or github (Actions "
+        help="text (default): the summary on stderr; concise (flake8's path:line:col: CODE "
+        "message, for the findings still in the code), json, sarif (2.1.0) or github (Actions "
         "annotations): every finding on stdout, and only errors and totals on stderr",
     )
     parser.add_argument(
@@ -429,9 +450,23 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # With a machine format the findings went to stdout: stderr keeps the errors and the totals.
     for line in summarize(reports, mode, args.quiet, findings=not machine):
         print(line, file=stderr)
+    return exit_code(reports, mode, args.exit_zero, args.exit_non_zero_on_fix)
+
+
+def exit_code(
+    reports: Sequence[FileReport], mode: Mode, exit_zero: bool, exit_non_zero_on_fix: bool
+) -> int:
+    """``EXIT_CODES``: as ``ruff check --fix``, so that a hook or a CI step fails while a finding
+    is left, whether or not the fixer could fix it."""
     if any(report.problem is not None for report in reports):
         return 2
-    if mode is not Mode.WRITE and any(report.changed for report in reports):
+    if exit_zero:
+        return 0
+    if any(report.remaining(mode) for report in reports):
+        return 1
+    if mode is not Mode.WRITE and any(report.fixed for report in reports):
+        return 1  # a finding that would be fixed is still in the code
+    if exit_non_zero_on_fix and any(report.written for report in reports):
         return 1
     return 0
 

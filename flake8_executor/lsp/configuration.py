@@ -23,7 +23,7 @@ from flake8_executor.settings import Settings
 # ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
 SECTION = project_config.TABLE
 # ``exclude`` picks files for a run over directories: an open document is always checked.
-OPTION_KEYS = tuple(key for key in project_config.KEYS if key != "exclude")
+OPTION_KEYS = tuple(key for key in project_config.KEYS if key not in project_config.FILE_KEYS)
 
 
 @dataclass(frozen=True)
