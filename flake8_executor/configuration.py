@@ -30,6 +30,8 @@ from flake8_executor.command.config import (
     infer_target_version,
     load,
 )
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.selection import Selection, checked_codes, parse_per_file_ignores
 from flake8_executor.settings import (
     DEFAULT_TARGET,
     Settings,
@@ -58,6 +60,49 @@ class Resolved:
     targets: TargetVersions | None = None
 
 
+def _flake8_section(
+    config: str | None, extra: Sequence[str], isolated: bool
+) -> tuple[configparser.RawConfigParser, str] | None:
+    """The config flake8 itself would read, with a name for messages; None without a [flake8]."""
+    from flake8.options import config as flake8_config
+
+    if isolated:
+        return None
+    try:
+        parser, _directory = flake8_config.load_config(config, list(extra), isolated=False)
+    except Exception:  # flake8 reports a bad --config itself; the fixer must not fail on it
+        return None
+    if not parser.has_section("flake8"):
+        return None
+    where = config
+    if where is None:
+        find = getattr(flake8_config, "_find_config_file", None)
+        where = find(os.path.abspath(".")) if find else None
+    return parser, os.path.relpath(where) if where else "flake8's config"
+
+
+def _read_keys(
+    section: tuple[configparser.RawConfigParser, str] | None,
+    keys: Sequence[str],
+    prefix: str = "",
+    raw: bool = False,
+) -> dict[str, Value]:
+    """``keys`` of the ``[flake8]`` section, spelled with dashes or underscores, as flake8 reads
+    them; ``raw`` keeps the line breaks (``per-file-ignores`` is a list of lines)."""
+    if section is None:
+        return {}
+    parser, place = section
+    values: dict[str, Value] = {}
+    for key in keys:
+        for name in (f"{prefix}{key}", f"{prefix}{key}".replace("-", "_")):
+            if parser.has_option("flake8", name):
+                text = parser.get("flake8", name)
+                text = text.strip() if raw else text.replace("\n", " ").strip()
+                values[key] = Value(text, f"{name} in {place}")
+                break
+    return values
+
+
 def flake8_config_values(
     config: str | None = None, extra: Sequence[str] = (), isolated: bool = False
 ) -> dict[str, Value]:
@@ -66,29 +111,97 @@ def flake8_config_values(
     ``config``, ``extra`` and ``isolated`` are flake8's ``--config``, ``--append-config`` and
     ``--isolated``; the fixer passes none of them and so reads what flake8 finds from the cwd.
     """
-    from flake8.options import config as flake8_config
+    return _read_keys(_flake8_section(config, extra, isolated), SETTING_KEYS, "executor-")
 
-    if isolated:
-        return {}
-    try:
-        parser, _directory = flake8_config.load_config(config, list(extra), isolated=False)
-    except Exception:  # flake8 reports a bad --config itself; the fixer must not fail on it
-        return {}
-    if not parser.has_section("flake8"):
-        return {}
-    where = config
-    if where is None:
-        find = getattr(flake8_config, "_find_config_file", None)
-        where = find(os.path.abspath(".")) if find else None
-    place = os.path.relpath(where) if where else "flake8's config"
-    values: dict[str, Value] = {}
-    for key in SETTING_KEYS:
-        for name in (f"executor-{key}", f"executor_{key.replace('-', '_')}"):
-            if parser.has_option("flake8", name):
-                text = parser.get("flake8", name)
-                values[key] = Value(text.replace("\n", " ").strip(), f"{name} in {place}")
-                break
+
+# flake8's own keys that executor-fix and the language server honour, so that they act on exactly
+# the findings flake8 reports (select only for the opt-in codes it names in full; see below).
+FLAKE8_CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FLAKE8_LINE_LENGTH = "max-line-length"
+
+
+def flake8_code_values() -> dict[str, Value]:
+    """flake8's ``select``/``ignore``/... and ``max-line-length`` from the config it would read."""
+    section = _flake8_section(None, (), False)
+    values = _read_keys(section, (*FLAKE8_CODE_KEYS[:-1], FLAKE8_LINE_LENGTH))
+    values.update(_read_keys(section, ("per-file-ignores",), raw=True))
     return values
+
+
+def _codes(value: Value | None, ours_only: bool = False) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [item.strip() for item in value.text.replace("\n", ",").split(",")]
+    if ours_only:  # flake8's lists name every plugin's codes: ours are judged, theirs not
+        return checked_codes(
+            [item for item in items if item.upper().startswith("AEX")], value.source
+        )
+    return checked_codes(items, value.source)
+
+
+def resolve_selection(
+    command_line: Mapping[str, str | None],
+    project: ProjectConfig,
+    flake8_values: Mapping[str, Value],
+    flag_prefix: str = "--",
+) -> Selection:
+    """The codes executor-fix (and the language server) act on, from the three sources.
+
+    ``select`` and ``ignore``: the flag, else the table, else (``ignore`` only) flake8's config.
+    ``extend-select``, ``extend-ignore`` and ``per-file-ignores`` add up over the sources, as
+    flake8 and ruff add a command line's ``--extend-*`` to the configured ones. flake8's ``select``
+    is not taken as such (a ``select = E,F,W`` there would turn every AEX code off for flake8
+    only by accident of how flake8 was configured), but an opt-in code it names in full counts as
+    named. A ``ValueError`` names the source of a bad value.
+    """
+
+    def source(key: str) -> tuple[Value | None, Value | None]:
+        flag = command_line.get(key)
+        table = project.text(key)
+        return (
+            Value(flag, f"{flag_prefix}{key}") if flag is not None else None,
+            Value(table, f"{key} in {project.path}") if table is not None else None,
+        )
+
+    select_flag, select_table = source("select")
+    ignore_flag, ignore_table = source("ignore")
+    select = select_flag or select_table
+    ignore = ignore_flag or ignore_table
+    extend_select = [*_codes(source("extend-select")[0]), *_codes(source("extend-select")[1])]
+    extend_select += _codes(flake8_values.get("extend-select"), ours_only=True)
+    extend_select += [
+        code
+        for code in _codes(flake8_values.get("select"), ours_only=True)
+        if code in OFF_BY_DEFAULT
+    ]
+    extend_ignore = [*_codes(source("extend-ignore")[0]), *_codes(source("extend-ignore")[1])]
+    extend_ignore += _codes(flake8_values.get("extend-ignore"), ours_only=True)
+    per_file = []
+    client_per_file = command_line.get("per-file-ignores")  # the language server's client
+    if client_per_file is not None:
+        per_file.append(
+            parse_per_file_ignores(client_per_file, os.getcwd(), f"{flag_prefix}per-file-ignores")
+        )
+    table_per_file = project.values.get("per-file-ignores")
+    if table_per_file is not None:
+        per_file.append(
+            parse_per_file_ignores(
+                table_per_file, project.directory, f"per-file-ignores in {project.path}"
+            )
+        )
+    flake8_per_file = flake8_values.get("per-file-ignores")
+    if flake8_per_file is not None:
+        # flake8 takes its globs from the directory it was started in (its config's, as run).
+        per_file.append(
+            parse_per_file_ignores(flake8_per_file.text, os.getcwd(), flake8_per_file.source)
+        )
+    return Selection(
+        _codes(select) if select is not None else None,
+        _codes(ignore) if ignore is not None else _codes(flake8_values.get("ignore"), True),
+        tuple(extend_select),
+        tuple(extend_ignore),
+        tuple(per_file),
+    )
 
 
 def _setup_cfg_requires(path: str) -> str | None:

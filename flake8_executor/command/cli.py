@@ -38,7 +38,8 @@ from flake8_executor.command.job import (
 )
 from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.selection import Selection, checked_codes
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.selection import Selection
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
@@ -108,9 +109,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if something would change"
     )
     parser.add_argument(
-        "--select", help="comma-separated codes or prefixes to fix (AEX206 is off unless selected)"
+        "--select",
+        help="comma-separated codes or prefixes to fix, replacing the default codes (an opt-in "
+        "code such as AEX206 only when named in full)",
+    )
+    parser.add_argument(
+        "--extend-select",
+        metavar="CODES",
+        help="codes or prefixes to fix in addition to select (or the default codes); an opt-in "
+        "code (AEX206) is on only when named in full here or in --select",
     )
     parser.add_argument("--ignore", help="comma-separated codes or prefixes not to fix")
+    parser.add_argument(
+        "--extend-ignore", metavar="CODES", help="codes or prefixes not to fix, besides ignore"
+    )
     parser.add_argument(
         "--exclude",
         metavar="GLOB,...",
@@ -258,16 +270,28 @@ def _per_file(resolved: configuration.Resolved, path: str) -> Settings:
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
-    codes: dict[str, tuple[str, ...] | None] = {}
-    for key in ("select", "ignore"):
-        text, source = getattr(args, key), f"--{key}"
-        if text is None:
-            text, source = config.text(key), f"{key} in {config.path}"
-        try:
-            codes[key] = checked_codes(text, source) if text is not None else None
-        except ValueError as error:
-            raise UsageError(str(error)) from None
-    return Selection(codes["select"], codes["ignore"] or ())
+    """Flags, the table and flake8's config (``configuration.resolve_selection``)."""
+    flags = {
+        key: getattr(args, key.replace("-", "_"), None)
+        for key in ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+    }
+    try:
+        return configuration.resolve_selection(flags, config, configuration.flake8_code_values())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _only_opt_in_note(selection: Selection) -> str | None:
+    """``select = ["AEX206"]`` means only AEX206 (flake8's and ruff's rule); say so, since it is
+    more often meant as "also AEX206"."""
+    if selection.select and all(code in OFF_BY_DEFAULT for code in selection.select):
+        named = ", ".join(selection.select)
+        return (
+            f"select names only {named}, so every other code is off; to add "
+            f"{'it' if len(selection.select) == 1 else 'them'} to the default codes, use "
+            "extend-select"
+        )
+    return None
 
 
 def _unsafe_fixes(args: argparse.Namespace, config: project_config.ProjectConfig) -> bool:
@@ -411,6 +435,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"{PROG}: note: {config.note}", file=stderr)
     resolved = _resolved(args, config, project_config.start_directory(named))
     selection = _selection(args, config)
+    note = _only_opt_in_note(selection)
+    if note:
+        print(f"{PROG}: note: {note}", file=stderr)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
     mode = Mode.DIFF if args.diff else Mode.CHECK if args.check else Mode.WRITE
@@ -427,7 +454,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     unsafe_fixes = _unsafe_fixes(args, config)
     # Each file with its own project's target version (looked up once per directory).
     jobs = [
-        FileJob(path, _per_file(resolved, path), selection, mode, unsafe_fixes)
+        FileJob(path, _per_file(resolved, path), selection.for_path(path), mode, unsafe_fixes)
         for path in file_paths
     ]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
@@ -439,7 +466,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         excluded = root is not None and args.stdin_filename is not None
         excluded = excluded and finder.force_excluded(args.stdin_filename, root)
         settings = _per_file(resolved, args.stdin_filename or STDIN)
-        job = FileJob(name, settings, selection, mode, unsafe_fixes)
+        job = FileJob(name, settings, selection.for_path(name), mode, unsafe_fixes)
         reports.append(_fix_stdin(job, stdout, excluded))
     for report in reports:
         if report.diff:

@@ -132,6 +132,16 @@ def load(path: str | None) -> ProjectConfig:
             raise ConfigError(
                 f"{path}: [tool.{TABLE}]: unknown key {key!r} (known: {', '.join(KEYS)})"
             )
+        if key == "per-file-ignores" and isinstance(value, dict):  # ruff's form: glob = [codes]
+            if not all(
+                isinstance(codes, str)
+                or (isinstance(codes, list) and all(isinstance(code, str) for code in codes))
+                for codes in value.values()
+            ):
+                raise ConfigError(
+                    f"{path}: [tool.{TABLE}]: per-file-ignores must map globs to lists of codes"
+                )
+            continue
         if not isinstance(value, (str, bool, list)) or (
             isinstance(value, list) and not all(isinstance(item, str) for item in value)
         ):

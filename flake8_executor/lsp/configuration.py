@@ -82,7 +82,8 @@ def configure(path: str | None, options: ClientOptions) -> Configured:
         flags = _as_flags(options)
         # The one configuration (configuration.py): the client's settings stand for the flags.
         settings = cli._settings(flags, project, project_config.start_directory(where))
-        return Configured(settings, cli._selection(flags, project))
+        selection = cli._selection(flags, project)
+        return Configured(settings, selection.for_path(path) if path else selection)
     except (cli.UsageError, project_config.ConfigError) as error:
         # Flags' names in the command line's messages are the client's settings here.
         return Configured(problem=str(error).replace(" --", " ").removeprefix("--"))
