@@ -33,6 +33,7 @@ from flake8_executor.fix.text import (
     with_final_cr,
 )
 from flake8_executor.fixes import NotFixed
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Noqa, Selection, file_is_skipped
 from flake8_executor.settings import Settings
 
@@ -105,12 +106,17 @@ def parse(text: str) -> ast.Module:
 
 
 def wanted_findings(
-    text: str, tree: ast.Module, settings: Settings, selection: Selection, path: str | None = None
+    text: str,
+    tree: ast.Module,
+    settings: Settings,
+    selection: Selection,
+    path: str | None = None,
+    also: Callable[[Finding], bool] | None = None,
 ) -> tuple[list[str] | None, list[Finding]]:
     """The findings to act on, and the text's lines when there are any (None when not split).
 
     ``path`` is where the text lives (or would): the engine follows helpers into the project's
-    other modules from there.
+    other modules from there. ``also`` takes findings the selection leaves out (``follow_up``).
     """
     # With the text, the engine skips files that cannot have a finding without walking them.
     findings = analyze(tree, settings, text, path)
@@ -119,7 +125,11 @@ def wanted_findings(
     lines = split_lines(text)
     if file_is_skipped(lines):
         return lines, []
-    findings = [finding for finding in findings if selection.wants(finding.code)]
+    findings = [
+        finding
+        for finding in findings
+        if selection.wants(finding.code) or (also is not None and also(finding))
+    ]
     if findings:
         noqa = Noqa(text)
         findings = [finding for finding in findings if not noqa.silences(finding)]
@@ -149,7 +159,8 @@ def fix_source(
     selection = selection or Selection()
     tree = parse(text)
     lines, findings = wanted_findings(text, tree, settings, selection, path)
-    applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
+    original_text = text
+    applied = _tidied(text, apply_findings(text, findings, settings, lines, tree, unsafe_fixes))
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = unfixed
@@ -161,8 +172,17 @@ def fix_source(
         if passes == MAX_PASSES:
             break
         passes += 1
-        lines, findings = wanted_findings(text, tree, settings, selection, path)
+        written = written_lines(original, split_lines(text))
+        lines, findings = wanted_findings(
+            text, tree, settings, selection, path, follow_up(selection, written)
+        )
         applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
+        applied = _tidied(original_text, applied)
+        # A follow-up is part of the fix that wrote its line: neither reported nor left.
+        applied = replace(
+            applied,
+            outcomes=[o for o in applied.outcomes if selection.wants(o.finding.code)],
+        )
         # A later pass sees the text as earlier passes left it: its findings are named by the
         # input's lines, as flake8 reported them before the run, and each once.
         to_input = input_lines(original, lines if lines is not None else split_lines(text))
@@ -175,6 +195,50 @@ def fix_source(
                     fixed.append(moved)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
     return FixedSource(text, fixed, unfixed, unfixed_after)
+
+
+def _tidied(original: str, applied: Applied) -> Applied:
+    """The pass's text without what its fixes left unused (``unused_loop``): the next pass sees it."""
+    if applied.text == original or "get_running_loop" not in applied.text:
+        return applied
+    from flake8_executor.fix.unused_loop import drop_unused_loops
+
+    tree = applied.tree if applied.tree is not None else _parse_fixed(applied.text)
+    text = drop_unused_loops(original, applied.text, tree)
+    return applied if text == applied.text else replace(applied, text=text, tree=None)
+
+
+def written_lines(original: list[str], current: list[str]) -> frozenset[int]:
+    """The lines of ``current`` (from 1) that earlier passes wrote: not in ``original``."""
+    matcher = difflib.SequenceMatcher(None, original, current, autojunk=False)
+    return frozenset(
+        line + 1
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+        for line in range(j1, j2)
+    )
+
+
+def follow_up(selection: Selection, written: frozenset[int]) -> Callable[[Finding], bool]:
+    """Findings of an opt-in code on a line a fix wrote: fixed as part of that fix.
+
+    AEX200's ``run_in_executor(None, functools.partial(f, k=v))`` and AEX202's move to ``None``
+    write what AEX206 flags; where AEX206's own fix applies (awaited, the asyncio framework, a
+    target with ``asyncio.to_thread``), the fix writes ``asyncio.to_thread(f, k=v)`` instead, so
+    that the tool never writes code it would flag once AEX206 is selected. Not when the user
+    ruled the code out by name or prefix (``ignore``).
+    """
+
+    def wanted(finding: Finding) -> bool:
+        return (
+            finding.code in OFF_BY_DEFAULT
+            and not written.isdisjoint(range(finding.line, finding.end_line + 1))
+            and finding.fixable
+            and not finding.unsafe
+            and not selection.rules_out(finding.code)
+        )
+
+    return wanted
 
 
 def input_lines(original: list[str], current: list[str]) -> Callable[[Finding], Finding]:
