@@ -120,12 +120,32 @@ FLAKE8_CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-f
 FLAKE8_LINE_LENGTH = "max-line-length"
 
 
+FLAKE8_DEFAULT_LINE_LENGTH = "79"
+
+
 def flake8_code_values() -> dict[str, Value]:
-    """flake8's ``select``/``ignore``/... and ``max-line-length`` from the config it would read."""
+    """flake8's ``select``/``ignore``/... and ``max-line-length`` from the config it would read
+    (its default, 79, when there is a ``[flake8]`` section without one)."""
     section = _flake8_section(None, (), False)
     values = _read_keys(section, (*FLAKE8_CODE_KEYS[:-1], FLAKE8_LINE_LENGTH))
     values.update(_read_keys(section, ("per-file-ignores",), raw=True))
+    if section is not None and FLAKE8_LINE_LENGTH not in values:
+        values[FLAKE8_LINE_LENGTH] = Value(FLAKE8_DEFAULT_LINE_LENGTH, "flake8's default")
     return values
+
+
+def line_length(project: ProjectConfig, flake8_values: Mapping[str, Value]) -> int | None:
+    """The length the fixer keeps its new lines within: flake8's ``max-line-length`` when flake8
+    is configured (its 79 by default), else ruff's or black's ``line-length`` from the
+    pyproject.toml, else None (nothing declared: lines are left as the fix wrote them)."""
+    value = flake8_values.get(FLAKE8_LINE_LENGTH)
+    if value is not None:
+        try:
+            length = int(value.text)
+        except ValueError:
+            raise ValueError(f"{value.source}: {value.text!r} is not a number") from None
+        return length if length > 0 else None
+    return project.line_length
 
 
 def _codes(value: Value | None, ours_only: bool = False) -> tuple[str, ...]:

@@ -29,6 +29,9 @@ class Settings:
     source_roots: tuple[str, ...] = ()  # configured directories imports are searched from
     project_dir: str | None = None  # the project's directory: with its src/, the default roots
     cache_dir: str | None = None  # where module summaries are cached; None: in memory only
+    # The project's line length (flake8's, else ruff's or black's): the fixer breaks a line it made
+    # longer than this. None: the project declares none, and lines are left as written.
+    line_length: int | None = None
 
     @property
     def has_to_thread(self) -> bool:
@@ -90,6 +93,7 @@ def build_settings(
     source_roots: tuple[str, ...] = (),
     cache_dir: str | None = None,
     project_dir: str | None = None,
+    line_length: int | None = None,
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -104,6 +108,7 @@ def build_settings(
         ("--executor-source-roots", lambda: source_roots),
         ("--executor-project-dir", lambda: project_dir),
         ("--executor-cache", lambda: cache_dir),
+        ("--executor-line-length", lambda: line_length),
     )
     values = []
     for option, check in checks:

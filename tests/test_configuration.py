@@ -4,6 +4,7 @@ from the same sources, with the same precedence (command line, ``[tool.flake8-ex
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import subprocess
@@ -38,10 +39,13 @@ def plugin_settings(args: list[str]) -> Settings:
 
 
 def fixer_settings(args: list[str]) -> Settings:
-    """What ``executor-fix`` resolves for ``args``, by the function its run uses."""
+    """What ``executor-fix`` resolves for ``args``, by the function its run uses; without the line
+    length, which only the fixer reads (``tests/test_fix_flake8_clean.py``)."""
     parsed = cli.build_parser().parse_args([*args, "."])
     config = project_config.load(project_config.find_pyproject(["."]))
-    return cli._settings(parsed, config, start_directory(["."]))
+    return dataclasses.replace(
+        cli._settings(parsed, config, start_directory(["."])), line_length=None
+    )
 
 
 def _write_sources(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
@@ -247,9 +248,16 @@ def _resolved(
     """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
     flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
     try:
-        return configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+        resolved = configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+        # Only the fixer writes lines: the line length it keeps them within.
+        length = configuration.line_length(config, configuration.flake8_code_values())
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if length is None:
+        return resolved
+    return dataclasses.replace(
+        resolved, settings=dataclasses.replace(resolved.settings, line_length=length)
+    )
 
 
 def _settings(

@@ -194,11 +194,13 @@ def fix_source(
                     seen.add(_position(moved))
                     fixed.append(moved)
         unfixed_after = [outcome for outcome in applied.outcomes if not outcome.fixed]
-    return FixedSource(text, fixed, unfixed, unfixed_after)
+    result = FixedSource(text, fixed, unfixed, unfixed_after)
+    return _fitted(original_text, result, settings, selection, path)
 
 
 def _tidied(original: str, applied: Applied) -> Applied:
-    """The pass's text without what its fixes left unused (``unused_loop``): the next pass sees it."""
+    """The pass's text without what its fixes left unused (``unused_loop``), so that a fix leaves
+    no F841 behind; the next pass sees it as it will be written."""
     if applied.text == original or "get_running_loop" not in applied.text:
         return applied
     from flake8_executor.fix.unused_loop import drop_unused_loops
@@ -206,6 +208,30 @@ def _tidied(original: str, applied: Applied) -> Applied:
     tree = applied.tree if applied.tree is not None else _parse_fixed(applied.text)
     text = drop_unused_loops(original, applied.text, tree)
     return applied if text == applied.text else replace(applied, text=text, tree=None)
+
+
+def _fitted(
+    original: str, fixed: FixedSource, settings: Settings, selection: Selection, path: str | None
+) -> FixedSource:
+    """The lines the fixes made longer than the project's line length broken as black would
+    (``line_length``), once every pass is done, so that a fix creates no E501; the findings left
+    are placed in the text as it will be written."""
+    if settings.line_length is None or fixed.text == original:
+        return fixed
+    from flake8_executor.fix.line_length import break_long_lines
+
+    written = written_lines(split_lines(original), split_lines(fixed.text))
+    text = break_long_lines(fixed.text, written, settings.line_length)
+    if text == fixed.text:
+        return fixed
+    tree = _parse_fixed(text)
+    lines, findings = wanted_findings(text, tree, settings, selection, path)
+    left = [
+        outcome
+        for outcome in apply_findings(text, findings, settings, lines, tree, False).outcomes
+        if not outcome.fixed
+    ]
+    return replace(fixed, text=text, unfixed_after=left)
 
 
 def written_lines(original: list[str], current: list[str]) -> frozenset[int]:
