@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import configparser
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -44,6 +45,7 @@ from flake8_executor.settings import (
 # The directory, under the project's, where module summaries are cached (``cache = false``: none).
 CACHE_DIRECTORY = ".flake8-executor-cache"
 CACHE_DIR_VARIABLE = "FLAKE8_EXECUTOR_CACHE_DIR"
+USER_CACHE_NAME = "flake8-executor"
 
 
 @dataclass(frozen=True)
@@ -417,6 +419,46 @@ def _source_roots(value: Value | None, project: ProjectConfig) -> tuple[str, ...
     return parse_paths(value.text, os.path.abspath(base))
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
+
+
+def project_root(start: str) -> str:
+    """The nearest directory at or above ``start`` holding a project file or ``.git``; else
+    ``start`` itself."""
+    start = os.path.abspath(start)
+    directory = start
+    while True:
+        if any(os.path.exists(os.path.join(directory, name)) for name in ROOT_MARKERS):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+
+
+def cache_directory(start: str) -> str:
+    """Where the summaries of the project around ``start`` are cached (``_cache_dir``'s rule)."""
+    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
+    return (
+        os.path.abspath(elsewhere)
+        if elsewhere
+        else os.path.join(project_root(start), CACHE_DIRECTORY)
+    )
+
+
+def user_cache_directory() -> str:
+    """The user's cache directory for this tool, where summaries that belong to no project (the
+    installed packages') are kept: platformdirs' rule (``$XDG_CACHE_HOME`` or ``~/.cache`` on
+    Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")
+        return os.path.join(base, USER_CACHE_NAME, "Cache")
+    if sys.platform == "darwin":
+        return os.path.join(os.path.expanduser("~/Library/Caches"), USER_CACHE_NAME)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, USER_CACHE_NAME)
+
+
 def _cache_dir(value: Value | None, home: str) -> str | None:
     """``<project>/.flake8-executor-cache`` unless the cache is turned off; the environment
     variable ``FLAKE8_EXECUTOR_CACHE_DIR`` moves it (as ``MYPY_CACHE_DIR`` and ``RUFF_CACHE_DIR``
@@ -428,8 +470,7 @@ def _cache_dir(value: Value | None, home: str) -> str | None:
             raise ValueError(f"--executor-cache: {value.text!r} is not yes or no") from None
         if not on:
             return None
-    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
-    return os.path.abspath(elsewhere) if elsewhere else os.path.join(home, CACHE_DIRECTORY)
+    return cache_directory(home)
 
 
 def resolve(
@@ -460,6 +501,9 @@ def resolve(
         chosen["target-version"] = target
     # The project's directory: that of its pyproject.toml, else where the run starts.
     home = project.directory if project.path else os.path.abspath(start or os.curdir)
+    # The cache goes to the project's root, never into a package (no pyproject.toml: the nearest
+    # directory with another project file, as ruff finds its root).
+    cache_home = project_root(start or os.curdir)
     try:
         settings = build_settings(
             extra_calls=chosen["extra-calls"].text if "extra-calls" in chosen else "",
@@ -468,7 +512,7 @@ def resolve(
             follow_calls=chosen["follow-calls"].text if "follow-calls" in chosen else True,
             follow_imports=chosen["follow-imports"].text if "follow-imports" in chosen else True,
             source_roots=_source_roots(chosen.get("source-roots"), project),
-            cache_dir=_cache_dir(chosen.get("cache"), home),
+            cache_dir=_cache_dir(chosen.get("cache"), cache_home),
             project_dir=home,
         )
     except ValueError as error:

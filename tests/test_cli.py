@@ -22,6 +22,7 @@ from tests.cli_runs import (
     SLEEPY_FIXED,
     UNFIXABLE,
     Run,
+    shown,
 )
 
 CLEAN = "async def main():\n    return 1\n"
@@ -60,8 +61,8 @@ def test_fixes_in_place_and_reports(executor_fix: Run, project: Path) -> None:
     result = executor_fix(target)
     assert result.code == 0
     assert target.read_text() == SLEEPY_FIXED
-    assert f"{target}:5:5: AEX101 fixed" in result.stderr
-    assert "executor-fix: 1 file changed, 1 finding fixed, 0 left unfixed" in result.stderr
+    assert f"{target}:5:5: AEX101 fixed" in shown(result)
+    assert "executor-fix: 1 file changed, 1 finding fixed, 0 left unfixed" in shown(result)
 
 
 def test_diff_prints_a_unified_diff_and_writes_nothing(executor_fix: Run, project: Path) -> None:
@@ -73,7 +74,7 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(executor_fix: Run, projec
     assert "-    time.sleep(1)\n+    await asyncio.sleep(1)\n" in result.stdout.decode()
     assert target.read_text() == SLEEPY
     assert target.stat().st_mtime_ns == mtime
-    assert "1 file would change, 1 finding would be fixed" in result.stderr
+    assert "1 file would change, 1 finding would be fixed" in shown(result)
 
 
 def test_diff_with_nothing_to_change_exits_0(executor_fix: Run, project: Path) -> None:
@@ -126,9 +127,9 @@ def test_unfixed_findings_are_listed_with_the_reason(executor_fix: Run, project:
     target = write(project / "files.py", UNFIXABLE)
     result = executor_fix(target)
     assert result.code == 1
-    assert f"{target}:2:10: AEX103 not fixed: " in result.stderr
-    assert "with statement" in result.stderr
-    assert "0 files changed, 0 findings fixed, 1 left unfixed" in result.stderr
+    assert f"{target}:2:10: AEX103 not fixed: " in shown(result)
+    assert "with statement" in shown(result)
+    assert "0 files changed, 0 findings fixed, 1 left unfixed" in shown(result)
 
 
 def test_nothing_to_fix_keeps_bytes_and_mtime(executor_fix: Run, project: Path) -> None:
@@ -148,9 +149,9 @@ def test_syntax_error_among_good_files(executor_fix: Run, project: Path) -> None
     write(project / "bad.py", "async def broken(:\n    pass\n")
     result = executor_fix(".")
     assert result.code == 2
-    assert "bad.py:1:18: error: cannot parse: invalid syntax" in result.stderr
+    assert "bad.py:1:18: error: cannot parse: invalid syntax" in shown(result)
     assert all(path.read_text() == SLEEPY_FIXED for path in good)
-    assert "3 files changed, 3 findings fixed, 0 left unfixed, 1 file with errors" in result.stderr
+    assert "3 files changed, 3 findings fixed, 0 left unfixed, 1 file with errors" in shown(result)
 
 
 def test_jobs_over_several_files_and_excludes(project: Path) -> None:
@@ -165,12 +166,12 @@ def test_jobs_over_several_files_and_excludes(project: Path) -> None:
     write(project / "pkg" / "bad.py", "def broken(:\n")
     result = run_child("-j", "2", "--extend-exclude", "migrations,generated_*.py", ".", cwd=project)
     assert result.returncode == 2
-    assert "bad.py:1:12: error: cannot parse: " in result.stderr.decode()
+    assert "bad.py:1:12: error: cannot parse: " in shown(result)
     assert [path.read_text() for path in fixed] == [SLEEPY_FIXED, FETCH_FIXED]
     assert all(path.read_text() == SLEEPY for path in skipped)
     assert (
         "2 files changed, 2 findings fixed, 0 left unfixed, 1 file with errors (3 files checked)"
-        in (result.stderr.decode())
+        in (shown(result))
     )
 
 
@@ -178,7 +179,7 @@ def test_unreadable_file_is_named_and_the_others_go_on(executor_fix: Run, projec
     good = write(project / "good.py", SLEEPY)
     result = executor_fix(project / "missing.py", good)
     assert result.code == 2
-    assert f"{project / 'missing.py'}: cannot read: No such file or directory" in result.stderr
+    assert f"{project / 'missing.py'}: cannot read: No such file or directory" in shown(result)
     assert good.read_text() == SLEEPY_FIXED
 
 
@@ -188,12 +189,12 @@ def test_read_only_file_is_left_alone(executor_fix: Run, project: Path) -> None:
     good = write(project / "good.py", SLEEPY)
     result = executor_fix(locked, good)
     assert result.code == 2
-    assert f"{locked}: read-only; not written" in result.stderr
+    assert f"{locked}: read-only; not written" in shown(result)
     assert locked.read_text() == SLEEPY
     assert stat.S_IMODE(locked.stat().st_mode) == 0o444
     assert good.read_text() == SLEEPY_FIXED
     # Its findings are not counted as fixed.
-    assert "1 file changed, 1 finding fixed" in result.stderr
+    assert "1 file changed, 1 finding fixed" in shown(result)
 
 
 def test_mode_bits_and_symlinks_are_kept(executor_fix: Run, project: Path) -> None:
@@ -249,8 +250,8 @@ def test_internal_error_leaves_the_file(
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(target)
     assert result.code == 2
-    assert (
-        f"{target}: internal error, left unchanged: the fixed code would not parse" in result.stderr
+    assert f"{target}: internal error, left unchanged: the fixed code would not parse" in shown(
+        result
     )
     assert target.read_text() == SLEEPY
 
@@ -262,7 +263,7 @@ def test_stdin_to_stdout(project: Path) -> None:
     result = run_child("-", cwd=project, stdin=SLEEPY.encode())
     assert result.returncode == 0
     assert result.stdout.decode() == SLEEPY_FIXED
-    assert "<stdin>:5:5: AEX101 fixed" in result.stderr.decode()
+    assert "<stdin>:5:5: AEX101 fixed" in shown(result)
 
 
 def test_stdin_modes(executor_fix: Run) -> None:
@@ -270,7 +271,9 @@ def test_stdin_modes(executor_fix: Run) -> None:
     assert diff.code == 1
     assert diff.stdout.decode().startswith("--- <stdin>\n+++ <stdin>\n")
     check = executor_fix("--check", "-", stdin=SLEEPY.encode())
-    assert (check.code, check.stdout) == (1, b"")
+    # Nothing to write back with --check: stdout holds the report, as for files.
+    assert check.code == 1
+    assert check.stdout.decode().startswith("<stdin>:5:5: AEX101 would be fixed\n")
     crlf = executor_fix("-", stdin=SLEEPY.replace("\n", "\r\n").encode())
     assert crlf.stdout == SLEEPY_FIXED.replace("\n", "\r\n").encode()
 
@@ -279,7 +282,7 @@ def test_stdin_that_does_not_parse_passes_through(executor_fix: Run) -> None:
     result = executor_fix("-", stdin=b"def broken(:\n")
     assert result.code == 2
     assert result.stdout == b"def broken(:\n"
-    assert "<stdin>:1:12: error: cannot parse: " in result.stderr
+    assert "<stdin>:1:12: error: cannot parse: " in shown(result)
 
 
 def test_console_script_and_module_agree(project: Path) -> None:
@@ -324,8 +327,8 @@ def test_bad_option_value(executor_fix: Run, project: Path, args: list[str], mes
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(*args, target)
     assert result.code == 2
-    assert result.stderr.startswith(message)
-    assert len(result.stderr.splitlines()) == 1
+    assert shown(result).startswith(message)
+    assert len(shown(result).splitlines()) == 1
     assert target.read_text() == SLEEPY
 
 
@@ -348,9 +351,9 @@ def test_bad_pyproject(executor_fix: Run, project: Path, pyproject: str, message
     result = executor_fix(target)
     assert result.code == 2
     assert result.stderr.startswith("executor-fix: error: ")
-    assert message in result.stderr
-    assert "pyproject.toml" in result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    assert message in shown(result)
+    assert "pyproject.toml" in shown(result)
+    assert len(shown(result).splitlines()) == 1
     assert target.read_text() == SLEEPY
 
 
@@ -408,7 +411,7 @@ def test_select_and_ignore(executor_fix: Run, project: Path) -> None:
 def test_aex206_is_off_unless_selected(executor_fix: Run, project: Path) -> None:
     source = "async def f(loop, work):\n    return await loop.run_in_executor(None, work, 1)\n"
     target = write(project / "app.py", source)
-    assert executor_fix(target).stderr.startswith("executor-fix: 0 files changed")
+    assert executor_fix(target).stdout.decode().startswith("executor-fix: 0 files changed")
     assert target.read_text() == source
     executor_fix("--select", "AEX206", target)
     assert "return await asyncio.to_thread(work, 1)" in target.read_text()
@@ -443,7 +446,7 @@ def test_noqa(executor_fix: Run, project: Path) -> None:
         "    time.sleep(3)  # NOQA:AEX1",
         "    await asyncio.sleep(4)  # noqa: AEX100",
     ]
-    assert "1 finding fixed, 0 left unfixed" in result.stderr
+    assert "1 finding fixed, 0 left unfixed" in shown(result)
 
 
 def test_file_level_flake8_noqa_skips_the_file(executor_fix: Run, project: Path) -> None:
@@ -465,5 +468,5 @@ def test_without_a_toml_reader_the_pyproject_is_skipped_with_a_note(
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(target)
     assert result.code == 0
-    assert "executor-fix: note: " in result.stderr and "install tomli" in result.stderr
+    assert "executor-fix: note: " in shown(result) and "install tomli" in shown(result)
     assert target.read_text() == SLEEPY_FIXED

@@ -20,6 +20,7 @@ from flake8_executor.command import config as project_config
 from flake8_executor.command.config import start_directory
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings, build_settings
+from tests.cli_runs import shown
 
 # Per setting, a distinct valid value for each source, so the winner can be told apart.
 VALUES = {
@@ -201,18 +202,18 @@ def test_each_file_is_fixed_for_its_own_projects_python(tmp_path: Path) -> None:
     form, which is unsafe and so left in a default run, with that reason."""
     apps = _sibling_projects(tmp_path, FETCH)
     run = _tool(["flake8_executor", "-j", "2", *DECLARATIONS], tmp_path)
-    assert run.returncode == 1, run.stderr  # the unsafe fixes left findings
+    assert run.returncode == 1, shown(run)  # the unsafe fixes left findings
     for name, app in apps.items():
         text = app.read_text(encoding="utf-8")
         where = f"{name}/src/app.py:5:12: AEX100"
         if name.endswith("311"):
             assert "await asyncio.to_thread(requests.get, url)" in text, name
-            assert f"{where} fixed" in run.stderr.splitlines(), run.stderr
+            assert f"{where} fixed" in shown(run).splitlines(), shown(run)
         else:
             assert text == FETCH, name
-            assert f"{where} not fixed: unsafe fix not applied: run_in_executor()" in run.stderr
+            assert f"{where} not fixed: unsafe fix not applied: run_in_executor()" in shown(run)
     unsafe = _tool(["flake8_executor", "--unsafe-fixes", *DECLARATIONS], tmp_path)
-    assert unsafe.returncode == 0, unsafe.stderr
+    assert unsafe.returncode == 0, shown(unsafe)
     pre_39 = "run_in_executor(None, functools.partial(requests.get, url))"
     for name, app in apps.items():
         if not name.endswith("311"):
@@ -232,7 +233,7 @@ def test_flake8_reads_each_files_project_too(tmp_path: Path) -> None:
 def test_an_explicit_target_version_wins_for_every_file(tmp_path: Path) -> None:
     apps = _sibling_projects(tmp_path, FETCH)
     run = _tool(["flake8_executor", "--target-version", "py310", "."], tmp_path)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, shown(run)
     for app in apps.values():
         assert "await asyncio.to_thread(requests.get, url)" in app.read_text(encoding="utf-8")
     for app in apps.values():
@@ -311,4 +312,4 @@ def test_a_broken_pyproject_of_another_project_is_an_error_naming_it(tmp_path: P
     (tmp_path / "pyproject-311" / "pyproject.toml").write_text("[project\n", encoding="utf-8")
     run = _tool(["flake8_executor", "--check", "."], tmp_path)
     assert run.returncode == 2
-    assert "pyproject-311" in run.stderr and "not valid TOML" in run.stderr, run.stderr
+    assert "pyproject-311" in shown(run) and "not valid TOML" in shown(run), shown(run)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runs import SLEEPY, SLEEPY_FIXED, Run
+from tests.cli_runs import SLEEPY, SLEEPY_FIXED, Run, shown
 
 
 def write(path: Path, text: str = SLEEPY) -> Path:
@@ -35,10 +35,10 @@ def test_a_real_venv_named_env_is_never_touched(executor_fix: Run, project: Path
     installed = write(site_packages / "somelib" / "client.py")
     app = write(project / "app.py")
     result = executor_fix(".")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert app.read_text() == SLEEPY_FIXED
     assert installed.read_text() == SLEEPY
-    assert "(1 file checked)" in result.stderr
+    assert "(1 file checked)" in shown(result)
 
 
 def test_any_directory_with_pyvenv_cfg_and_site_packages_are_skipped(
@@ -51,7 +51,7 @@ def test_any_directory_with_pyvenv_cfg_and_site_packages_are_skipped(
     caches = [write(project / name / "x.py") for name in (".nox", ".direnv", "buck-out", "_build")]
     app = write(project / "src" / "app.py")
     result = executor_fix(".")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert app.read_text() == SLEEPY_FIXED
     assert [path.read_text() for path in (in_venv, vendored, *caches)] == [SLEEPY] * 6
 
@@ -70,7 +70,7 @@ def test_gitignore_nested_gitignore_and_info_exclude(executor_fix: Run, project:
     ]
     kept = [write(project / "app.py"), write(project / "pkg" / "local_keep.py")]
     result = executor_fix(".")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert [path.read_text() for path in ignored] == [SLEEPY] * 4
     assert [path.read_text() for path in kept] == [SLEEPY_FIXED] * 2
 
@@ -117,7 +117,7 @@ def test_a_named_excluded_file_is_checked_unless_force_exclude(
     result = executor_fix("--force-exclude", "migrations/m1.py")
     assert result.code == 0
     assert target.read_text() == SLEEPY
-    assert "migrations/m1.py: skipped: excluded" in result.stderr.splitlines()
+    assert "migrations/m1.py: skipped: excluded" in shown(result).splitlines()
     assert executor_fix("migrations/m1.py").code == 0
     assert target.read_text() == SLEEPY_FIXED
 
@@ -133,7 +133,7 @@ def test_stdin_follows_the_named_file_rule(executor_fix: Run, project: Path, for
     )
     assert result.code == 0
     assert result.stdout.decode() == (SLEEPY if force else SLEEPY_FIXED)
-    assert ("migrations/m1.py: skipped: excluded" in result.stderr) == force
+    assert ("migrations/m1.py: skipped: excluded" in shown(result)) == force
 
 
 def test_force_exclude_skips_a_named_file_in_a_gitignored_directory(
@@ -144,4 +144,4 @@ def test_force_exclude_skips_a_named_file_in_a_gitignored_directory(
     target = write(project / "generated" / "api.py")
     result = executor_fix("--force-exclude", target)
     assert target.read_text() == SLEEPY
-    assert f"{target}: skipped: excluded" in result.stderr
+    assert f"{target}: skipped: excluded" in shown(result)

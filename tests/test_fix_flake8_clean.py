@@ -97,7 +97,7 @@ def test_long_lines_are_broken_at_the_projects_length(
     assert target.read_text() == expected
     limit = "79" if expected is LONG_AT_79 else "88"
     assert flake8(project, "--isolated", f"--max-line-length={limit}") == ""
-    assert executor_fix("app.py").stderr.startswith("executor-fix: 0 files changed")
+    assert executor_fix("app.py").stdout.decode().startswith("executor-fix: 0 files changed")
 
 
 def test_without_a_declared_length_lines_are_left_as_written(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
-from tests.cli_runs import SLEEPY, SLEEPY_FIXED, Run
+from tests.cli_runs import SLEEPY, SLEEPY_FIXED, Run, shown
 
 # An AEX206 (opt-in) and an AEX101 (on by default) in one module.
 BOTH = (
@@ -37,14 +37,14 @@ def flake8_codes(project: Path, *args: str) -> set[str]:
         cwd=project,
         timeout=120,
     )
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode in (0, 1), shown(result)
     return {line.split()[1] for line in result.stdout.splitlines()}
 
 
 def fixed_codes(executor_fix: Run, *args: str) -> set[str]:
     """The codes executor-fix reports for app.py, in --check mode (fixed or not)."""
     result = executor_fix("--check", "--output-format=concise", *args, "app.py")
-    assert result.code in (0, 1), result.stderr
+    assert result.code in (0, 1), shown(result)
     return {line.split()[1] for line in result.stdout.decode().splitlines()}
 
 
@@ -99,7 +99,7 @@ def test_select_naming_only_opt_in_codes_says_so(executor_fix: Run, project: Pat
     result = executor_fix("--check", "app.py")
     assert (
         "executor-fix: note: select names only AEX206, so every other code is off; to add it to "
-        "the default codes, use extend-select" in result.stderr
+        "the default codes, use extend-select" in shown(result)
     )
 
 
@@ -168,4 +168,4 @@ def test_bad_per_file_ignores_in_the_table(executor_fix: Run, project: Path) -> 
     write(project / "app.py", SLEEPY)
     result = executor_fix("app.py")
     assert result.code == 2
-    assert "per-file-ignores must map globs to lists of codes" in result.stderr
+    assert "per-file-ignores must map globs to lists of codes" in shown(result)

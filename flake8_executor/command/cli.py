@@ -2,11 +2,12 @@
 
 It gathers settings (flags over ``[tool.flake8-executor]`` over defaults), finds the files, fixes them
 in worker processes (in this one for a small workload), and reports what was fixed and what was not
-and why. Exit codes follow ``ruff check --fix`` (``EXIT_CODES``): 0 when no finding remains; 1 when
-findings remain (the unfixed ones in write mode, any with ``--check``/``--diff``); 2 for a usage or
-configuration error, or a file that could not be read, parsed or written (the others are still
-processed). ``--exit-zero`` and ``--exit-non-zero-on-fix`` tune the first two as in ruff.
-``--explain CODE`` and ``--list-codes`` print the codes' docs (``docs.py``) instead, and need no PATH.
+and why, on stdout (as ruff; errors on stderr). Exit codes follow ``ruff check --fix``
+(``EXIT_CODES``): 0 when no finding remains; 1 when findings remain (the unfixed ones in write mode,
+any with ``--check``/``--diff``); 2 for a usage or configuration error, or a file that could not be
+read, parsed or written (the others are still processed). ``--exit-zero`` and
+``--exit-non-zero-on-fix`` tune the first two as in ruff. ``--explain CODE`` and ``--list-codes``
+print the codes' docs (``docs.py``) instead, and need no PATH.
 """
 
 from __future__ import annotations
@@ -92,6 +93,31 @@ class _PrintAndExit(argparse.Action):
         parser.exit(0)
 
 
+class _CleanAndExit(argparse.Action):
+    """``--clean``: like ``--version``, answered while the arguments are read (no PATH)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from flake8_executor.command.clean import clean
+
+        removed, errors = clean(os.getcwd())
+        for line in removed:
+            print(f"{PROG}: {line}")
+        for line in errors:
+            print(f"{PROG}: error: {line}", file=sys.stderr)
+        if not removed and not errors:
+            print(f"{PROG}: no cache to remove")
+        parser.exit(2 if errors else 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -159,16 +185,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="more blocking callables, e.g. mylib.fetch=io",
     )
     parser.add_argument(
-        "--follow-calls",
-        "--executor-follow-calls",
-        metavar="yes|no",
-        help="report helpers that reach blocking calls",
+        "--no-follow-calls",
+        dest="follow_calls",
+        action="store_const",
+        const="no",
+        help="do not report helpers that reach blocking calls",
     )
     parser.add_argument(
-        "--follow-imports",
-        "--executor-follow-imports",
-        metavar="yes|no",
-        help="follow helpers into the project's other modules (default: yes)",
+        "--no-follow-imports",
+        dest="follow_imports",
+        action="store_const",
+        const="no",
+        help="do not follow helpers into the project's other modules",
+    )
+    # flake8's spellings, with a yes/no value (as in its config files).
+    parser.add_argument(
+        "--follow-calls", "--executor-follow-calls", metavar="yes|no", help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--follow-imports", "--executor-follow-imports", metavar="yes|no", help=argparse.SUPPRESS
     )
     parser.add_argument(
         "--source-roots",
@@ -178,11 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
         "directory and its src/)",
     )
     parser.add_argument(
-        "--cache",
-        "--executor-cache",
-        metavar="yes|no",
-        help=f"cache module summaries in {configuration.CACHE_DIRECTORY}/ (default: yes)",
+        "--no-cache",
+        dest="cache",
+        action="store_const",
+        const="no",
+        help=f"do not read or write the cache of module summaries "
+        f"({configuration.CACHE_DIRECTORY}/ at the project's root)",
     )
+    parser.add_argument("--cache", "--executor-cache", metavar="yes|no", help=argparse.SUPPRESS)
     parser.add_argument(
         "--unsafe-fixes",
         action="store_true",
@@ -207,9 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         choices=output.FORMATS,
         default="text",
-        help="text (default): the summary on stderr; concise (flake8's path:line:col: CODE "
-        "message, for the findings still in the code), json, sarif (2.1.0) or github (Actions "
-        "annotations): every finding on stdout, and only errors and totals on stderr",
+        help="text (default): the summary on stdout (stderr with --diff or -); concise "
+        "(flake8's path:line:col: CODE message, for the findings still in the code), json, "
+        "sarif (2.1.0) or github (Actions annotations): every finding on stdout, and only "
+        "errors and totals on stderr",
     )
     parser.add_argument(
         "--stdin-filename",
@@ -222,6 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply the excludes to files named on the command line too, and to the directories "
         "they are in (for pre-commit, which names every file)",
+    )
+    parser.add_argument(
+        "--clean",
+        action=_CleanAndExit,
+        nargs=0,
+        help=f"remove the project's cache ({configuration.CACHE_DIRECTORY}/ at the root found "
+        "from the working directory) and the user's cache for the tool, as ruff clean; then exit",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Like --version, these answer during parsing, before argparse asks for a PATH.
@@ -353,8 +399,8 @@ def _where(report: FileReport, outcome: Outcome) -> str:
 def summarize(
     reports: Sequence[FileReport], mode: Mode, quiet: bool, findings: bool = True
 ) -> list[str]:
-    """The lines for stderr: errors, each fixed and unfixed finding (unless not ``findings``), and
-    the totals."""
+    """The report's lines: errors, each fixed and unfixed finding (unless not ``findings``), and
+    the totals (``split_report`` sends the errors to stderr)."""
     lines: list[str] = []
     changed = fixed = unfixed = unsafe = errors = 0
     verb = "fixed" if mode is Mode.WRITE else "would be fixed"
@@ -482,10 +528,28 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if machine:
         stdout.write(output.render(args.output_format, reports, mode))
     stdout.flush()
-    # With a machine format the findings went to stdout: stderr keeps the errors and the totals.
+    # As ruff: the report on stdout, errors on stderr; stdout carrying code (a diff, the fixed
+    # code read from -) or a machine format's document leaves the report to stderr too.
+    code_on_stdout = mode is Mode.DIFF or (STDIN in args.paths and mode is Mode.WRITE)
+    report_to = stderr if machine or code_on_stdout else stdout
+    errors = {report.error_line for report in reports if report.problem is not None}
+    errors |= {f"{report.path}: {report.skipped}" for report in reports if report.skipped}
     for line in summarize(reports, mode, args.quiet, findings=not machine):
-        print(line, file=stderr)
+        stream = stderr if line in errors else report_to
+        print(_printable(line, stream), file=stream)
+    stdout.flush()
     return exit_code(reports, mode, args.exit_zero, args.exit_non_zero_on_fix)
+
+
+def _printable(line: str, stream: TextIO) -> str:
+    """A path that is not valid in the file system's encoding (a surrogate escape) written as
+    stderr writes it, ``\\udce9``, rather than failing on stdout, whose errors are strict."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        line.encode(encoding)
+    except UnicodeEncodeError:
+        return line.encode(encoding, "backslashreplace").decode(encoding)
+    return line
 
 
 def exit_code(
