@@ -7,6 +7,7 @@ libcst. Everything it reports comes from ``flake8_executor.engine.analyze``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -113,14 +114,21 @@ class ExecutorChecker:
             )
             cls.settings = resolved.settings
             cls.targets = None if isolated else resolved.targets
-            cls.table_selection = configuration.resolve_selection(
-                {}, project, {}, flag_prefix="--executor-"
-            )
-            named = [
-                *(getattr(options, "select", None) or []),
-                *(getattr(options, "extend_select", None) or []),
-                *cls.table_selection.selected,
+            table = configuration.resolve_selection({}, project, {}, flag_prefix="--executor-")
+            flake8_named = [
+                code
+                for code in (
+                    *(getattr(options, "select", None) or []),
+                    *(getattr(options, "extend_select", None) or []),
+                )
+                if code.upper().startswith("AEX")
             ]
+            # A code flake8 selects by a longer prefix than the table ignores stays, as flake8
+            # itself decides between its select and ignore (and executor-fix between its own).
+            cls.table_selection = dataclasses.replace(
+                table, extend_select=(*table.extend_select, *flake8_named)
+            )
+            named = [*flake8_named, *table.selected]
             cls.opted_in = frozenset(code for code in OFF_BY_DEFAULT if is_opted_in(code, named))
         except (ValueError, project_config.ConfigError) as error:
             # flake8 has no hook for a plugin's option errors; a traceback would bury the reason.

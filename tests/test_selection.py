@@ -169,3 +169,16 @@ def test_bad_per_file_ignores_in_the_table(executor_fix: Run, project: Path) -> 
     result = executor_fix("app.py")
     assert result.code == 2
     assert "per-file-ignores must map globs to lists of codes" in shown(result)
+
+
+def test_a_longer_selected_prefix_wins_over_the_tables_ignore(
+    executor_fix: Run, project: Path
+) -> None:
+    """flake8's rule between select and ignore, whichever source each comes from."""
+    (project / "pyproject.toml").write_text(
+        '[tool.flake8-executor]\nignore = ["AEX2"]\n', encoding="utf-8"
+    )
+    write(project / "app.py", BOTH)
+    assert flake8_codes(project, "--extend-select=AEX206") == {"AEX101", "AEX206"}
+    assert fixed_codes(executor_fix, "--extend-select=AEX206") == {"AEX101", "AEX206"}
+    assert flake8_codes(project) == fixed_codes(executor_fix) == {"AEX101"}
