@@ -133,10 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     parser.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if something would change"
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 while a finding remains (fixable or not)",
     )
     parser.add_argument(
         "--select",
+        metavar="CODES",
         help="comma-separated codes or prefixes to fix, replacing the default codes (an opt-in "
         "code such as AEX206 only when named in full)",
     )
@@ -146,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="codes or prefixes to fix in addition to select (or the default codes); an opt-in "
         "code (AEX206) is on only when named in full here or in --select",
     )
-    parser.add_argument("--ignore", help="comma-separated codes or prefixes not to fix")
+    parser.add_argument(
+        "--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix"
+    )
     parser.add_argument(
         "--extend-ignore", metavar="CODES", help="codes or prefixes not to fix, besides ignore"
     )
