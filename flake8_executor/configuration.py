@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import configparser
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +31,8 @@ from flake8_executor.command.config import (
     infer_target_version,
     load,
 )
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.selection import Selection, checked_codes, parse_per_file_ignores
 from flake8_executor.settings import (
     DEFAULT_TARGET,
     Settings,
@@ -42,6 +45,7 @@ from flake8_executor.settings import (
 # The directory, under the project's, where module summaries are cached (``cache = false``: none).
 CACHE_DIRECTORY = ".flake8-executor-cache"
 CACHE_DIR_VARIABLE = "FLAKE8_EXECUTOR_CACHE_DIR"
+USER_CACHE_NAME = "flake8-executor"
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,49 @@ class Resolved:
     targets: TargetVersions | None = None
 
 
+def _flake8_section(
+    config: str | None, extra: Sequence[str], isolated: bool
+) -> tuple[configparser.RawConfigParser, str] | None:
+    """The config flake8 itself would read, with a name for messages; None without a [flake8]."""
+    from flake8.options import config as flake8_config
+
+    if isolated:
+        return None
+    try:
+        parser, _directory = flake8_config.load_config(config, list(extra), isolated=False)
+    except Exception:  # flake8 reports a bad --config itself; the fixer must not fail on it
+        return None
+    if not parser.has_section("flake8"):
+        return None
+    where = config
+    if where is None:
+        find = getattr(flake8_config, "_find_config_file", None)
+        where = find(os.path.abspath(".")) if find else None
+    return parser, os.path.relpath(where) if where else "flake8's config"
+
+
+def _read_keys(
+    section: tuple[configparser.RawConfigParser, str] | None,
+    keys: Sequence[str],
+    prefix: str = "",
+    raw: bool = False,
+) -> dict[str, Value]:
+    """``keys`` of the ``[flake8]`` section, spelled with dashes or underscores, as flake8 reads
+    them; ``raw`` keeps the line breaks (``per-file-ignores`` is a list of lines)."""
+    if section is None:
+        return {}
+    parser, place = section
+    values: dict[str, Value] = {}
+    for key in keys:
+        for name in (f"{prefix}{key}", f"{prefix}{key}".replace("-", "_")):
+            if parser.has_option("flake8", name):
+                text = parser.get("flake8", name)
+                text = text.strip() if raw else text.replace("\n", " ").strip()
+                values[key] = Value(text, f"{name} in {place}")
+                break
+    return values
+
+
 def flake8_config_values(
     config: str | None = None, extra: Sequence[str] = (), isolated: bool = False
 ) -> dict[str, Value]:
@@ -66,29 +113,117 @@ def flake8_config_values(
     ``config``, ``extra`` and ``isolated`` are flake8's ``--config``, ``--append-config`` and
     ``--isolated``; the fixer passes none of them and so reads what flake8 finds from the cwd.
     """
-    from flake8.options import config as flake8_config
+    return _read_keys(_flake8_section(config, extra, isolated), SETTING_KEYS, "executor-")
 
-    if isolated:
-        return {}
-    try:
-        parser, _directory = flake8_config.load_config(config, list(extra), isolated=False)
-    except Exception:  # flake8 reports a bad --config itself; the fixer must not fail on it
-        return {}
-    if not parser.has_section("flake8"):
-        return {}
-    where = config
-    if where is None:
-        find = getattr(flake8_config, "_find_config_file", None)
-        where = find(os.path.abspath(".")) if find else None
-    place = os.path.relpath(where) if where else "flake8's config"
-    values: dict[str, Value] = {}
-    for key in SETTING_KEYS:
-        for name in (f"executor-{key}", f"executor_{key.replace('-', '_')}"):
-            if parser.has_option("flake8", name):
-                text = parser.get("flake8", name)
-                values[key] = Value(text.replace("\n", " ").strip(), f"{name} in {place}")
-                break
+
+# flake8's own keys that executor-fix and the language server honour, so that they act on exactly
+# the findings flake8 reports (select only for the opt-in codes it names in full; see below).
+FLAKE8_CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FLAKE8_LINE_LENGTH = "max-line-length"
+
+
+FLAKE8_DEFAULT_LINE_LENGTH = "79"
+
+
+def flake8_code_values() -> dict[str, Value]:
+    """flake8's ``select``/``ignore``/... and ``max-line-length`` from the config it would read
+    (its default, 79, when there is a ``[flake8]`` section without one)."""
+    section = _flake8_section(None, (), False)
+    values = _read_keys(section, (*FLAKE8_CODE_KEYS[:-1], FLAKE8_LINE_LENGTH))
+    values.update(_read_keys(section, ("per-file-ignores",), raw=True))
+    if section is not None and FLAKE8_LINE_LENGTH not in values:
+        values[FLAKE8_LINE_LENGTH] = Value(FLAKE8_DEFAULT_LINE_LENGTH, "flake8's default")
     return values
+
+
+def line_length(project: ProjectConfig, flake8_values: Mapping[str, Value]) -> int | None:
+    """The length the fixer keeps its new lines within: flake8's ``max-line-length`` when flake8
+    is configured (its 79 by default), else ruff's or black's ``line-length`` from the
+    pyproject.toml, else None (nothing declared: lines are left as the fix wrote them)."""
+    value = flake8_values.get(FLAKE8_LINE_LENGTH)
+    if value is not None:
+        try:
+            length = int(value.text)
+        except ValueError:
+            raise ValueError(f"{value.source}: {value.text!r} is not a number") from None
+        return length if length > 0 else None
+    return project.line_length
+
+
+def _codes(value: Value | None, ours_only: bool = False) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [item.strip() for item in value.text.replace("\n", ",").split(",")]
+    if ours_only:  # flake8's lists name every plugin's codes: ours are judged, theirs not
+        return checked_codes(
+            [item for item in items if item.upper().startswith("AEX")], value.source
+        )
+    return checked_codes(items, value.source)
+
+
+def resolve_selection(
+    command_line: Mapping[str, str | None],
+    project: ProjectConfig,
+    flake8_values: Mapping[str, Value],
+    flag_prefix: str = "--",
+) -> Selection:
+    """The codes executor-fix (and the language server) act on, from the three sources.
+
+    ``select`` and ``ignore``: the flag, else the table, else (``ignore`` only) flake8's config.
+    ``extend-select``, ``extend-ignore`` and ``per-file-ignores`` add up over the sources, as
+    flake8 and ruff add a command line's ``--extend-*`` to the configured ones. flake8's ``select``
+    is not taken as such (a ``select = E,F,W`` there would turn every AEX code off for flake8
+    only by accident of how flake8 was configured), but an opt-in code it names in full counts as
+    named. A ``ValueError`` names the source of a bad value.
+    """
+
+    def source(key: str) -> tuple[Value | None, Value | None]:
+        flag = command_line.get(key)
+        table = project.text(key)
+        return (
+            Value(flag, f"{flag_prefix}{key}") if flag is not None else None,
+            Value(table, f"{key} in {project.path}") if table is not None else None,
+        )
+
+    select_flag, select_table = source("select")
+    ignore_flag, ignore_table = source("ignore")
+    select = select_flag or select_table
+    ignore = ignore_flag or ignore_table
+    extend_select = [*_codes(source("extend-select")[0]), *_codes(source("extend-select")[1])]
+    extend_select += _codes(flake8_values.get("extend-select"), ours_only=True)
+    extend_select += [
+        code
+        for code in _codes(flake8_values.get("select"), ours_only=True)
+        if code in OFF_BY_DEFAULT
+    ]
+    extend_ignore = [*_codes(source("extend-ignore")[0]), *_codes(source("extend-ignore")[1])]
+    extend_ignore += _codes(flake8_values.get("extend-ignore"), ours_only=True)
+    per_file = []
+    client_per_file = command_line.get("per-file-ignores")  # the language server's client
+    if client_per_file is not None:
+        per_file.append(
+            parse_per_file_ignores(client_per_file, os.getcwd(), f"{flag_prefix}per-file-ignores")
+        )
+    table_per_file = project.values.get("per-file-ignores")
+    if table_per_file is not None:
+        per_file.append(
+            parse_per_file_ignores(
+                table_per_file, project.directory, f"per-file-ignores in {project.path}"
+            )
+        )
+    flake8_per_file = flake8_values.get("per-file-ignores")
+    if flake8_per_file is not None:
+        # flake8 takes its globs from the directory it was started in (its config's, as run).
+        per_file.append(
+            parse_per_file_ignores(flake8_per_file.text, os.getcwd(), flake8_per_file.source)
+        )
+    return Selection(
+        _codes(select) if select is not None else None,
+        _codes(ignore) if ignore is not None else _codes(flake8_values.get("ignore"), True),
+        tuple(extend_select),
+        tuple(extend_ignore),
+        tuple(per_file),
+    )
 
 
 def _setup_cfg_requires(path: str) -> str | None:
@@ -284,6 +419,46 @@ def _source_roots(value: Value | None, project: ProjectConfig) -> tuple[str, ...
     return parse_paths(value.text, os.path.abspath(base))
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
+
+
+def project_root(start: str) -> str:
+    """The nearest directory at or above ``start`` holding a project file or ``.git``; else
+    ``start`` itself."""
+    start = os.path.abspath(start)
+    directory = start
+    while True:
+        if any(os.path.exists(os.path.join(directory, name)) for name in ROOT_MARKERS):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+
+
+def cache_directory(start: str) -> str:
+    """Where the summaries of the project around ``start`` are cached (``_cache_dir``'s rule)."""
+    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
+    return (
+        os.path.abspath(elsewhere)
+        if elsewhere
+        else os.path.join(project_root(start), CACHE_DIRECTORY)
+    )
+
+
+def user_cache_directory() -> str:
+    """The user's cache directory for this tool, where summaries that belong to no project (the
+    installed packages') are kept: platformdirs' rule (``$XDG_CACHE_HOME`` or ``~/.cache`` on
+    Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")
+        return os.path.join(base, USER_CACHE_NAME, "Cache")
+    if sys.platform == "darwin":
+        return os.path.join(os.path.expanduser("~/Library/Caches"), USER_CACHE_NAME)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, USER_CACHE_NAME)
+
+
 def _cache_dir(value: Value | None, home: str) -> str | None:
     """``<project>/.flake8-executor-cache`` unless the cache is turned off; the environment
     variable ``FLAKE8_EXECUTOR_CACHE_DIR`` moves it (as ``MYPY_CACHE_DIR`` and ``RUFF_CACHE_DIR``
@@ -295,8 +470,7 @@ def _cache_dir(value: Value | None, home: str) -> str | None:
             raise ValueError(f"--executor-cache: {value.text!r} is not yes or no") from None
         if not on:
             return None
-    elsewhere = os.environ.get(CACHE_DIR_VARIABLE)
-    return os.path.abspath(elsewhere) if elsewhere else os.path.join(home, CACHE_DIRECTORY)
+    return cache_directory(home)
 
 
 def _installed_cache_dir(value: Value | None) -> str | None:
@@ -353,6 +527,9 @@ def resolve(
         chosen["target-version"] = target
     # The project's directory: that of its pyproject.toml, else where the run starts.
     home = project.directory if project.path else os.path.abspath(start or os.curdir)
+    # The cache goes to the project's root, never into a package (no pyproject.toml: the nearest
+    # directory with another project file, as ruff finds its root).
+    cache_home = project_root(start or os.curdir)
     try:
         settings = build_settings(
             extra_calls=chosen["extra-calls"].text if "extra-calls" in chosen else "",
@@ -361,7 +538,7 @@ def resolve(
             follow_calls=chosen["follow-calls"].text if "follow-calls" in chosen else True,
             follow_imports=chosen["follow-imports"].text if "follow-imports" in chosen else True,
             source_roots=_source_roots(chosen.get("source-roots"), project),
-            cache_dir=_cache_dir(chosen.get("cache"), home),
+            cache_dir=_cache_dir(chosen.get("cache"), cache_home),
             project_dir=home,
             python=_python(chosen.get("python"), project),
             installed_cache_dir=_installed_cache_dir(chosen.get("cache")),

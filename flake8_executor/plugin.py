@@ -7,6 +7,7 @@ libcst. Everything it reports comes from ``flake8_executor.engine.analyze``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from flake8_executor import __version__, configuration
 from flake8_executor.command import config as project_config
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
-from flake8_executor.selection import Selection, project_selection, unknown_codes
+from flake8_executor.selection import Selection, is_opted_in, unknown_codes
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings
 
 
@@ -27,8 +28,11 @@ class ExecutorChecker:
     settings = Settings()
     # Each file's target version, when no flag names one for every file (None: --isolated).
     targets: configuration.TargetVersions | None = None
-    # select/ignore of [tool.flake8-executor]: they narrow what flake8 reports, as in executor-fix.
-    table_selection: Selection | None = None
+    # select/ignore/... of [tool.flake8-executor]: they narrow what flake8 reports, as in
+    # executor-fix (flake8 applies its own options itself).
+    table_selection: Selection = Selection()
+    # The opt-in codes named in full in flake8's select/extend-select or the table's.
+    opted_in: frozenset[str] = frozenset()
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str = "-") -> None:
         self.tree = tree
@@ -86,7 +90,6 @@ class ExecutorChecker:
             "into (asked once for its sys.path). Default: $VIRTUAL_ENV, else .venv/ or venv/ at "
             "the project's root, else the Python running flake8.",
         )
-        option_manager.extend_default_ignore(list(OFF_BY_DEFAULT))
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
@@ -118,7 +121,22 @@ class ExecutorChecker:
             )
             cls.settings = resolved.settings
             cls.targets = None if isolated else resolved.targets
-            cls.table_selection = project_selection(project)
+            table = configuration.resolve_selection({}, project, {}, flag_prefix="--executor-")
+            flake8_named = [
+                code
+                for code in (
+                    *(getattr(options, "select", None) or []),
+                    *(getattr(options, "extend_select", None) or []),
+                )
+                if code.upper().startswith("AEX")
+            ]
+            # A code flake8 selects by a longer prefix than the table ignores stays, as flake8
+            # itself decides between its select and ignore (and executor-fix between its own).
+            cls.table_selection = dataclasses.replace(
+                table, extend_select=(*table.extend_select, *flake8_named)
+            )
+            named = [*flake8_named, *table.selected]
+            cls.opted_in = frozenset(code for code in OFF_BY_DEFAULT if is_opted_in(code, named))
         except (ValueError, project_config.ConfigError) as error:
             # flake8 has no hook for a plugin's option errors; a traceback would bury the reason.
             print(f"flake8-executor: error: {error}", file=sys.stderr)
@@ -129,10 +147,12 @@ class ExecutorChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         if not isinstance(self.tree, ast.Module):
             return
-        selection = self.table_selection
+        selection = self.table_selection.for_path(self.filename)
         settings = self._file_settings()
         for finding in analyze(self.tree, settings, "".join(self.lines), self.filename):
-            if selection is not None and selection.rules_out(finding.code):
+            if finding.code in OFF_BY_DEFAULT and finding.code not in self.opted_in:
+                continue  # opt-in, as flake8-bugbear's B9xx: --select=AEX leaves it off
+            if selection.rules_out(finding.code):
                 continue
             yield finding.line, finding.col, finding.text, type(self)
 

@@ -34,6 +34,9 @@ class Settings:
     site_packages: tuple[str, ...] = ()
     # Where installed packages' summaries are cached, shared by projects; None: in memory only.
     installed_cache_dir: str | None = None
+    # The project's line length (flake8's, else ruff's or black's): the fixer breaks a line it made
+    # longer than this. None: the project declares none, and lines are left as written.
+    line_length: int | None = None
 
     @property
     def has_to_thread(self) -> bool:
@@ -113,6 +116,7 @@ def build_settings(
     project_dir: str | None = None,
     python: str | None = None,
     installed_cache_dir: str | None = None,
+    line_length: int | None = None,
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -129,6 +133,7 @@ def build_settings(
         ("--executor-cache", lambda: cache_dir),
         ("--executor-python", lambda: _environment(python, project_dir, follow_imports)),
         ("--executor-cache", lambda: installed_cache_dir),
+        ("--executor-line-length", lambda: line_length),
     )
     values = []
     for option, check in checks:

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,15 @@ FETCH_FIXED = (
 UNFIXABLE = "async def main(path):\n    with open(path) as handle:\n        return handle.read()\n"
 
 
+def shown(result: Result | subprocess.CompletedProcess[Any]) -> str:
+    """What a terminal shows of an executor-fix run: stderr (errors, notes; the report too with
+    --diff, -, or a machine format), then stdout (the report, ending with the totals, as ruff's)."""
+    out, err = result.stdout, result.stderr
+    text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out or ""
+    errors = err.decode("utf-8", "replace") if isinstance(err, bytes) else err or ""
+    return errors + text
+
+
 @dataclass
 class Result:
     code: int
@@ -34,8 +45,8 @@ class Result:
     stderr: str
 
     def lines_about(self, path: Path | str) -> list[str]:
-        """The stderr lines that name ``path`` (as given on the command line)."""
-        return [line for line in self.stderr.splitlines() if line.startswith(f"{path}:")]
+        """The report's lines that name ``path`` (as given on the command line)."""
+        return [line for line in shown(self).splitlines() if line.startswith(f"{path}:")]
 
 
 Run = Callable[..., Result]

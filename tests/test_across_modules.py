@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.analysis.modules import SourceTree, absolute_import, module_of_file
-from tests.cli_runs import Run
+from tests.cli_runs import Run, shown
 from tests.fixture_format import FIXTURES, ROOT, expected_findings, reported_findings, run_flake8
 
 PROJECT = FIXTURES / "project"
@@ -37,7 +37,7 @@ def _by_file(output: str, base: Path) -> dict[Path, set[tuple[int, str]]]:
 
 def test_the_whole_package_reports_exactly_the_annotated_lines() -> None:
     result = run_flake8("--select=AEX", str(PROJECT))
-    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in shown(result), shown(result)
     reported = _by_file(result.stdout, ROOT)
     for path in FILES:
         assert reported.get(path.resolve(), set()) == expected_findings(path), path
@@ -48,7 +48,7 @@ def test_the_whole_package_reports_exactly_the_annotated_lines() -> None:
 def routes_alone() -> str:
     """flake8 on one file of the package: the others are read from disk, not linted."""
     result = run_flake8("--select=AEX", str(ROUTES))
-    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in shown(result), shown(result)
     return result.stdout
 
 
@@ -73,7 +73,7 @@ def test_the_message_carries_the_chain_across_files(routes_alone: str) -> None:
 
 def test_follow_imports_no_keeps_the_analysis_module_local() -> None:
     result = run_flake8("--select=AEX", "--executor-follow-imports=no", str(PROJECT))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + shown(result)
     assert result.stdout == ""
 
 
@@ -152,7 +152,7 @@ def test_a_broken_or_unreadable_helper_contributes_nothing(shop: Path) -> None:
     partner = shop / "shop" / "clients" / "partner.py"
     partner.write_text("def _post(:\n", encoding="utf-8")
     result = _flake8(shop, "shop/api/routes.py")
-    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in shown(result), shown(result)
     reported = reported_findings(result.stdout)
     assert (16, "AEX100") not in reported
     assert (31, "AEX102") in reported  # billing and audit still parse
@@ -170,14 +170,14 @@ def test_executor_fix_fixes_cross_module_calls_only_when_unsafe_fixes_are_asked(
     routes = project / "shop" / "api" / "routes.py"
     before = routes.read_text(encoding="utf-8")
     default = executor_fix("shop")
-    assert default.code in (0, 1), default.stderr
+    assert default.code in (0, 1), shown(default)
     after_default = routes.read_text(encoding="utf-8")
     assert "await asyncio.to_thread(http.post," in after_default  # a method: safe
     assert "    charge(order)  # error: AEX100" in after_default  # a helper: unsafe
-    assert "routes.py:16:5: AEX100 not fixed: unsafe fix not applied" in default.stderr
+    assert "routes.py:16:5: AEX100 not fixed: unsafe fix not applied" in shown(default)
     routes.write_text(before, encoding="utf-8")
     unsafe = executor_fix("--unsafe-fixes", "shop")
-    assert unsafe.code in (0, 1), unsafe.stderr
+    assert unsafe.code in (0, 1), shown(unsafe)
     fixed = routes.read_text(encoding="utf-8")
     assert "await asyncio.to_thread(charge, order)  # error: AEX100" in fixed
     assert "await asyncio.to_thread(billing.ping, 3)" in fixed
@@ -201,7 +201,7 @@ def test_src_layout_with_a_namespace_package(tmp_path: Path) -> None:
     )
     result = _flake8(tmp_path, "src")
     assert "src/ns/app/main.py:5:5: AEX101 nap() blocks the event loop" in result.stdout, (
-        result.stdout + result.stderr
+        result.stdout + shown(result)
     )
     bare = _flake8(tmp_path, "--executor-source-roots=elsewhere", "src")
     assert bare.stdout == ""

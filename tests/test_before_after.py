@@ -41,7 +41,7 @@ import pytest
 
 from flake8_executor.engine import analyze_source
 from flake8_executor.settings import Settings
-from tests.cli_runs import Result, in_process_runner
+from tests.cli_runs import Result, in_process_runner, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "fixtures" / "app"
@@ -174,12 +174,12 @@ def test_the_fixed_program_no_longer_blocks_the_loop(service: str, tmp_path: Pat
     shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__"))
     program = copy / "inventory.py"
     first = executor_fix(copy, cwd=tmp_path)
-    assert first.code == 0, first.stderr
-    assert "1 file changed, 4 findings fixed, 0 left unfixed" in first.stderr, first.stderr
+    assert first.code == 0, shown(first)
+    assert "1 file changed, 4 findings fixed, 0 left unfixed" in shown(first), shown(first)
     fixed_text = program.read_bytes()
     second = executor_fix(copy, cwd=tmp_path)
-    assert second.code == 0, second.stderr
-    assert "0 files changed, 0 findings fixed, 0 left unfixed" in second.stderr, second.stderr
+    assert second.code == 0, shown(second)
+    assert "0 files changed, 0 findings fixed, 0 left unfixed" in shown(second), shown(second)
     assert program.read_bytes() == fixed_text
 
     after_output, after = run_program(program, service, tmp_path / "after.json")

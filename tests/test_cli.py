@@ -22,6 +22,7 @@ from tests.cli_runs import (
     SLEEPY_FIXED,
     UNFIXABLE,
     Run,
+    shown,
 )
 
 CLEAN = "async def main():\n    return 1\n"
@@ -60,8 +61,8 @@ def test_fixes_in_place_and_reports(executor_fix: Run, project: Path) -> None:
     result = executor_fix(target)
     assert result.code == 0
     assert target.read_text() == SLEEPY_FIXED
-    assert f"{target}:5:5: AEX101 fixed" in result.stderr
-    assert "executor-fix: 1 file changed, 1 finding fixed, 0 left unfixed" in result.stderr
+    assert f"{target}:5:5: AEX101 fixed" in shown(result)
+    assert "executor-fix: 1 file changed, 1 finding fixed, 0 left unfixed" in shown(result)
 
 
 def test_diff_prints_a_unified_diff_and_writes_nothing(executor_fix: Run, project: Path) -> None:
@@ -73,7 +74,7 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(executor_fix: Run, projec
     assert "-    time.sleep(1)\n+    await asyncio.sleep(1)\n" in result.stdout.decode()
     assert target.read_text() == SLEEPY
     assert target.stat().st_mtime_ns == mtime
-    assert "1 file would change, 1 finding would be fixed" in result.stderr
+    assert "1 file would change, 1 finding would be fixed" in shown(result)
 
 
 def test_diff_with_nothing_to_change_exits_0(executor_fix: Run, project: Path) -> None:
@@ -87,8 +88,39 @@ def test_check_exit_codes(executor_fix: Run, project: Path) -> None:
     assert executor_fix("--check", target).code == 1
     assert target.read_text() == SLEEPY
     assert executor_fix("--check", write(project / "clean.py", CLEAN)).code == 0
-    # Findings that cannot be fixed do not make --check fail: there is nothing it would change.
-    assert executor_fix("--check", write(project / "unfixable.py", UNFIXABLE)).code == 0
+    # As ruff check: a finding that cannot be fixed is still a finding.
+    unfixable = write(project / "unfixable.py", UNFIXABLE)
+    assert executor_fix("--check", unfixable).code == 1
+    assert executor_fix("--diff", unfixable).code == 1
+    assert executor_fix("--check", "--exit-zero", target, unfixable).code == 0
+
+
+def test_write_mode_exit_codes(executor_fix: Run, project: Path) -> None:
+    """0 when every finding was fixed, 1 while one is left (as ruff check --fix)."""
+    target = write(project / "app.py", SLEEPY)
+    assert executor_fix(target).code == 0
+    assert target.read_text() == SLEEPY_FIXED
+    target.write_text(SLEEPY)
+    assert executor_fix("--exit-non-zero-on-fix", target).code == 1
+    assert target.read_text() == SLEEPY_FIXED
+    assert executor_fix("--exit-non-zero-on-fix", target).code == 0  # nothing left to change
+    unfixable = write(project / "unfixable.py", UNFIXABLE)
+    assert executor_fix(unfixable).code == 1
+    assert executor_fix("--exit-zero", unfixable).code == 0
+    # An unsafe fix not applied leaves its finding: 1 until --unsafe-fixes applies it.
+    unsafe = write(project / "unsafe.py", SLEEPY.replace("sleep(1)", "sleep(delay)"))
+    unsafe.write_text(unsafe.read_text().replace("main()", "main(delay)"))
+    assert executor_fix(unsafe).code == 1
+    assert executor_fix("--unsafe-fixes", unsafe).code == 0
+    assert "await asyncio.sleep(delay)" in unsafe.read_text()
+    # A file that cannot be parsed is 2, whatever --exit-zero says.
+    assert executor_fix("--exit-zero", write(project / "bad.py", "def (:\n")).code == 2
+
+
+def test_exit_codes_are_in_help(executor_fix: Run) -> None:
+    text = executor_fix("--help").stdout.decode()
+    assert "exit codes: 0 no finding remains" in " ".join(text.split())
+    assert "--exit-zero" in text and "--exit-non-zero-on-fix" in text
 
 
 MIXED = """\
@@ -111,21 +143,21 @@ def test_the_summary_names_every_finding_at_its_input_line(
     line and the unfixed one at its line in the output (moved two lines down by ``import asyncio``)."""
     target = write(project / "app.py", MIXED)
     result = executor_fix(*mode, target)
-    assert result.code == 0 if not mode else 1, result.stderr
+    assert result.code == 1, shown(result)  # the unfixed finding remains, in every mode
     verb = "fixed" if not mode else "would be fixed"
-    assert f"{target}:7:5: AEX100 {verb}\n" in result.stderr
-    assert f"{target}:5:10: AEX103 not fixed: " in result.stderr
-    assert ":7:10:" not in result.stderr
-    assert "1 left unfixed" in result.stderr
+    assert f"{target}:7:5: AEX100 {verb}\n" in shown(result)
+    assert f"{target}:5:10: AEX103 not fixed: " in shown(result)
+    assert ":7:10:" not in shown(result)
+    assert "1 left unfixed" in shown(result)
 
 
 def test_unfixed_findings_are_listed_with_the_reason(executor_fix: Run, project: Path) -> None:
     target = write(project / "files.py", UNFIXABLE)
     result = executor_fix(target)
-    assert result.code == 0
-    assert f"{target}:2:10: AEX103 not fixed: " in result.stderr
-    assert "with statement" in result.stderr
-    assert "0 files changed, 0 findings fixed, 1 left unfixed" in result.stderr
+    assert result.code == 1
+    assert f"{target}:2:10: AEX103 not fixed: " in shown(result)
+    assert "with statement" in shown(result)
+    assert "0 files changed, 0 findings fixed, 1 left unfixed" in shown(result)
 
 
 def test_nothing_to_fix_keeps_bytes_and_mtime(executor_fix: Run, project: Path) -> None:
@@ -133,7 +165,7 @@ def test_nothing_to_fix_keeps_bytes_and_mtime(executor_fix: Run, project: Path) 
     paths.append(project / "noqa.py")
     paths[-1].write_bytes(b"import time\r\n\r\nasync def f():\r\n    time.sleep(1)  # noqa\r\n")
     before = {path: (path.read_bytes(), age(path)) for path in paths}
-    assert executor_fix(project).code == 0
+    assert executor_fix(project).code == 1  # the unfixable finding is left
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths} == before
 
 
@@ -145,9 +177,9 @@ def test_syntax_error_among_good_files(executor_fix: Run, project: Path) -> None
     write(project / "bad.py", "async def broken(:\n    pass\n")
     result = executor_fix(".")
     assert result.code == 2
-    assert "bad.py:1:18: error: cannot parse: invalid syntax" in result.stderr
+    assert "bad.py:1:18: error: cannot parse: invalid syntax" in shown(result)
     assert all(path.read_text() == SLEEPY_FIXED for path in good)
-    assert "3 files changed, 3 findings fixed, 0 left unfixed, 1 file with errors" in result.stderr
+    assert "3 files changed, 3 findings fixed, 0 left unfixed, 1 file with errors" in shown(result)
 
 
 def test_jobs_over_several_files_and_excludes(project: Path) -> None:
@@ -160,14 +192,14 @@ def test_jobs_over_several_files_and_excludes(project: Path) -> None:
         write(project / "pkg" / "generated_api.py", SLEEPY),
     ]
     write(project / "pkg" / "bad.py", "def broken(:\n")
-    result = run_child("-j", "2", "--exclude", "migrations,generated_*.py", ".", cwd=project)
+    result = run_child("-j", "2", "--extend-exclude", "migrations,generated_*.py", ".", cwd=project)
     assert result.returncode == 2
-    assert "bad.py:1:12: error: cannot parse: " in result.stderr.decode()
+    assert "bad.py:1:12: error: cannot parse: " in shown(result)
     assert [path.read_text() for path in fixed] == [SLEEPY_FIXED, FETCH_FIXED]
     assert all(path.read_text() == SLEEPY for path in skipped)
     assert (
         "2 files changed, 2 findings fixed, 0 left unfixed, 1 file with errors (3 files checked)"
-        in (result.stderr.decode())
+        in (shown(result))
     )
 
 
@@ -175,7 +207,7 @@ def test_unreadable_file_is_named_and_the_others_go_on(executor_fix: Run, projec
     good = write(project / "good.py", SLEEPY)
     result = executor_fix(project / "missing.py", good)
     assert result.code == 2
-    assert f"{project / 'missing.py'}: cannot read: No such file or directory" in result.stderr
+    assert f"{project / 'missing.py'}: cannot read: No such file or directory" in shown(result)
     assert good.read_text() == SLEEPY_FIXED
 
 
@@ -185,12 +217,12 @@ def test_read_only_file_is_left_alone(executor_fix: Run, project: Path) -> None:
     good = write(project / "good.py", SLEEPY)
     result = executor_fix(locked, good)
     assert result.code == 2
-    assert f"{locked}: read-only; not written" in result.stderr
+    assert f"{locked}: read-only; not written" in shown(result)
     assert locked.read_text() == SLEEPY
     assert stat.S_IMODE(locked.stat().st_mode) == 0o444
     assert good.read_text() == SLEEPY_FIXED
     # Its findings are not counted as fixed.
-    assert "1 file changed, 1 finding fixed" in result.stderr
+    assert "1 file changed, 1 finding fixed" in shown(result)
 
 
 def test_mode_bits_and_symlinks_are_kept(executor_fix: Run, project: Path) -> None:
@@ -246,8 +278,8 @@ def test_internal_error_leaves_the_file(
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(target)
     assert result.code == 2
-    assert (
-        f"{target}: internal error, left unchanged: the fixed code would not parse" in result.stderr
+    assert f"{target}: internal error, left unchanged: the fixed code would not parse" in shown(
+        result
     )
     assert target.read_text() == SLEEPY
 
@@ -259,7 +291,7 @@ def test_stdin_to_stdout(project: Path) -> None:
     result = run_child("-", cwd=project, stdin=SLEEPY.encode())
     assert result.returncode == 0
     assert result.stdout.decode() == SLEEPY_FIXED
-    assert "<stdin>:5:5: AEX101 fixed" in result.stderr.decode()
+    assert "<stdin>:5:5: AEX101 fixed" in shown(result)
 
 
 def test_stdin_modes(executor_fix: Run) -> None:
@@ -267,7 +299,9 @@ def test_stdin_modes(executor_fix: Run) -> None:
     assert diff.code == 1
     assert diff.stdout.decode().startswith("--- <stdin>\n+++ <stdin>\n")
     check = executor_fix("--check", "-", stdin=SLEEPY.encode())
-    assert (check.code, check.stdout) == (1, b"")
+    # Nothing to write back with --check: stdout holds the report, as for files.
+    assert check.code == 1
+    assert check.stdout.decode().startswith("<stdin>:5:5: AEX101 would be fixed\n")
     crlf = executor_fix("-", stdin=SLEEPY.replace("\n", "\r\n").encode())
     assert crlf.stdout == SLEEPY_FIXED.replace("\n", "\r\n").encode()
 
@@ -276,7 +310,7 @@ def test_stdin_that_does_not_parse_passes_through(executor_fix: Run) -> None:
     result = executor_fix("-", stdin=b"def broken(:\n")
     assert result.code == 2
     assert result.stdout == b"def broken(:\n"
-    assert "<stdin>:1:12: error: cannot parse: " in result.stderr
+    assert "<stdin>:1:12: error: cannot parse: " in shown(result)
 
 
 def test_console_script_and_module_agree(project: Path) -> None:
@@ -292,6 +326,8 @@ def test_pre_commit_hook_is_declared() -> None:
     for line in (
         "- id: executor-fix\n",
         "- id: executor-fix-check\n",
+        "- id: executor-lint\n",
+        "entry: executor-fix --check --force-exclude --output-format=concise\n",
         "entry: executor-fix --force-exclude\n",
         "entry: executor-fix --check --force-exclude\n",
         "language: python\n",
@@ -319,8 +355,8 @@ def test_bad_option_value(executor_fix: Run, project: Path, args: list[str], mes
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(*args, target)
     assert result.code == 2
-    assert result.stderr.startswith(message)
-    assert len(result.stderr.splitlines()) == 1
+    assert shown(result).startswith(message)
+    assert len(shown(result).splitlines()) == 1
     assert target.read_text() == SLEEPY
 
 
@@ -343,9 +379,9 @@ def test_bad_pyproject(executor_fix: Run, project: Path, pyproject: str, message
     result = executor_fix(target)
     assert result.code == 2
     assert result.stderr.startswith("executor-fix: error: ")
-    assert message in result.stderr
-    assert "pyproject.toml" in result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    assert message in shown(result)
+    assert "pyproject.toml" in shown(result)
+    assert len(shown(result).splitlines()) == 1
     assert target.read_text() == SLEEPY
 
 
@@ -404,7 +440,7 @@ def test_select_and_ignore(executor_fix: Run, project: Path) -> None:
 def test_aex206_is_off_unless_selected(executor_fix: Run, project: Path) -> None:
     source = "async def f(loop, work):\n    return await loop.run_in_executor(None, work, 1)\n"
     target = write(project / "app.py", source)
-    assert executor_fix(target).stderr.startswith("executor-fix: 0 files changed")
+    assert executor_fix(target).stdout.decode().startswith("executor-fix: 0 files changed")
     assert target.read_text() == source
     executor_fix("--select", "AEX206", target)
     assert "return await asyncio.to_thread(work, 1)" in target.read_text()
@@ -439,7 +475,7 @@ def test_noqa(executor_fix: Run, project: Path) -> None:
         "    time.sleep(3)  # NOQA:AEX1",
         "    await asyncio.sleep(4)  # noqa: AEX100",
     ]
-    assert "1 finding fixed, 0 left unfixed" in result.stderr
+    assert "1 finding fixed, 0 left unfixed" in shown(result)
 
 
 def test_file_level_flake8_noqa_skips_the_file(executor_fix: Run, project: Path) -> None:
@@ -461,5 +497,5 @@ def test_without_a_toml_reader_the_pyproject_is_skipped_with_a_note(
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(target)
     assert result.code == 0
-    assert "executor-fix: note: " in result.stderr and "install tomli" in result.stderr
+    assert "executor-fix: note: " in shown(result) and "install tomli" in shown(result)
     assert target.read_text() == SLEEPY_FIXED

@@ -4,6 +4,7 @@ from the same sources, with the same precedence (command line, ``[tool.flake8-ex
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import subprocess
@@ -19,6 +20,7 @@ from flake8_executor.command import config as project_config
 from flake8_executor.command.config import start_directory
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings, build_settings
+from tests.cli_runs import shown
 
 # Per setting, a distinct valid value for each source, so the winner can be told apart.
 VALUES = {
@@ -38,10 +40,13 @@ def plugin_settings(args: list[str]) -> Settings:
 
 
 def fixer_settings(args: list[str]) -> Settings:
-    """What ``executor-fix`` resolves for ``args``, by the function its run uses."""
+    """What ``executor-fix`` resolves for ``args``, by the function its run uses; without the line
+    length, which only the fixer reads (``tests/test_fix_flake8_clean.py``)."""
     parsed = cli.build_parser().parse_args([*args, "."])
     config = project_config.load(project_config.find_pyproject(["."]))
-    return cli._settings(parsed, config, start_directory(["."]))
+    return dataclasses.replace(
+        cli._settings(parsed, config, start_directory(["."])), line_length=None
+    )
 
 
 def _write_sources(
@@ -197,11 +202,11 @@ def test_each_file_is_fixed_for_its_own_projects_python(tmp_path: Path) -> None:
     form (what to_thread does, written out)."""
     apps = _sibling_projects(tmp_path, FETCH)
     run = _tool(["flake8_executor", "-j", "2", *DECLARATIONS], tmp_path)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, shown(run)
     pre_39 = "run_in_executor(None, functools.partial(contextvars.copy_context().run, requests.get"
     for name, app in apps.items():
         text = app.read_text(encoding="utf-8")
-        assert f"{name}/src/app.py:5:12: AEX100 fixed" in run.stderr.splitlines(), run.stderr
+        assert f"{name}/src/app.py:5:12: AEX100 fixed" in shown(run).splitlines(), shown(run)
         if name.endswith("311"):
             assert "await asyncio.to_thread(requests.get, url)" in text, name
         else:
@@ -220,7 +225,7 @@ def test_flake8_reads_each_files_project_too(tmp_path: Path) -> None:
 def test_an_explicit_target_version_wins_for_every_file(tmp_path: Path) -> None:
     apps = _sibling_projects(tmp_path, FETCH)
     run = _tool(["flake8_executor", "--target-version", "py310", "."], tmp_path)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, shown(run)
     for app in apps.values():
         assert "await asyncio.to_thread(requests.get, url)" in app.read_text(encoding="utf-8")
     for app in apps.values():
@@ -299,4 +304,4 @@ def test_a_broken_pyproject_of_another_project_is_an_error_naming_it(tmp_path: P
     (tmp_path / "pyproject-311" / "pyproject.toml").write_text("[project\n", encoding="utf-8")
     run = _tool(["flake8_executor", "--check", "."], tmp_path)
     assert run.returncode == 2
-    assert "pyproject-311" in run.stderr and "not valid TOML" in run.stderr, run.stderr
+    assert "pyproject-311" in shown(run) and "not valid TOML" in shown(run), shown(run)

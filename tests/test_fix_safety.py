@@ -22,7 +22,7 @@ import pytest
 from flake8_executor.engine import analyze_source
 from flake8_executor.rules.registry import CODES
 from flake8_executor.settings import Settings
-from tests.cli_runs import Run, in_process_runner
+from tests.cli_runs import Run, in_process_runner, shown
 from tests.fixture_format import FIXTURES, ROOT
 
 FIX_FIXTURES = FIXTURES / "fix"
@@ -66,15 +66,15 @@ def test_declined_fixes_leave_the_file_and_say_why(
     target = project / case.name
     shutil.copy(case, target)
     result = executor_fix(*header_args(case), target)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, shown(result)  # declined: the findings remain
     assert target.read_bytes() == case.read_bytes()
     promised = marks(case, "declined")
     assert promised
-    said = reasons(result.stderr)
+    said = reasons(shown(result))
     for line, words in promised.items():
-        assert any(words in reason for reason in said.get(line, [])), (line, words, result.stderr)
+        assert any(words in reason for reason in said.get(line, [])), (line, words, shown(result))
     # Declined is not "unsafe": --unsafe-fixes is given, and no reason points at it.
-    assert "--unsafe-fixes" not in result.stderr
+    assert "--unsafe-fixes" not in shown(result)
 
 
 def test_default_run_applies_safe_fixes_only(executor_fix: Run, project: Path) -> None:
@@ -83,13 +83,13 @@ def test_default_run_applies_safe_fixes_only(executor_fix: Run, project: Path) -
     shutil.copy(case, target)
     result = executor_fix("--diff", target)
     assert result.code == 1
-    said = reasons(result.stderr)
+    said = reasons(shown(result))
     for line, words in marks(case, "unsafe").items():
         [reason] = said[line]
         assert reason.startswith("unsafe fix not applied: ") and words in reason, reason
         assert reason.endswith("(apply it with --unsafe-fixes)")
-    assert "3 of them have an unsafe fix, not applied" in result.stderr
-    assert "run again with --unsafe-fixes" in result.stderr
+    assert "3 of them have an unsafe fix, not applied" in shown(result)
+    assert "run again with --unsafe-fixes" in shown(result)
 
 
 UNSAFE = sorted(FIX_FIXTURES.glob("unsafe_*.py"))
@@ -103,11 +103,11 @@ def test_unsafe_fixes_are_left_with_what_would_change(
     target = project / case.name
     shutil.copy(case, target)
     result = executor_fix(target)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, shown(result)  # the unsafe fixes left are findings that remain
     assert target.read_bytes() == case.read_bytes()
     promised = marks(case, "unsafe")
     assert promised
-    said = reasons(result.stderr)
+    said = reasons(shown(result))
     for line, words in promised.items():
         [reason] = said.get(line, ["nothing said"])
         assert reason.startswith("unsafe fix not applied: ") and words in reason, (line, reason)
@@ -118,12 +118,12 @@ def test_unsafe_fixes_on_request(executor_fix: Run, project: Path) -> None:
     target = project / case.name
     shutil.copy(case, target)
     result = executor_fix("--unsafe-fixes", target)
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     text = target.read_text(encoding="utf-8")
     assert "await asyncio.sleep(delay)" in text
     assert "page = await asyncio.to_thread(fetch, url)" in text
     assert "size = await asyncio.wrap_future(future)" in text
-    assert "not fixed" not in result.stderr
+    assert "not fixed" not in shown(result)
 
 
 def test_unsafe_fixes_from_pyproject(executor_fix: Run, project: Path) -> None:
@@ -139,8 +139,12 @@ def test_unsafe_fixes_from_pyproject(executor_fix: Run, project: Path) -> None:
     )
     result = executor_fix(target)
     assert result.code == 2
-    assert result.stderr.strip().endswith(
-        "unsafe-fixes in " + str(project / "pyproject.toml") + ": 'maybe' is not yes or no"
+    assert (
+        shown(result)
+        .strip()
+        .endswith(
+            "unsafe-fixes in " + str(project / "pyproject.toml") + ": 'maybe' is not yes or no"
+        )
     )
 
 
@@ -206,7 +210,7 @@ def _flake8(directory: Path) -> Counter[tuple[str, str]]:
         cwd=directory,
         timeout=300,
     )
-    assert "Traceback" not in completed.stderr, completed.stderr
+    assert "Traceback" not in shown(completed), shown(completed)
     found: Counter[tuple[str, str]] = Counter()
     for line in completed.stdout.splitlines():
         path, _line, _col, rest = line.split(":", 3)
@@ -234,10 +238,10 @@ def test_after_a_default_run_flake8_finds_nothing_fixed_and_nothing_new(tmp_path
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.chdir(project)
         completed = in_process_runner(monkeypatch)("fixtures")
-    assert completed.code in (0, 2), completed.stderr
+    assert completed.code in (1, 2), shown(completed)
     fixed: Counter[tuple[str, str]] = Counter()
     for path, _line, _col, code in re.findall(
-        r"^(.*?):(\d+):(\d+): (AEX\d{3}) fixed$", completed.stderr, re.MULTILINE
+        r"^(.*?):(\d+):(\d+): (AEX\d{3}) fixed$", shown(completed), re.MULTILINE
     ):
         fixed[(path.removeprefix("./"), code)] += 1
     after = _flake8(project)
@@ -265,7 +269,7 @@ def test_noqa_is_read_as_flake8_reads_it(executor_fix: Run, project: Path) -> No
     acted = {
         (int(line), code)
         for line, code in re.findall(
-            r":(\d+):\d+: (AEX\d+) (?:would be fixed|not fixed)", result.stderr
+            r":(\d+):\d+: (AEX\d+) (?:would be fixed|not fixed)", shown(result)
         )
     }
     assert reported == acted == {(10, "AEX101"), (15, "AEX101")}
@@ -289,4 +293,4 @@ def test_a_later_pass_names_its_findings_by_the_input_lines(
     assert lines == [
         f"{target}:10:18: AEX200 would be fixed",
         f"{target}:10:18: AEX206 would be fixed",
-    ], result.stderr
+    ], shown(result)

@@ -17,7 +17,7 @@ import pytest
 
 from flake8_executor.command import workers
 from flake8_executor.command.config import infer_target_version
-from flake8_executor.command.files import discover, is_excluded
+from flake8_executor.command.discovery import Finder, discover, is_excluded
 from flake8_executor.command.job import unified_diff
 from flake8_executor.command.workers import run_all
 from flake8_executor.engine import analyze
@@ -275,8 +275,14 @@ def test_findings_without_a_fix_keep_the_engine_reason() -> None:
         (Selection(), {"AEX100", "AEX101", "AEX205"}),
         (Selection(select=("AEX1",)), {"AEX100", "AEX101"}),
         (Selection(ignore=("AEX10",)), {"AEX205"}),
-        (Selection(select=("AEX",)), {"AEX100", "AEX101", "AEX205", "AEX206"}),
+        # Opt-in (flake8-bugbear's B9xx): a prefix does not turn AEX206 on, its full code does.
+        (Selection(select=("AEX",)), {"AEX100", "AEX101", "AEX205"}),
+        (Selection(select=("AEX2",)), {"AEX205"}),
         (Selection(select=("AEX206",)), {"AEX206"}),
+        (Selection(extend_select=("AEX206",)), {"AEX100", "AEX101", "AEX205", "AEX206"}),
+        (Selection(select=("AEX1",), extend_select=("AEX206",)), {"AEX100", "AEX101", "AEX206"}),
+        (Selection(extend_ignore=("AEX101",)), {"AEX100", "AEX205"}),
+        (Selection(ignore=("AEX2",), extend_ignore=("AEX101",)), {"AEX100"}),
         (Selection(select=("AEX101",), ignore=("AEX1",)), {"AEX101"}),
         (Selection(select=("AEX1",), ignore=("AEX101",)), {"AEX100"}),
     ],
@@ -333,7 +339,7 @@ def test_discover_walks_and_excludes(tmp_path: os.PathLike[str]) -> None:
     excludes = [".tox", "node_modules", "gen_*"]
     found = [
         os.path.relpath(path, root)
-        for path in discover([root, os.path.join(root, "a.py")], excludes)
+        for path in discover([root, os.path.join(root, "a.py")], Finder(excludes)).files
     ]
     assert found == ["a.py", os.path.join("sub", "c.py")]
     assert is_excluded(os.path.join(root, "x", "gen_y.py"), excludes)

@@ -35,7 +35,7 @@ from flake8_executor.command import job as fix_job
 from flake8_executor.engine import analyze
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.settings import Settings
-from tests.cli_runs import FETCH, FETCH_FIXED, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Result, Run
+from tests.cli_runs import FETCH, FETCH_FIXED, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Result, Run, shown
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -55,9 +55,9 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 def one_clear_line(result: Result, path: Path | str, reason: str) -> None:
     """Exactly one stderr line names the file, it gives the reason, and there is no traceback."""
     lines = result.lines_about(path)
-    assert len(lines) == 1, result.stderr
+    assert len(lines) == 1, shown(result)
     assert reason in lines[0], lines[0]
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in shown(result)
 
 
 # --- odd but valid files: fixed, every other byte kept -------------------------------------------
@@ -128,11 +128,11 @@ def test_odd_but_valid_files_are_fixed_keeping_their_bytes(
     data, expected = VALID_ODDITIES[name]
     target = write(project / "odd.py", data)
     result = executor_fix(target)
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert target.read_bytes() == expected
     again = executor_fix(target)
     assert again.code == 0 and target.read_bytes() == expected
-    assert "0 files changed" in again.stderr
+    assert "0 files changed" in shown(again)
 
 
 # --- files that cannot be handled: one line each, untouched, the others still fixed --------------
@@ -188,7 +188,7 @@ def test_files_that_cannot_be_read_or_parsed(executor_fix: Run, project: Path, n
     one_clear_line(result, bad, reason)
     assert bad.read_bytes() == data
     assert good.read_text() == SLEEPY_FIXED
-    assert result.stderr.splitlines()[-1].endswith("1 file with errors (2 files checked)")
+    assert shown(result).splitlines()[-1].endswith("1 file with errors (2 files checked)")
 
 
 @pytest.mark.parametrize(
@@ -200,8 +200,8 @@ def test_empty_and_nearly_empty_files(executor_fix: Run, project: Path, data: by
     target = write(project / "empty.py", data)
     before = os.stat(target).st_mtime_ns
     result = executor_fix(target)
-    assert result.code == 0, result.stderr
-    assert result.stderr.splitlines() == [
+    assert result.code == 0, shown(result)
+    assert shown(result).splitlines() == [
         "executor-fix: 0 files changed, 0 findings fixed, 0 left unfixed (1 file checked)"
     ]
     assert target.read_bytes() == data and os.stat(target).st_mtime_ns == before
@@ -242,8 +242,8 @@ def test_big_file_plugin_and_a_run_with_nothing_to_rewrite(
     assert reported == [(5, "AEX101"), (last, "AEX103")]
 
     result = executor_fix("--ignore", "AEX101", target)
-    assert result.code == 0, result.stderr
-    assert f"big.py:{last}:10: AEX103 not fixed" in result.stderr
+    assert result.code == 1, shown(result)
+    assert f"big.py:{last}:10: AEX103 not fixed" in shown(result)
     assert target.read_text() == source
 
 
@@ -254,7 +254,7 @@ def test_big_file_fixed(executor_fix: Run, project: Path, lines: int) -> None:
     started = time.monotonic()
     result = executor_fix(target)
     seconds = time.monotonic() - started
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     fixed = target.read_text()
     assert fixed.count("await asyncio.sleep(") == 2 and "time.sleep" not in fixed
     assert fixed.count("\n") == source.count("\n")
@@ -294,7 +294,7 @@ def test_deep_expression_beside_the_fix_is_kept(
     # libcst is given only the statements it rewrites, so a deep one elsewhere does not matter.
     target = write(project / "deep.py", nested_beside(depth))
     result = executor_fix(target)
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert target.read_text() == nested_beside(depth).replace(SLEEPY, SLEEPY_FIXED)
 
 
@@ -344,9 +344,9 @@ def test_directory_named_like_a_python_file(executor_fix: Run, project: Path) ->
     inner = write(package / "inner.py", SLEEPY)
     (project / "tree" / "y.py").mkdir(parents=True)
     result = executor_fix(package, project / "tree")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert inner.read_text() == SLEEPY_FIXED
-    assert result.stderr.splitlines()[-1].endswith("(1 file checked)")
+    assert shown(result).splitlines()[-1].endswith("(1 file checked)")
 
 
 def test_symlinks(executor_fix: Run, project: Path) -> None:
@@ -378,7 +378,7 @@ def test_odd_file_names(executor_fix: Run, project: Path) -> None:
     for name in names:
         write(project / name, SLEEPY)
     result = executor_fix("--", ".")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     for name in names:
         assert (project / name).read_text() == SLEEPY_FIXED, name
 
@@ -498,7 +498,7 @@ import contextlib, io, os, sys
 from flake8_executor.command.cli import main
 runs = 0
 while not os.path.exists("stop"):
-    with contextlib.redirect_stderr(io.StringIO()) as err:
+    with contextlib.redirect_stderr(io.StringIO()) as err, contextlib.redirect_stdout(err):
         main(["-j", "1", "-q", "target.py"])
     runs += 1
     for line in err.getvalue().splitlines():
@@ -559,7 +559,7 @@ def test_bad_option_values(executor_fix: Run, project: Path, name: str) -> None:
     result = executor_fix(*args, target)
     assert result.code == 2
     assert result.stderr.startswith("executor-fix: error: ") and message in result.stderr
-    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert len(shown(result).splitlines()) == 1, shown(result)
     assert target.read_text() == SLEEPY
 
 
@@ -567,7 +567,7 @@ def test_option_that_is_not_a_number(executor_fix: Run, project: Path) -> None:
     target = write(project / "app.py", SLEEPY)
     result = executor_fix("-j", "many", target)
     assert result.code == 2  # argparse: its usage, then the one line that says what is wrong
-    assert result.stderr.splitlines()[-1] == (
+    assert shown(result).splitlines()[-1] == (
         "executor-fix: error: argument -j/--jobs: invalid int value: 'many'"
     )
     assert target.read_text() == SLEEPY
@@ -579,7 +579,7 @@ def test_process_pool_expression_is_one_argument(executor_fix: Run, project: Pat
     target = write(project / "app.py", source)
     result = executor_fix(UNSAFE, "--process-pool", "pools, other", target)
     if result.code == 2:  # rejected: fine, if it says why in one line
-        assert len(result.stderr.splitlines()) == 1 and target.read_text() == source
+        assert len(shown(result).splitlines()) == 1 and target.read_text() == source
         return
     assert "run_in_executor((pools, other), json.loads, body.read())" in target.read_text()
 
@@ -594,7 +594,7 @@ def test_flake8_bad_option_value_is_one_line(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 2
-    assert completed.stderr.splitlines() == [
+    assert shown(completed).splitlines() == [
         "flake8-executor: error: --executor-follow-calls: 'maybe' is not yes or no"
     ]
 
@@ -617,10 +617,10 @@ def test_pyproject_that_does_not_parse(executor_fix: Run, project: Path, name: s
     write(project / "pyproject.toml", text)
     target = write(project / "app.py", SLEEPY)
     result = executor_fix(target)
-    assert result.code == 2, result.stderr
+    assert result.code == 2, shown(result)
     assert result.stderr.startswith("executor-fix: error: "), result.stderr
-    assert message in result.stderr and "pyproject.toml" in result.stderr
-    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in shown(result) and "pyproject.toml" in shown(result)
+    assert len(shown(result).splitlines()) == 1, shown(result)
     assert target.read_text() == SLEEPY
 
 
@@ -673,9 +673,9 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
         timeout=300,
         cwd=project,
     )
-    assert completed.returncode == 2, completed.stderr
-    assert "Traceback" not in completed.stderr
-    crash_lines = [line for line in completed.stderr.splitlines() if "crashed" in line]
+    assert completed.returncode == 2, shown(completed)
+    assert "Traceback" not in shown(completed)
+    crash_lines = [line for line in shown(completed).splitlines() if "crashed" in line]
     assert crash_lines == [
         "./good_2_crashing.py: internal error: the worker process crashed on this file"
     ]
@@ -683,7 +683,7 @@ def test_a_crashed_worker_loses_only_its_own_file(project: Path, how: str) -> No
     assert broken.read_text() == nested(600)
     for path in good:
         assert path.read_text() == SLEEPY_FIXED, path
-    assert completed.stderr.splitlines()[-1] == (
+    assert shown(completed).splitlines()[-1] == (
         "executor-fix: 5 files changed, 5 findings fixed, 0 left unfixed, 2 files with errors "
         "(8 files checked)"
     )
@@ -723,8 +723,8 @@ def test_flake8_over_the_odd_files(tmp_path: Path) -> None:
         cwd=tmp_path,
         timeout=300,
     )
-    assert "Traceback" not in completed.stderr, completed.stderr
-    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in shown(completed), shown(completed)
+    assert completed.returncode == 1, shown(completed)
     reported = {line.split(":")[0] for line in completed.stdout.splitlines()}
     expected = {f"./{name.replace(' ', '_').replace(',', '')}.py" for name in VALID_ODDITIES}
     assert expected <= reported, completed.stdout

@@ -288,6 +288,26 @@ async def test_noqa_and_pyproject_settings(client: LanguageClient, workspace: Pa
     assert await open_document(client, workspace / "noqa.py", text) == []
 
 
+async def test_opt_in_codes_and_per_file_ignores(client: LanguageClient, workspace: Path) -> None:
+    """As flake8 and executor-fix: AEX206 only when named in full; per-file-ignores by glob."""
+    both = (
+        "import asyncio\nimport time\n\n\nasync def main(f):\n    time.sleep(1)\n"
+        "    return await asyncio.get_running_loop().run_in_executor(None, f, 1)\n"
+    )
+    for name, table, codes in (
+        ("prefix", 'select = ["AEX"]', ["AEX101"]),
+        ("named", 'extend-select = ["AEX206"]', ["AEX101", "AEX206"]),
+        ("per-file", 'extend-select = ["AEX206"]\nper-file-ignores = "app.py:AEX101"', ["AEX206"]),
+    ):
+        project = workspace / f"opt-in-{name}"
+        project.mkdir()
+        (project / "pyproject.toml").write_text(
+            f"[tool.flake8-executor]\n{table}\n", encoding="utf-8"
+        )
+        diagnostics = await open_document(client, project / "app.py", both)
+        assert sorted(str(d.code) for d in diagnostics) == codes, name
+
+
 async def test_a_helper_in_another_module_is_read_from_disk(
     client: LanguageClient, workspace: Path
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flake8_executor import docs
-from tests.cli_runs import FETCH, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Run
+from tests.cli_runs import FETCH, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Run, shown
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
@@ -32,7 +32,7 @@ def test_json_has_one_record_per_finding_with_its_fix_state(
     write(project / "sleepy.py", SLEEPY)
     write(project / "unfixable.py", UNFIXABLE)
     result = executor_fix("--check", "--output-format=json", ".")
-    assert result.code == 1, result.stderr
+    assert result.code == 1, shown(result)
     document = json.loads(result.stdout)
     assert document["mode"] == "check"
     by_code = {record["code"]: record for record in document["findings"]}
@@ -163,8 +163,8 @@ def test_columns_on_a_non_ascii_line_in_every_format(executor_fix: Run, project:
     assert flake8_columns == {"AEX100": 28, "AEX103": 10}  # the bytes of é and the emoji count
 
     text = executor_fix("--check", "app.py")
-    assert "app.py:5:28: AEX100 would be fixed" in text.stderr
-    assert "app.py:6:10: AEX103 not fixed: " in text.stderr
+    assert "app.py:5:28: AEX100 would be fixed" in shown(text)
+    assert "app.py:6:10: AEX103 not fixed: " in shown(text)
 
     document = json.loads(executor_fix("--check", "--output-format=json", "app.py").stdout)
     assert {record["code"]: record["column"] for record in document["findings"]} == flake8_columns
@@ -190,7 +190,7 @@ def test_columns_on_a_non_ascii_line_in_every_format(executor_fix: Run, project:
 
     # Fixed in place: the finding left unfixed is placed in the file as written, lines moved down.
     written = executor_fix("--output-format=sarif", "app.py")
-    assert written.code == 0, written.stderr
+    assert written.code == 1, shown(written)
     [found] = [
         found
         for found in json.loads(written.stdout)["runs"][0]["results"]
@@ -230,10 +230,10 @@ def test_stdin_filename_names_the_file_and_finds_its_config(
     write(sub / "pyproject.toml", '[project]\nname = "legacy"\nrequires-python = ">=3.8"\n')
     # py38's form (run_in_executor, not asyncio.to_thread) shows the target version at work.
     result = executor_fix("--stdin-filename", sub / "app.py", "-", stdin=FETCH.encode())
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     pre_39 = b"functools.partial(contextvars.copy_context().run, requests.get, url)"
     assert b"run_in_executor(None, " + pre_39 + b")" in result.stdout
-    assert f"{sub / 'app.py'}:5:12: AEX100 fixed" in result.stderr
+    assert f"{sub / 'app.py'}:5:12: AEX100 fixed" in shown(result)
     # The place's excludes apply to it with --force-exclude: the code passes through unchanged.
     write(sub / "pyproject.toml", '[tool.flake8-executor]\nexclude = ["generated"]\n')
     excluded = executor_fix(
@@ -248,7 +248,7 @@ def test_stdin_filename_names_the_file_and_finds_its_config(
 
 def test_stdin_filename_without_stdin_is_a_usage_error(executor_fix: Run, project: Path) -> None:
     result = executor_fix("--stdin-filename", "app.py", write(project / "a.py", SLEEPY))
-    assert result.code == 2 and "no - was given" in result.stderr
+    assert result.code == 2 and "no - was given" in shown(result)
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
@@ -256,7 +256,7 @@ def test_unknown_codes_are_named_in_one_line(executor_fix: Run, project: Path, o
     write(project / "sleepy.py", SLEEPY)
     result = executor_fix(option, "AEX101,AEX999,E501,AEX", ".")
     assert result.code == 2
-    assert result.stderr.splitlines() == [
+    assert shown(result).splitlines() == [
         f"executor-fix: error: {option}: unknown codes AEX999, E501"
     ]
     assert (project / "sleepy.py").read_text() == SLEEPY
@@ -266,8 +266,10 @@ def test_unknown_code_in_the_pyproject_table(executor_fix: Run, project: Path) -
     write(project / "pyproject.toml", '[tool.flake8-executor]\nignore = ["AEX7"]\n')
     result = executor_fix(write(project / "sleepy.py", SLEEPY))
     assert result.code == 2
-    assert result.stderr.strip().endswith(
-        "ignore in " + str(project / "pyproject.toml") + ": unknown code AEX7"
+    assert (
+        shown(result)
+        .strip()
+        .endswith("ignore in " + str(project / "pyproject.toml") + ": unknown code AEX7")
     )
 
 
@@ -290,12 +292,12 @@ def test_a_file_for_a_newer_python_is_skipped_with_a_note(executor_fix: Run, pro
     declared = write(project / "future.py", source)
     current = write(project / "today.py", source.replace(newer, "3.9"))
     result = executor_fix(".")
-    assert result.code == 0, result.stderr
+    assert result.code == 0, shown(result)
     assert declared.read_text() == source
     assert current.read_text() != source
     [note] = result.lines_about("./future.py")
     assert note.startswith(f"./future.py: skipped: needs Python >={newer}")
-    assert result.stderr.splitlines()[-1].endswith("1 skipped (2 files checked)")
+    assert shown(result).splitlines()[-1].endswith("1 skipped (2 files checked)")
 
 
 @pytest.mark.parametrize(
@@ -329,3 +331,25 @@ def test_json_tells_an_unsafe_fix_left_for_unsafe_fixes(executor_fix: Run, proje
     applied = executor_fix("--check", "--output-format=json", "--unsafe-fixes", ".")
     [record] = json.loads(applied.stdout)["findings"]
     assert record["fix"] == "fixed" and record["reason"] is None, record
+
+
+def test_concise_prints_what_flake8_prints(executor_fix: Run, project: Path) -> None:
+    """The lint hook's format: the same lines as flake8 for the findings in the code."""
+    import subprocess
+
+    write(project / "sleepy.py", SLEEPY)
+    write(project / "unfixable.py", UNFIXABLE)
+    checked = executor_fix("--check", "--output-format=concise", "sleepy.py", "unfixable.py")
+    assert checked.code == 1
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=AEX", "sleepy.py", "unfixable.py"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert checked.stdout.decode().splitlines() == flake8.stdout.splitlines()
+    assert len(flake8.stdout.splitlines()) == 2
+    # Written: the fixed finding is gone, the unfixed one is left.
+    fixed = executor_fix("--output-format=concise", "sleepy.py", "unfixable.py")
+    assert fixed.code == 1
+    assert fixed.stdout.decode().splitlines() == flake8.stdout.splitlines()[1:]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runs import SLEEPY, SLEEPY_FIXED
+from tests.cli_runs import SLEEPY, SLEEPY_FIXED, UNFIXABLE
 from tests.docs_blocks import DOCS, README, block
 from tests.fixture_format import ROOT
 
@@ -143,3 +143,34 @@ def test_the_repository_blocks_with_a_commit_rev_and_autoupdate(tmp_path: Path) 
     updated = _pre_commit("autoupdate", cwd=tmp_path / "executor-fix", env=env)
     assert updated.returncode == 0, updated.stdout + updated.stderr
     assert f"rev: {head}" in config_path.read_text(encoding="utf-8"), updated.stdout
+
+
+def _hooks_as_local(ids: list[str]) -> str:
+    """The hooks of ``.pre-commit-hooks.yaml`` as ``repo: local`` hooks running the installed
+    command (``language: system``): their entries as published, without try-repo's slow build."""
+    import yaml  # pre-commit's own dependency
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    local = [{**hook, "language": "system"} for hook in hooks if hook["id"] in ids]
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]})
+
+
+@pytest.mark.parametrize("hook", ["executor-fix", "executor-fix-check", "executor-lint"])
+def test_each_hook_fails_while_a_finding_remains(tmp_path: Path, hook: str) -> None:
+    """A finding with no fix (``with open(...)``) fails every hook; a clean file passes them."""
+    pytest.importorskip("pre_commit")
+    env = _env(tmp_path / "cache")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    unfixable = repo / "files.py"
+    unfixable.write_text(UNFIXABLE, encoding="utf-8")
+    (repo / "clean.py").write_text("async def main():\n    return 1\n", encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(_hooks_as_local([hook]), encoding="utf-8")
+    for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        subprocess.run(command, cwd=repo, env=env, check=True, capture_output=True)
+    failed = _pre_commit("run", "--files", "files.py", "clean.py", cwd=repo, env=env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "files.py:2:10: AEX103" in failed.stdout
+    assert unfixable.read_text() == UNFIXABLE
+    passed = _pre_commit("run", "--files", "clean.py", cwd=repo, env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr

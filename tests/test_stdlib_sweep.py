@@ -31,6 +31,7 @@ from flake8_executor.command.files import FileError, decode
 from flake8_executor.engine import analyze
 from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.plugin import ExecutorChecker
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.settings import Settings
 
 # Parsing old files warns (invalid escape sequences): true, and nothing to do with us.
@@ -116,6 +117,7 @@ def sweep_file(path: Path, sweep: Sweep) -> None:
     checker = ExecutorChecker(tree, text.splitlines(keepends=True))
     checker.settings = OPTIONS
     checker.targets = None  # these settings as they are, with no per-file target version
+    checker.opted_in = frozenset(OFF_BY_DEFAULT)  # as with --extend-select=AEX206
     reported = list(checker.run())
     sweep.findings += len(reported)
     assert len(reported) == len(analyze(tree, OPTIONS, text))

@@ -1,17 +1,20 @@
 """``executor-fix``: the command line around the fixer (spec section 5).
 
 It gathers settings (flags over ``[tool.flake8-executor]`` over defaults), finds the files, fixes them
-in worker processes (in this one for a small workload), and reports on stderr what was fixed and
-what was not and why. Exit codes: 0 nothing to do or all done; 1 with ``--check``/``--diff`` when
-something would change; 2 for a usage or configuration error, or a file that could not be read,
-parsed or written (the others are still processed). ``--explain CODE`` and ``--list-codes`` print
-the codes' docs (``docs.py``) instead, and need no PATH.
+in worker processes (in this one for a small workload), and reports what was fixed and what was not
+and why, on stdout (as ruff; errors on stderr). Exit codes follow ``ruff check --fix``
+(``EXIT_CODES``): 0 when no finding remains; 1 when findings remain (the unfixed ones in write mode,
+any with ``--check``/``--diff``); 2 for a usage or configuration error, or a file that could not be
+read, parsed or written (the others are still processed). ``--exit-zero`` and
+``--exit-non-zero-on-fix`` tune the first two as in ruff. ``--explain CODE`` and ``--list-codes``
+print the codes' docs (``docs.py``) instead, and need no PATH.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
@@ -21,7 +24,12 @@ from typing import Any, TextIO
 from flake8_executor import __version__, configuration, docs
 from flake8_executor.command import config as project_config
 from flake8_executor.command import output
-from flake8_executor.command.files import DEFAULT_EXCLUDES, discover, normalize_patterns
+from flake8_executor.command.discovery import (
+    DEFAULT_EXCLUDES,
+    Finder,
+    discover,
+    normalize_patterns,
+)
 from flake8_executor.command.job import (
     FileJob,
     FileReport,
@@ -32,12 +40,22 @@ from flake8_executor.command.job import (
 )
 from flake8_executor.command.workers import run_all
 from flake8_executor.fix.outcome import Outcome
-from flake8_executor.selection import Selection, checked_codes
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.selection import Selection
 from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+EXCLUDED = "skipped: excluded"
+
+
+EXIT_CODES = (
+    "exit codes: 0 no finding remains (all fixed, or none); 1 findings remain: left unfixed in "
+    "write mode, any finding with --check or --diff (--exit-zero: 0; --exit-non-zero-on-fix: also "
+    "1 when a file was changed); 2 a usage or configuration error, or a file that could not be "
+    "read, parsed or written (named on stderr; the other files are still processed)"
+)
 
 
 class UsageError(Exception):
@@ -75,31 +93,79 @@ class _PrintAndExit(argparse.Action):
         parser.exit(0)
 
 
+class _CleanAndExit(argparse.Action):
+    """``--clean``: like ``--version``, answered while the arguments are read (no PATH)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from flake8_executor.command.clean import clean
+
+        removed, errors = clean(os.getcwd())
+        for line in removed:
+            print(f"{PROG}: {line}")
+        for line in errors:
+            print(f"{PROG}: error: {line}", file=sys.stderr)
+        if not removed and not errors:
+            print(f"{PROG}: no cache to remove")
+        parser.exit(2 if errors else 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
-        "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, "
-        "follow-imports, source-roots, cache, python, unsafe-fixes, select, ignore, exclude); flags "
-        "win. The --executor-* spellings of flake8's options work too.",
+        f"pyproject.toml (keys: {', '.join(project_config.KEYS)}); flags win. The --executor-* "
+        "spellings of flake8's options work too.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories; - for stdin"
     )
     parser.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     parser.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if something would change"
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 while a finding remains (fixable or not)",
     )
     parser.add_argument(
-        "--select", help="comma-separated codes or prefixes to fix (AEX206 is off unless selected)"
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to fix, replacing the default codes (an opt-in "
+        "code such as AEX206 only when named in full)",
     )
-    parser.add_argument("--ignore", help="comma-separated codes or prefixes not to fix")
+    parser.add_argument(
+        "--extend-select",
+        metavar="CODES",
+        help="codes or prefixes to fix in addition to select (or the default codes); an opt-in "
+        "code (AEX206) is on only when named in full here or in --select",
+    )
+    parser.add_argument(
+        "--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix"
+    )
+    parser.add_argument(
+        "--extend-ignore", metavar="CODES", help="codes or prefixes not to fix, besides ignore"
+    )
     parser.add_argument(
         "--exclude",
-        help="comma-separated globs of files and directories to skip, in addition to "
-        + ", ".join(DEFAULT_EXCLUDES),
+        metavar="GLOB,...",
+        help="files and directories to skip, replacing the default list ("
+        + ", ".join(DEFAULT_EXCLUDES)
+        + "); directories holding a pyvenv.cfg and what .gitignore ignores are skipped too",
+    )
+    parser.add_argument(
+        "--extend-exclude",
+        metavar="GLOB,...",
+        help="files and directories to skip, in addition to exclude",
     )
     parser.add_argument(
         "-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)"
@@ -124,16 +190,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="more blocking callables, e.g. mylib.fetch=io",
     )
     parser.add_argument(
-        "--follow-calls",
-        "--executor-follow-calls",
-        metavar="yes|no",
-        help="report helpers that reach blocking calls",
+        "--no-follow-calls",
+        dest="follow_calls",
+        action="store_const",
+        const="no",
+        help="do not report helpers that reach blocking calls",
     )
     parser.add_argument(
-        "--follow-imports",
-        "--executor-follow-imports",
-        metavar="yes|no",
-        help="follow helpers into the project's other modules (default: yes)",
+        "--no-follow-imports",
+        dest="follow_imports",
+        action="store_const",
+        const="no",
+        help="do not follow helpers into the project's other modules",
+    )
+    # flake8's spellings, with a yes/no value (as in its config files).
+    parser.add_argument(
+        "--follow-calls", "--executor-follow-calls", metavar="yes|no", help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--follow-imports", "--executor-follow-imports", metavar="yes|no", help=argparse.SUPPRESS
     )
     parser.add_argument(
         "--source-roots",
@@ -143,11 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
         "directory and its src/)",
     )
     parser.add_argument(
-        "--cache",
-        "--executor-cache",
-        metavar="yes|no",
-        help=f"cache module summaries in {configuration.CACHE_DIRECTORY}/ (default: yes)",
+        "--no-cache",
+        dest="cache",
+        action="store_const",
+        const="no",
+        help=f"do not read or write the cache of module summaries "
+        f"({configuration.CACHE_DIRECTORY}/ at the project's root)",
     )
+    parser.add_argument("--cache", "--executor-cache", metavar="yes|no", help=argparse.SUPPRESS)
     parser.add_argument(
         "--python",
         "--executor-python",
@@ -164,14 +242,26 @@ def build_parser() -> argparse.ArgumentParser:
         "why in the summary); default: from unsafe-fixes in [tool.flake8-executor], else no",
     )
     parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings remain (errors still exit 2)",
+    )
+    parser.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when a file was changed, even if no finding remains",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="report only errors, unfixed findings and totals"
     )
     parser.add_argument(
         "--output-format",
         choices=output.FORMATS,
         default="text",
-        help="text (default): the summary on stderr; json, sarif (2.1.0) or github (Actions "
-        "annotations): every finding on stdout, and only errors and totals on stderr",
+        help="text (default): the summary on stdout (stderr with --diff or -); concise "
+        "(flake8's path:line:col: CODE message, for the findings still in the code), json, "
+        "sarif (2.1.0) or github (Actions annotations): every finding on stdout, and only "
+        "errors and totals on stderr",
     )
     parser.add_argument(
         "--stdin-filename",
@@ -184,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply the excludes to files named on the command line too, and to the directories "
         "they are in (for pre-commit, which names every file)",
+    )
+    parser.add_argument(
+        "--clean",
+        action=_CleanAndExit,
+        nargs=0,
+        help=f"remove the project's cache ({configuration.CACHE_DIRECTORY}/ at the root found "
+        "from the working directory) and the user's cache for the tool, as ruff clean; then exit",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Like --version, these answer during parsing, before argparse asks for a PATH.
@@ -210,9 +307,16 @@ def _resolved(
     """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
     flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
     try:
-        return configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+        resolved = configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+        # Only the fixer writes lines: the line length it keeps them within.
+        length = configuration.line_length(config, configuration.flake8_code_values())
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if length is None:
+        return resolved
+    return dataclasses.replace(
+        resolved, settings=dataclasses.replace(resolved.settings, line_length=length)
+    )
 
 
 def _settings(
@@ -233,16 +337,28 @@ def _per_file(resolved: configuration.Resolved, path: str) -> Settings:
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
-    codes: dict[str, tuple[str, ...] | None] = {}
-    for key in ("select", "ignore"):
-        text, source = getattr(args, key), f"--{key}"
-        if text is None:
-            text, source = config.text(key), f"{key} in {config.path}"
-        try:
-            codes[key] = checked_codes(text, source) if text is not None else None
-        except ValueError as error:
-            raise UsageError(str(error)) from None
-    return Selection(codes["select"], codes["ignore"] or ())
+    """Flags, the table and flake8's config (``configuration.resolve_selection``)."""
+    flags = {
+        key: getattr(args, key.replace("-", "_"), None)
+        for key in ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+    }
+    try:
+        return configuration.resolve_selection(flags, config, configuration.flake8_code_values())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _only_opt_in_note(selection: Selection) -> str | None:
+    """``select = ["AEX206"]`` means only AEX206 (flake8's and ruff's rule); say so, since it is
+    more often meant as "also AEX206"."""
+    if selection.select and all(code in OFF_BY_DEFAULT for code in selection.select):
+        named = ", ".join(selection.select)
+        return (
+            f"select names only {named}, so every other code is off; to add "
+            f"{'it' if len(selection.select) == 1 else 'them'} to the default codes, use "
+            "extend-select"
+        )
+    return None
 
 
 def _unsafe_fixes(args: argparse.Namespace, config: project_config.ProjectConfig) -> bool:
@@ -259,12 +375,18 @@ def _unsafe_fixes(args: argparse.Namespace, config: project_config.ProjectConfig
 
 
 def _excludes(args: argparse.Namespace, config: project_config.ProjectConfig) -> list[str]:
-    flag_patterns = args.exclude.split(",") if args.exclude else []
-    return [
-        *DEFAULT_EXCLUDES,
-        *normalize_patterns(config.items("exclude"), config.directory),
-        *normalize_patterns(flag_patterns, os.getcwd()),
-    ]
+    """``exclude`` replaces the defaults (the flag over the table), ``extend-exclude`` adds (both)."""
+    cwd = os.getcwd()
+    if args.exclude is not None:
+        patterns = normalize_patterns(args.exclude.split(","), cwd)
+    elif "exclude" in config.values:
+        patterns = normalize_patterns(config.items("exclude"), config.directory)
+    else:
+        patterns = list(DEFAULT_EXCLUDES)
+    patterns += normalize_patterns(config.items("extend-exclude"), config.directory)
+    if args.extend_exclude:
+        patterns += normalize_patterns(args.extend_exclude.split(","), cwd)
+    return patterns
 
 
 def _fix_stdin(job: FileJob, stdout: TextIO, excluded: bool = False) -> FileReport:
@@ -273,7 +395,7 @@ def _fix_stdin(job: FileJob, stdout: TextIO, excluded: bool = False) -> FileRepo
         if job.mode is Mode.WRITE:
             stdout.flush()
             getattr(stdout, "buffer", stdout).write(data)
-        return FileReport(job.path, skipped="skipped: excluded")
+        return FileReport(job.path, skipped=EXCLUDED)
     report, new_data = fix_bytes(job.path, data, job)
     if job.mode is Mode.WRITE:
         stdout.flush()
@@ -290,8 +412,8 @@ def _where(report: FileReport, outcome: Outcome) -> str:
 def summarize(
     reports: Sequence[FileReport], mode: Mode, quiet: bool, findings: bool = True
 ) -> list[str]:
-    """The lines for stderr: errors, each fixed and unfixed finding (unless not ``findings``), and
-    the totals."""
+    """The report's lines: errors, each fixed and unfixed finding (unless not ``findings``), and
+    the totals (``split_report`` sends the errors to stderr)."""
     lines: list[str] = []
     changed = fixed = unfixed = unsafe = errors = 0
     verb = "fixed" if mode is Mode.WRITE else "would be fixed"
@@ -382,6 +504,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"{PROG}: note: {config.note}", file=stderr)
     resolved = _resolved(args, config, project_config.start_directory(named))
     selection = _selection(args, config)
+    note = _only_opt_in_note(selection)
+    if note:
+        print(f"{PROG}: note: {note}", file=stderr)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
     mode = Mode.DIFF if args.diff else Mode.CHECK if args.check else Mode.WRITE
@@ -391,35 +516,71 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"--output-format={args.output_format} needs stdout, which {used} uses")
     if args.stdin_filename and STDIN not in args.paths:
         raise UsageError("--stdin-filename names the code read from -, and no - was given")
-    excludes = _excludes(args, config)
+    finder = Finder(_excludes(args, config))
     root = config.directory if args.force_exclude else None
-    file_paths = list(discover([path for path in args.paths if path != STDIN], excludes, root))
+    found = discover([path for path in args.paths if path != STDIN], finder, root)
+    file_paths = found.files
     unsafe_fixes = _unsafe_fixes(args, config)
     # Each file with its own project's target version (looked up once per directory).
     jobs = [
-        FileJob(path, _per_file(resolved, path), selection, mode, unsafe_fixes)
+        FileJob(path, _per_file(resolved, path), selection.for_path(path), mode, unsafe_fixes)
         for path in file_paths
     ]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
-    reports = run_all(jobs, process_file, processes, crashed, chunk_size)
+    reports = [FileReport(path, skipped=EXCLUDED) for path in found.skipped]
+    reports += run_all(jobs, process_file, processes, crashed, chunk_size)
     if STDIN in args.paths:
         name = args.stdin_filename or STDIN_NAME
-        excluded = bool(args.stdin_filename) and not list(discover([name], excludes, root))
+        # As a named file: checked unless --force-exclude and its place is excluded.
+        excluded = root is not None and args.stdin_filename is not None
+        excluded = excluded and finder.force_excluded(args.stdin_filename, root)
         settings = _per_file(resolved, args.stdin_filename or STDIN)
-        job = FileJob(name, settings, selection, mode, unsafe_fixes)
-        reports.append(_fix_stdin(job, stdout, excluded and args.force_exclude))
+        job = FileJob(name, settings, selection.for_path(name), mode, unsafe_fixes)
+        reports.append(_fix_stdin(job, stdout, excluded))
     for report in reports:
         if report.diff:
             stdout.write(report.diff)
     if machine:
         stdout.write(output.render(args.output_format, reports, mode))
     stdout.flush()
-    # With a machine format the findings went to stdout: stderr keeps the errors and the totals.
+    # As ruff: the report on stdout, errors on stderr; stdout carrying code (a diff, the fixed
+    # code read from -) or a machine format's document leaves the report to stderr too.
+    code_on_stdout = mode is Mode.DIFF or (STDIN in args.paths and mode is Mode.WRITE)
+    report_to = stderr if machine or code_on_stdout else stdout
+    errors = {report.error_line for report in reports if report.problem is not None}
+    errors |= {f"{report.path}: {report.skipped}" for report in reports if report.skipped}
     for line in summarize(reports, mode, args.quiet, findings=not machine):
-        print(line, file=stderr)
+        stream = stderr if line in errors else report_to
+        print(_printable(line, stream), file=stream)
+    stdout.flush()
+    return exit_code(reports, mode, args.exit_zero, args.exit_non_zero_on_fix)
+
+
+def _printable(line: str, stream: TextIO) -> str:
+    """A path that is not valid in the file system's encoding (a surrogate escape) written as
+    stderr writes it, ``\\udce9``, rather than failing on stdout, whose errors are strict."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        line.encode(encoding)
+    except UnicodeEncodeError:
+        return line.encode(encoding, "backslashreplace").decode(encoding)
+    return line
+
+
+def exit_code(
+    reports: Sequence[FileReport], mode: Mode, exit_zero: bool, exit_non_zero_on_fix: bool
+) -> int:
+    """``EXIT_CODES``: as ``ruff check --fix``, so that a hook or a CI step fails while a finding
+    is left, whether or not the fixer could fix it."""
     if any(report.problem is not None for report in reports):
         return 2
-    if mode is not Mode.WRITE and any(report.changed for report in reports):
+    if exit_zero:
+        return 0
+    if any(report.remaining(mode) for report in reports):
+        return 1
+    if mode is not Mode.WRITE and any(report.fixed for report in reports):
+        return 1  # a finding that would be fixed is still in the code
+    if exit_non_zero_on_fix and any(report.written for report in reports):
         return 1
     return 0
 

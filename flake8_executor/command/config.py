@@ -29,7 +29,10 @@ SETTING_KEYS = (
     "cache",
     "python",
 )
-KEYS = (*SETTING_KEYS, "unsafe-fixes", "select", "ignore", "exclude")
+# The codes to act on (flake8's and ruff's names) and the files to walk (ruff's).
+CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FILE_KEYS = ("exclude", "extend-exclude")
+KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
 
 
 class ConfigError(Exception):
@@ -42,6 +45,8 @@ class ProjectConfig:
     values: dict[str, Any] = field(default_factory=dict)  # the table, keys as written
     requires_python: str | None = None
     note: str | None = None  # said on stderr: why the file was not read
+    # line-length of [tool.ruff], else [tool.black] (88, their default, when the table has none).
+    line_length: int | None = None
 
     @property
     def directory(self) -> str:
@@ -130,13 +135,53 @@ def load(path: str | None) -> ProjectConfig:
             raise ConfigError(
                 f"{path}: [tool.{TABLE}]: unknown key {key!r} (known: {', '.join(KEYS)})"
             )
+        if key == "per-file-ignores" and isinstance(value, dict):  # ruff's form: glob = [codes]
+            if not all(
+                isinstance(codes, str)
+                or (isinstance(codes, list) and all(isinstance(code, str) for code in codes))
+                for codes in value.values()
+            ):
+                raise ConfigError(
+                    f"{path}: [tool.{TABLE}]: per-file-ignores must map globs to lists of codes"
+                )
+            continue
         if not isinstance(value, (str, bool, list)) or (
             isinstance(value, list) and not all(isinstance(item, str) for item in value)
         ):
             raise ConfigError(
                 f"{path}: [tool.{TABLE}]: {key} must be a string or a list of strings"
             )
-    return ProjectConfig(path, dict(table), requires if isinstance(requires, str) else None)
+    return ProjectConfig(
+        path,
+        dict(table),
+        requires if isinstance(requires, str) else None,
+        line_length=_formatter_line_length(document, os.path.dirname(path), toml),
+    )
+
+
+FORMATTER_DEFAULT_LINE_LENGTH = 88  # ruff's and black's
+
+
+def _formatter_line_length(document: dict[str, Any], directory: str, toml: Any) -> int | None:
+    """ruff's ``line-length`` (``ruff.toml``/``.ruff.toml`` beside, else ``[tool.ruff]``), else
+    black's (``[tool.black]``); their default when the table is there without one."""
+    tools = document.get("tool") if isinstance(document.get("tool"), dict) else {}
+    tables: list[Any] = []
+    for name in ("ruff.toml", ".ruff.toml"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            try:
+                with open(candidate, "rb") as file:
+                    tables.append(toml.load(file))
+            except (OSError, ValueError):
+                pass
+            break
+    tables += [tools.get("ruff"), tools.get("black")]
+    for table in tables:
+        if isinstance(table, dict):
+            value = table.get("line-length", FORMATTER_DEFAULT_LINE_LENGTH)
+            return value if isinstance(value, int) and value > 0 else None
+    return None
 
 
 _LOWER_BOUND = re.compile(r"(>=|~=|==|>)\s*3\.(\d+)")

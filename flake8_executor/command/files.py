@@ -1,4 +1,4 @@
-"""Files in and out without harm: discovery, decoding as Python does, and atomic writes.
+"""Files in and out without harm: decoding as Python does, and atomic writes.
 
 A source file is decoded the way the interpreter would (PEP 263 cookie, BOM) and encoded back the same
 way, so bytes that no fix touched come out identical: line endings are never translated, a BOM stays.
@@ -15,21 +15,7 @@ import os
 import stat
 import tempfile
 import tokenize
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatch
-
-DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git",
-    ".venv",
-    "venv",
-    "build",
-    "dist",
-    "__pycache__",
-    ".tox",
-    "node_modules",
-    ".eggs",
-)
 
 
 class FileError(Exception):
@@ -155,78 +141,3 @@ def write_atomic(original: ReadFile, data: bytes) -> None:
 def _owner(path: str) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_uid, info.st_gid
-
-
-def is_excluded(path: str, patterns: Sequence[str]) -> bool:
-    """flake8's rule: a pattern matches the base name, or the absolute path."""
-    name = os.path.basename(os.path.normpath(path))
-    absolute = os.path.abspath(path)
-    return any(fnmatch(name, pattern) or fnmatch(absolute, pattern) for pattern in patterns)
-
-
-def normalize_patterns(patterns: Iterable[str], base: str) -> list[str]:
-    """Patterns naming a path (``src/gen``) are made absolute from ``base``; names stay names."""
-    normalized = []
-    for raw in patterns:
-        pattern = raw.strip().rstrip("/")
-        if not pattern:
-            continue
-        if "/" in pattern or os.sep in pattern:
-            pattern = os.path.abspath(os.path.join(base, pattern))
-        normalized.append(pattern)
-    return normalized
-
-
-def is_force_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
-    """The path or a directory it is in, below ``root``, matches: ``--force-exclude``'s rule.
-
-    pre-commit names each file, so a file in an excluded directory (``migrations/0001.py``) is only
-    skipped when its directories are checked too, as ruff and black do with ``--force-exclude``.
-    """
-    absolute = os.path.abspath(path)
-    root = os.path.abspath(root)
-    while True:
-        if is_excluded(absolute, patterns):
-            return True
-        parent = os.path.dirname(absolute)
-        if parent in (absolute, root) or os.path.commonpath([parent, root]) != root:
-            return False
-        absolute = parent
-
-
-def discover(
-    paths: Iterable[str],
-    excludes: Sequence[str],
-    force_exclude_root: str | None = None,
-) -> Iterator[str]:
-    """The files to fix, in a stable order: named files as given, directories walked for ``*.py``.
-
-    With ``force_exclude_root`` (``--force-exclude``), a named file is skipped when a directory it is
-    in, below that root, is excluded.
-    """
-    seen: set[str] = set()
-    for path in paths:
-        if is_excluded(path, excludes):
-            continue
-        if force_exclude_root is not None and is_force_excluded(path, excludes, force_exclude_root):
-            continue
-        if not os.path.isdir(path):
-            found: Iterable[str] = [path]  # a missing file is reported when it is read
-        else:
-            found = _walk(path, excludes)
-        for file_path in found:
-            key = os.path.realpath(file_path)  # a file named twice, or through a link, once
-            if key not in seen:
-                seen.add(key)
-                yield file_path
-
-
-def _walk(directory: str, excludes: Sequence[str]) -> Iterator[str]:
-    for root, dirnames, filenames in os.walk(directory):
-        dirnames[:] = sorted(
-            name for name in dirnames if not is_excluded(os.path.join(root, name), excludes)
-        )
-        for name in sorted(filenames):
-            path = os.path.join(root, name)
-            if name.endswith(".py") and not is_excluded(path, excludes):
-                yield path

@@ -5,6 +5,8 @@
   ``--unsafe-fixes``) or ``"unfixed"`` (declined, or no fix), with the ``reason`` when not fixed), ``errors``
   one per file that could not be handled, ``skipped`` the files left alone on purpose.
 - ``sarif``: SARIF 2.1.0, as GitHub code scanning uploads it (one run, the codes as rules).
+- ``concise``: one line per finding still in the code, as flake8 prints it
+  (``path:line:col: CODE message``): for teams that run no flake8, in a pre-commit hook or CI log.
 - ``github``: GitHub Actions workflow commands, ``::warning file=...,line=...::``, one per finding
   still in the code (left unfixed, or with ``--check``/``--diff`` one that would be fixed) and
   ``::error`` per file that could not be handled.
@@ -34,7 +36,7 @@ from flake8_executor.columns import char_column, utf16_length
 from flake8_executor.command.job import FileReport, Mode
 from flake8_executor.fix.outcome import Outcome
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -241,6 +243,23 @@ def to_github(reports: Sequence[FileReport], mode: Mode) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def to_concise(reports: Sequence[FileReport], mode: Mode) -> str:
+    """flake8's default format for the findings still in the code (a fixed one is gone in write
+    mode); the column in UTF-8 bytes from 1, as flake8 prints it."""
+    lines = []
+    for placed in _placed(reports, mode):
+        if placed.state == "fixed" and mode is Mode.WRITE:
+            continue
+        finding = placed.outcome.finding
+        lines.append(f"{placed.report.path}:{finding.line}:{finding.col + 1}: {finding.text}")
+    return "".join(line + "\n" for line in lines)
+
+
 def render(output_format: str, reports: Sequence[FileReport], mode: Mode) -> str:
-    render_as = {"json": to_json, "sarif": to_sarif, "github": to_github}[output_format]
+    render_as = {
+        "concise": to_concise,
+        "json": to_json,
+        "sarif": to_sarif,
+        "github": to_github,
+    }[output_format]
     return render_as(reports, mode)

@@ -30,6 +30,7 @@ from flake8_executor.fix.errors import BrokenFix
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.plan import parse, plan, wanted_findings
 from flake8_executor.fix.text import default_newline, split_lines
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection
 from flake8_executor.settings import Settings
 
@@ -66,6 +67,13 @@ class FixedSource:
     unfixed_after: list[Outcome] = field(default_factory=list)
 
 
+def _parse_fixed(text: str) -> ast.Module:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError) as error:
+        raise BrokenFix(f"the fixed code would not parse: {error}") from None
+
+
 def fix_source(
     text: str,
     settings: Settings,
@@ -82,7 +90,8 @@ def fix_source(
     selection = selection or Selection()
     tree = parse(text)
     lines, findings = wanted_findings(text, tree, settings, selection, path)
-    applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
+    original_text = text
+    applied = _tidied(text, apply_findings(text, findings, settings, lines, tree, unsafe_fixes))
     fixed = [outcome for outcome in applied.outcomes if outcome.fixed]
     first_unfixed = [outcome for outcome in applied.outcomes if not outcome.fixed]
     unfixed_after = first_unfixed
@@ -94,8 +103,17 @@ def fix_source(
         if passes == MAX_PASSES:
             break
         passes += 1
-        lines, findings = wanted_findings(text, tree, settings, selection, path)
+        written = written_lines(original, split_lines(text))
+        lines, findings = wanted_findings(
+            text, tree, settings, selection, path, follow_up(selection, written)
+        )
         applied = apply_findings(text, findings, settings, lines, tree, unsafe_fixes)
+        applied = _tidied(original_text, applied)
+        # A follow-up is part of the fix that wrote its line: neither reported nor left.
+        applied = replace(
+            applied,
+            outcomes=[o for o in applied.outcomes if selection.wants(o.finding.code)],
+        )
         # A later pass sees the text as earlier passes left it: its findings are named by the
         # input's lines, as flake8 reported them before the run, and each once.
         to_input = input_lines(original, lines if lines is not None else split_lines(text))
@@ -110,7 +128,77 @@ def fix_source(
     unfixed = first_unfixed
     if to_input is not None:
         unfixed = _left(first_unfixed, fixed, unfixed_after, to_input)
-    return FixedSource(text, fixed, unfixed, unfixed_after)
+    result = FixedSource(text, fixed, unfixed, unfixed_after)
+    return _fitted(original_text, result, settings, selection, path)
+
+
+def _tidied(original: str, applied: Applied) -> Applied:
+    """The pass's text without what its fixes left unused (``unused_loop``), so that a fix leaves
+    no F841 behind; the next pass sees it as it will be written."""
+    if applied.text == original or "get_running_loop" not in applied.text:
+        return applied
+    from flake8_executor.fix.unused_loop import drop_unused_loops
+
+    tree = applied.tree if applied.tree is not None else _parse_fixed(applied.text)
+    text = drop_unused_loops(original, applied.text, tree)
+    return applied if text == applied.text else replace(applied, text=text, tree=_parse_fixed(text))
+
+
+def _fitted(
+    original: str, fixed: FixedSource, settings: Settings, selection: Selection, path: str | None
+) -> FixedSource:
+    """The lines the fixes made longer than the project's line length broken as black would
+    (``line_length``), once every pass is done, so that a fix creates no E501; the findings left
+    are placed in the text as it will be written."""
+    if settings.line_length is None or fixed.text == original:
+        return fixed
+    from flake8_executor.fix.line_length import break_long_lines
+
+    written = written_lines(split_lines(original), split_lines(fixed.text))
+    text = break_long_lines(fixed.text, written, settings.line_length)
+    if text == fixed.text:
+        return fixed
+    tree = _parse_fixed(text)
+    lines, findings = wanted_findings(text, tree, settings, selection, path)
+    left = [
+        outcome
+        for outcome in apply_findings(text, findings, settings, lines, tree, False).outcomes
+        if not outcome.fixed
+    ]
+    return replace(fixed, text=text, unfixed_after=left)
+
+
+def written_lines(original: list[str], current: list[str]) -> frozenset[int]:
+    """The lines of ``current`` (from 1) that earlier passes wrote: not in ``original``."""
+    matcher = difflib.SequenceMatcher(None, original, current, autojunk=False)
+    return frozenset(
+        line + 1
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+        for line in range(j1, j2)
+    )
+
+
+def follow_up(selection: Selection, written: frozenset[int]) -> Callable[[Finding], bool]:
+    """Findings of an opt-in code on a line a fix wrote: fixed as part of that fix.
+
+    AEX200's ``run_in_executor(None, functools.partial(f, k=v))`` and AEX202's move to ``None``
+    write what AEX206 flags; where AEX206's own fix applies (awaited, the asyncio framework, a
+    target with ``asyncio.to_thread``), the fix writes ``asyncio.to_thread(f, k=v)`` instead, so
+    that the tool never writes code it would flag once AEX206 is selected. Not when the user
+    ruled the code out by name or prefix (``ignore``).
+    """
+
+    def wanted(finding: Finding) -> bool:
+        return (
+            finding.code in OFF_BY_DEFAULT
+            and not written.isdisjoint(range(finding.line, finding.end_line + 1))
+            and finding.fixable
+            and not finding.unsafe
+            and not selection.rules_out(finding.code)
+        )
+
+    return wanted
 
 
 def _left(

@@ -9,6 +9,7 @@ with its reason. Nothing here imports libcst: a file with nothing to fix never p
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flake8_executor.engine import analyze
@@ -39,12 +40,17 @@ def parse(text: str) -> ast.Module:
 
 
 def wanted_findings(
-    text: str, tree: ast.Module, settings: Settings, selection: Selection, path: str | None = None
+    text: str,
+    tree: ast.Module,
+    settings: Settings,
+    selection: Selection,
+    path: str | None = None,
+    also: Callable[[Finding], bool] | None = None,
 ) -> tuple[list[str] | None, list[Finding]]:
     """The findings to act on, and the text's lines when there are any (None when not split).
 
     ``path`` is where the text lives (or would): the engine follows helpers into the project's
-    other modules from there.
+    other modules from there. ``also`` takes findings the selection leaves out (``follow_up``).
     """
     # With the text, the engine skips files that cannot have a finding without walking them.
     findings = analyze(tree, settings, text, path)
@@ -53,7 +59,11 @@ def wanted_findings(
     lines = split_lines(text)
     if file_is_skipped(lines):
         return lines, []
-    findings = [finding for finding in findings if selection.wants(finding.code)]
+    findings = [
+        finding
+        for finding in findings
+        if selection.wants(finding.code) or (also is not None and also(finding))
+    ]
     if findings:
         noqa = Noqa(text)
         findings = [finding for finding in findings if not noqa.silences(finding)]

@@ -23,7 +23,7 @@ from flake8_executor.settings import Settings
 # ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
 SECTION = project_config.TABLE
 # ``exclude`` picks files for a run over directories: an open document is always checked.
-OPTION_KEYS = tuple(key for key in project_config.KEYS if key != "exclude")
+OPTION_KEYS = tuple(key for key in project_config.KEYS if key not in project_config.FILE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def configure(path: str | None, options: ClientOptions) -> Configured:
         flags = _as_flags(options)
         # The one configuration (configuration.py): the client's settings stand for the flags.
         settings = cli._settings(flags, project, project_config.start_directory(where))
-        return Configured(settings, cli._selection(flags, project))
+        selection = cli._selection(flags, project)
+        return Configured(settings, selection.for_path(path) if path else selection)
     except (cli.UsageError, project_config.ConfigError) as error:
         # Flags' names in the command line's messages are the client's settings here.
         return Configured(problem=str(error).replace(" --", " ").removeprefix("--"))

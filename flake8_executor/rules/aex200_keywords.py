@@ -28,19 +28,18 @@ AEX200 = Code(
         "    loop = asyncio.get_running_loop()\n"
         "    return await loop.run_in_executor(None, requests.get, url, timeout=3)"
         "  # error: AEX200\n",
-        use_instead="import asyncio\nimport functools\n\nimport requests\n\n\n"
-        "async def load(url):\n    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
-        "timeout=3))\n",
+        use_instead="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
+        "    return await asyncio.to_thread(requests.get, url, timeout=3)\n",
         fix="`run_in_executor(ex, f, a, k=v)` becomes `run_in_executor(ex, functools.partial(f, "
         "a, k=v))`, and `import functools` is added once. `functools.partial` of a module-level "
         "function can be pickled, so the same form works with a process pool, unlike a lambda. "
+        "On the default pool (`None`), awaited at once, in an asyncio module whose target has it "
+        "(py39+), it becomes `await asyncio.to_thread(f, a, k=v)` instead (what AEX206 asks for), "
+        "and a `loop = asyncio.get_running_loop()` left unused is dropped. "
         "Declined when the executor or the function is itself passed by keyword. Safe: the call "
         "that raised `TypeError` now runs `f` with the arguments written.",
-        fixed="import asyncio\nimport functools\n\nimport requests\n\n\nasync def load(url):\n"
-        "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, functools.partial(requests.get, url, "
-        "timeout=3))\n",
+        fixed="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
+        "    return await asyncio.to_thread(requests.get, url, timeout=3)\n",
         valid=(
             "import asyncio\n\n\nasync def load(fetch):\n    loop = asyncio.get_running_loop()\n"
             "    # executor= and func= are run_in_executor's own parameters: legal\n"

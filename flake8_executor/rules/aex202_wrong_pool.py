@@ -55,15 +55,16 @@ AEX202 = Code(
         "    return await loop.run_in_executor(PROCESS_POOL, requests.get, url)"
         "  # error: AEX202\n",
         use_instead="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
-        "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, requests.get, url)\n",
+        "    return await asyncio.to_thread(requests.get, url)\n",
         fix="Waiting work sent to a process pool with `run_in_executor(pool, ...)` gets `None` "
-        "(the default thread pool) for the pool. Not fixed: `submit`/`map`, and GIL-holding work "
-        "sent to threads (which pool to use is the author's choice).",
+        "(the default thread pool) for the pool; awaited at once, in an asyncio module whose "
+        "target has it (py39+), the call becomes `await asyncio.to_thread(f, ...)` (what AEX206 "
+        "asks for), and a `loop = asyncio.get_running_loop()` left unused is dropped. Not fixed: "
+        "`submit`/`map`, and GIL-holding work sent to threads (which pool to use is the "
+        "author's choice).",
         fixed="import asyncio\nfrom concurrent.futures import ProcessPoolExecutor\n\n"
         "import requests\n\nPROCESS_POOL = ProcessPoolExecutor()\n\n\nasync def load(url):\n"
-        "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, requests.get, url)\n",
+        "    return await asyncio.to_thread(requests.get, url)\n",
         invalid=(
             "import asyncio\nimport json\n\n\nasync def parse(body):\n"
             "    return await asyncio.to_thread(json.loads, body)  # error: AEX202\n",

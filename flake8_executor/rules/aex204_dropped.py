@@ -32,8 +32,10 @@ AEX204 = Code(
         "    loop.run_in_executor(None, work)  # error: AEX204\n"
         "    asyncio.to_thread(work)  # error: AEX204\n",
         use_instead="import asyncio\n\n\ndef work():\n    pass\n\n\nasync def main():\n"
-        "    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(None, work)\n"
-        "    await asyncio.to_thread(work)\n",
+        "    loop = asyncio.get_running_loop()\n"
+        "    future = loop.run_in_executor(None, work)  # kept, and awaited below\n"
+        "    await asyncio.to_thread(work)\n"
+        "    await future\n",
         fix="A dropped `asyncio.to_thread(...)` becomes `await asyncio.to_thread(...)`. Unsafe: "
         "the work, which never ran, now runs, and the coroutine waits for it. A dropped "
         "`run_in_executor` future is not fixed: whether to wait there or keep it is the author's "

@@ -29,19 +29,19 @@ AEX205 = Code(
         "cannot create a second loop by mistake. Elsewhere `get_event_loop()` is deprecated, "
         "and fails when no loop is running on recent Pythons: use `asyncio.run()` or "
         "`asyncio.new_event_loop()`.",
-        example="import asyncio\n\n\nasync def main(work):\n"
+        example="import asyncio\n\n\nasync def main(callback):\n"
         "    loop = asyncio.get_event_loop()  # error: AEX205\n"
-        "    return await loop.run_in_executor(None, work)\n",
-        use_instead="import asyncio\n\n\nasync def main(work):\n"
+        "    loop.call_soon(callback)\n",
+        use_instead="import asyncio\n\n\nasync def main(callback):\n"
         "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, work)\n",
+        "    loop.call_soon(callback)\n",
         fix="In a coroutine, `asyncio.get_event_loop()` becomes `asyncio.get_running_loop()` (a "
         "`from asyncio import get_event_loop` is removed once unused). Safe: in a coroutine both "
         "return the running loop. Not fixed elsewhere, where the program's start-up has to change, "
         "nor in a module that uses trio, Twisted, gevent or curio (no asyncio loop runs there).",
-        fixed="import asyncio\n\n\nasync def main(work):\n"
+        fixed="import asyncio\n\n\nasync def main(callback):\n"
         "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, work)\n",
+        "    loop.call_soon(callback)\n",
         invalid=("import asyncio\n\nloop = asyncio.get_event_loop()  # error: AEX205\n",),
     ),
     fix="in a coroutine: `get_running_loop()`",

@@ -36,12 +36,13 @@ AEX206 = Code(
         use_instead="import asyncio\n\n\ndef work(n):\n    return n\n\n\nasync def main():\n"
         "    return await asyncio.to_thread(work, 1)\n",
         fix="`await loop.run_in_executor(None, f, a)` becomes `await asyncio.to_thread(f, a)` "
-        "(a `functools.partial(f, a, k=v)` is unwrapped into `f, a, k=v`). Declined for a "
+        "(a `functools.partial(f, a, k=v)` is unwrapped into `f, a, k=v`), and a "
+        "`loop = asyncio.get_running_loop()` it leaves unused is dropped. Declined for a "
         "future that is kept rather than awaited (a coroutine cannot stand in for it) and below "
         "py39. Not reported on an event loop's own `self.run_in_executor`, nor where AEX202 finds "
         "the work wrong for threads (a GIL-holding parse: a process pool is the advice).",
         fixed="import asyncio\n\n\ndef work(n):\n    return n\n\n\nasync def main():\n"
-        "    loop = asyncio.get_running_loop()\n    return await asyncio.to_thread(work, 1)\n",
+        "    return await asyncio.to_thread(work, 1)\n",
         flake8_args=("--extend-select=AEX206",),
         fix_args=("--select=AEX206",),
     ),
