@@ -230,3 +230,21 @@ def test_module_names_and_relative_imports(tmp_path: Path) -> None:
     split = tree.split("app.api.routes.handler.method")
     assert split is not None and split[0].name == "app.api.routes"
     assert split[1] == ["handler", "method"]
+
+
+def test_constructors_and_guards_across_modules_survive_the_cache(shop: Path) -> None:
+    """Constructors (``__init__``, a base's through ``super()``, ``__post_init__``), ``__call__``
+    and steps under a condition on a parameter, across modules: the same from a warm cache."""
+    media = "shop/api/media_routes.py"
+    cold = _flake8(shop, media)
+    assert "Traceback" not in cold.stderr, cold.stderr
+    assert reported_findings(cold.stdout) == expected_findings(PROJECT / "shop/api/media_routes.py")
+    assert (
+        "UploadClient() blocks the event loop: it calls ssl.SSLContext.load_cert_chain() (file "
+        "I/O, via uploads.UploadClient.__init__ -> media.SecureClient.__init__ -> "
+        "ssl.SSLContext.load_cert_chain)"
+    ) in cold.stdout
+    assert "via uploads.attach -> media.Attachment.__init__ -> open" in cold.stdout
+    assert _cache_entries(shop)
+    warm = _flake8(shop, media)
+    assert warm.stdout == cold.stdout

@@ -15,22 +15,44 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Optional
 
+from flake8_executor.analysis.conditions import (
+    Guard,
+    Signature,
+    bind,
+    describe_args,
+    guard_of,
+    signature_of,
+    translate,
+)
 from flake8_executor.analysis.lookup import CatalogLookup
-from flake8_executor.analysis.resolve import Binding, Resolver, Scope
+from flake8_executor.analysis.resolve import (
+    Binding,
+    ClassInstance,
+    ImportedInstance,
+    Resolver,
+    Scope,
+)
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Kind
 
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
 
-Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that reaches it
+# kind -> the first chain of names that reaches it, and the guard it runs under (() : always).
+Reach = dict[Kind, tuple[tuple[str, ...], Guard]]
 
 # A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
-# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge").
+# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); a call
+# of a helper also carries the arguments it passes (``conditions.Args``), and any step the guard
+# it runs under: (tag, value, args, guard).
 CALL, LOOP, LOCAL, PROJECT = "call", "loop", "local", "project"
-Step = tuple[str, Any]
+Step = tuple[Any, ...]
+# What a called expression is, for a step: (tag, key, skip): ``skip`` leading arguments are not
+# the callee's parameters (``Base.__init__(self, ...)``); ``None``: none of them reach its
+# parameters (a dataclass's ``__post_init__``).
+Callee = tuple[str, Any, Optional[int]]
 
 # Decorators that leave a function a plain sync function when called. Any other (asgiref's
 # ``sync_to_async``, a framework's route or task decorator) may make the call do something else:
@@ -49,12 +71,19 @@ TRANSPARENT_DECORATORS = frozenset(
 )
 
 
+def _add(reach: Reach, kind: Kind, chain: tuple[str, ...], guard: Guard) -> None:
+    """Keep the first chain of each kind, unless a later one runs unconditionally."""
+    known = reach.get(kind)
+    if known is None or (known[1] and not guard):
+        reach[kind] = (chain, guard)
+
+
 class HelperReach:
     """What calling one helper does: its most severe kind, the chain to it, the other kinds."""
 
     __slots__ = ("chain", "kind", "loop_call", "others")
 
-    def __init__(self, reach: Reach, loop_call: str | None = None) -> None:
+    def __init__(self, reach: dict[Kind, tuple[str, ...]], loop_call: str | None = None) -> None:
         kinds = sorted(reach, key=SEVERITY.index)
         self.kind = kinds[0]
         self.chain = reach[self.kind]
@@ -95,8 +124,17 @@ class Composer:
     def _composer_of(self, tag: str) -> Composer:
         return self._other if tag == PROJECT and self._other is not None else self
 
+    def signature(self, key: Any) -> Signature | None:
+        """The parameters of the function ``key`` names, as a call binds them; ``None``: not known
+        (its guards then see every argument as unknown)."""
+        return None
+
     def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
-        """The function's reach, and whether it is complete (no cycle member was still open)."""
+        """The function's reach, and whether it is complete (no cycle member was still open).
+
+        Each kind's chain carries the guard under which it runs (tests on the function's own
+        parameters, ``analysis/conditions.py``); an unconditional chain wins over a guarded one.
+        """
         key = self.canonical(key)
         if key is None:
             return {}, True
@@ -113,15 +151,23 @@ class Composer:
         name = self.display(key)
         reach: Reach = {}
         complete = True
-        for tag, value in steps:
+        for step in steps:
+            tag, value = step[0], step[1]
+            guard: Guard = step[3] if len(step) > 3 else ()
             if tag == CALL:
                 kind, qualified = value
-                reach.setdefault(kind, (name, qualified))
+                _add(reach, kind, (name, qualified), guard)
             elif tag != LOOP:
-                callee_reach, callee_complete = self._composer_of(tag).reach(value, depth + 1)
+                composer = self._composer_of(tag)
+                callee_reach, callee_complete = composer.reach(value, depth + 1)
                 complete = complete and callee_complete
-                for kind, chain in callee_reach.items():
-                    reach.setdefault(kind, (name, *chain))
+                if not callee_reach:
+                    continue
+                bound = bind(composer.signature(value), step[2] if len(step) > 2 else None)
+                for kind, (chain, callee_guard) in callee_reach.items():
+                    translated = translate(callee_guard, bound, top=False)
+                    if translated is not None:
+                        _add(reach, kind, (name, *chain), guard + translated)
         self._active.discard(key)
         if complete:
             self._memo[key] = reach
@@ -134,7 +180,8 @@ class Composer:
         if key is None or (self, key) in seen:
             return None
         seen.add((self, key))
-        for tag, value in self.steps(key) or ():
+        for step in self.steps(key) or ():
+            tag, value = step[0], step[1]
             if tag == LOOP:
                 return str(value)
             if tag in (LOCAL, PROJECT):
@@ -157,27 +204,125 @@ def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding 
     """The sync ``def`` of the file a called expression names (``fetch``, ``self._load``), when
     calling it runs its body."""
     binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
+    return binding if _runs_body(binding, resolver) else None
+
+
+def _runs_body(binding: Binding | None, resolver: Resolver) -> bool:
     if binding is None or not isinstance(binding.node, ast.FunctionDef):
+        return False
+    return is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope))
+
+
+def callee_of(
+    func: ast.expr, scope: Scope, resolver: Resolver, first: ast.expr | None = None
+) -> tuple[Binding | str, int | None] | None:
+    """What calling ``func`` runs, beyond a plain helper: a class's constructor (its
+    ``__init__``, or the ``__post_init__`` a generated one calls), a method found on a base
+    (``self.load()`` inherited, ``super().__init__(...)``, ``Base.__init__(self, ...)``), an
+    instance's ``__call__``. A ``def`` of this file, or the absolute name of another module's
+    function (following imports), with how many leading arguments to skip (``None``: the
+    arguments do not reach its parameters). ``first`` is the call's first argument."""
+    binding = helper_binding(func, scope, resolver)
+    if binding is not None:
+        return binding, 0
+    if isinstance(func, ast.Name):
+        cls = resolver.class_of(func, scope)
+        if cls is not None:  # ``Client(...)``: its construction
+            post_init = resolver.post_init(cls)
+            if post_init is not None:
+                return _method(resolver.class_method(cls, post_init), resolver, None)
+            return _method(resolver.class_method(cls, "__init__"), resolver, 0)
+    if isinstance(func, ast.Attribute):
+        value = func.value
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "super"
+            and scope.lookup("super") is None
+        ):
+            owner = _method_class(scope)
+            if owner is None:
+                return None
+            for base in resolver.bases(owner):
+                if base is None:
+                    return None
+                found = (
+                    f"{base}.{func.attr}"
+                    if isinstance(base, str)
+                    else resolver.class_method(base, func.attr)
+                )
+                if found is not None:
+                    return _method(found, resolver, 0)
+            return None
+        cls = resolver.class_of(value, scope)
+        if cls is not None:  # ``Base.method(self, ...)``, ``Client.from_config(...)``
+            found = resolver.class_method(cls, func.attr)
+            skip = 0
+            if isinstance(found, Binding) and _plain_method(found, resolver):
+                skip = 1 if first is not None else 0
+            return _method(found, resolver, skip)
+        owner_type = resolver.type_of(value, scope)
+        if isinstance(owner_type, ClassInstance):  # an inherited method
+            return _method(resolver.class_method(owner_type.scope, func.attr), resolver, 0)
         return None
-    if not is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope)):
+    called = resolver.type_of(func, scope)
+    if isinstance(called, ClassInstance):  # ``handler(...)``: its ``__call__``
+        return _method(resolver.class_method(called.scope, "__call__"), resolver, 0)
+    if isinstance(called, ImportedInstance) and resolver.follow_imports:
+        return f"{called.name}.__call__", 0
+    return None
+
+
+def _method(
+    found: Binding | str | None, resolver: Resolver, skip: int | None
+) -> tuple[Binding | str, int | None] | None:
+    if found is None:
         return None
-    return binding
+    if isinstance(found, str):
+        return found, skip
+    return (found, skip) if _runs_body(found, resolver) else None
+
+
+def _plain_method(binding: Binding, resolver: Resolver) -> bool:
+    """A ``def`` in a class body that is neither a static nor a class method."""
+    node = binding.node
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    names = {resolver.qualified_name(d, binding.scope) for d in node.decorator_list}
+    return binding.scope.opened_by == Scope.CLASS and not names & {"staticmethod", "classmethod"}
+
+
+def _method_class(scope: Scope) -> Scope | None:
+    """The class whose method ``scope`` is (or is nested in)."""
+    while scope is not None and scope.opened_by != Scope.CLASS:
+        if scope.opened_by == Scope.FUNCTION and scope.enclosing_class is not None:
+            return scope.enclosing_class
+        scope = scope.parent  # type: ignore[assignment]
+    return None
+
+
+def signature_of_def(node: ast.FunctionDef, outer: Scope, resolver: Resolver) -> Signature:
+    """A ``def``'s parameters; a method's without its ``self`` (or ``cls``)."""
+    names = {resolver.qualified_name(d, outer) for d in node.decorator_list}
+    bound = outer.opened_by == Scope.CLASS and "staticmethod" not in names
+    return signature_of(node, outer, bound, resolver)
 
 
 def function_steps(
     calls: Iterable[CallSite],
     lookup: CatalogLookup,
-    local: Callable[[ast.expr, Scope], Step | None],
+    local: Callable[[ast.expr, Scope, ast.Call], Callee | None],
     project: Callable[[ast.expr, Scope], str | None],
 ) -> list[Step]:
     """The steps of one function, from the calls the walk recorded in it, in source order."""
     steps: list[Step] = []
     resolver = lookup.resolver
     for call in calls:
+        site = call.site
+        guard = guard_of(site.conditions, site.function, resolver) if site.conditions else ()
         found = lookup.blocking_call(call)
         if found is not None:
             qualified, entry = found
-            steps.append((CALL, (entry.kind, qualified)))
+            steps.append((CALL, (entry.kind, qualified), None, guard))
             continue
         func = call.node.func
         scope = call.scope
@@ -189,13 +334,18 @@ def function_steps(
             continue
         if call.awaited:
             continue  # a sync function whose result is awaited returns an awaitable: not a helper
-        step = local(func, scope)
-        if step is not None:
-            steps.append(step)
-            continue
-        other = project(func, scope)
-        if other is not None:
-            steps.append((PROJECT, other))
+        callee = local(func, scope, call.node)
+        if callee is None:
+            other = project(func, scope)
+            callee = (PROJECT, other, 0) if other is not None else None
+        if callee is not None:
+            tag, key, skip = callee
+            args = (
+                describe_args(call.node, scope, site.function, resolver, skip)
+                if skip is not None
+                else None
+            )
+            steps.append((tag, key, args, guard))
     return steps
 
 
@@ -229,19 +379,48 @@ class CallGraph(Composer):
         """The sync ``def`` of this file a called expression names (``fetch``, ``self._load``)."""
         return helper_binding(func, scope, self._lookup.resolver)
 
-    def reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """The summary of the helper that ``func`` names, when it reaches a blocking call."""
-        binding = self.helper_of(func, scope)
-        composer: Composer = self
-        key: Any = _Key(binding) if binding is not None else None
-        if key is None:
-            if self._other is None or self._project_name is None:
-                return None
-            composer, key = self._other, self._project_name(func, scope)
-            if key is None:
-                return None
+    def reach_of(
+        self, func: ast.expr, scope: Scope, call: ast.Call | None = None
+    ) -> HelperReach | None:
+        """The summary of what calling ``func`` runs, when it reaches a blocking call; with the
+        ``call``, only the guarded steps its arguments can take."""
+        callee = self._callee(func, scope, call)
+        if callee is None:
+            return None
+        tag, key, skip = callee
+        composer = self._composer_of(tag)
         reach, _complete = composer.reach(key)
-        return HelperReach(reach, composer.loop_call(key)) if reach else None
+        if not reach:
+            return None
+        resolver = self._lookup.resolver
+        args = (
+            describe_args(call, scope, None, resolver, skip)
+            if call is not None and skip is not None
+            else None
+        )
+        bound = bind(composer.signature(key), args)
+        taken = {
+            kind: chain
+            for kind, (chain, guard) in reach.items()
+            if translate(guard, bound, top=True) is not None
+        }
+        return HelperReach(taken, composer.loop_call(key)) if taken else None
+
+    def _callee(self, func: ast.expr, scope: Scope, call: ast.Call | None) -> Callee | None:
+        resolver = self._lookup.resolver
+        first = call.args[0] if call is not None and call.args else None
+        found = callee_of(func, scope, resolver, first)
+        if found is not None:
+            target, skip = found
+            if isinstance(target, Binding):
+                return LOCAL, _Key(target), skip
+            if self._other is not None:
+                return PROJECT, target, skip
+            return None
+        if self._other is None or self._project_name is None:
+            return None
+        name = self._project_name(func, scope)
+        return (PROJECT, name, 0) if name is not None else None
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
@@ -252,13 +431,16 @@ class CallGraph(Composer):
             if function is not None and function.is_generator:
                 found = []  # calling a generator function runs none of its body
             else:
-                found = function_steps(calls, self._lookup, self._local_step, self._project)
+                found = function_steps(calls, self._lookup, self._callee, self._project)
             self._steps[node_id] = found
         return found
 
-    def _local_step(self, func: ast.expr, scope: Scope) -> Step | None:
-        binding = self.helper_of(func, scope)
-        return (LOCAL, _Key(binding)) if binding is not None else None
+    def signature(self, key: Any) -> Signature | None:
+        if isinstance(key, _Key):
+            node = key.binding.node
+            assert isinstance(node, ast.FunctionDef)
+            return signature_of_def(node, key.binding.scope, self._lookup.resolver)
+        return None
 
     def _project(self, func: ast.expr, scope: Scope) -> str | None:
         return self._project_name(func, scope) if self._project_name is not None else None

@@ -24,6 +24,7 @@ from typing import Any
 
 from flake8_executor.analysis.cache import SummaryCache
 from flake8_executor.analysis.callgraph import CALL, Composer, Reach, Step
+from flake8_executor.analysis.conditions import Signature
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
@@ -34,8 +35,10 @@ from flake8_executor.settings import Settings
 # Re-exports followed before giving up (``a`` imports from ``b`` which imports from ``a``...).
 MAX_HOPS = 16
 
-FUNCTION, BLOCKING = "function", "blocking"
-# ("function", module name, name in the module) or ("blocking", Kind, "requests.Session.get").
+FUNCTION, HOOK, BLOCKING = "function", "hook", "blocking"
+# ("function", module name, name in the module), ("hook", ...) for the ``__post_init__`` a
+# generated ``__init__`` calls (the call's arguments are not its parameters), or
+# ("blocking", Kind, "requests.Session.get").
 Target = tuple[str, Any, str]
 
 
@@ -160,6 +163,20 @@ class Project(Composer):
         qualified = ".".join(rest)
         if qualified in summary.functions:
             return (FUNCTION, module.name, qualified)
+        if qualified in summary.classes:  # ``Client(...)``: its constructor
+            post_init = summary.classes[qualified][1]
+            if post_init is not None:
+                found = self.target(f"{name}.{post_init}", hops + 1)
+                return (HOOK, found[1], found[2]) if found and found[0] == FUNCTION else None
+            return self.target(f"{name}.__init__", hops + 1)
+        if len(rest) == 2 and rest[0] in summary.classes:  # a method a base defines
+            for base in summary.classes[rest[0]][0]:
+                if base is None or hops >= MAX_HOPS:
+                    return None
+                found = self.target(f"{base}.{rest[1]}", hops + 1)
+                if found is not None:
+                    return found
+            return None
         if hops < MAX_HOPS and rest[0] in summary.imports:
             return self.target(".".join([summary.imports[rest[0]], *rest[1:]]), hops + 1)
         owner = self._owner(summary, rest[:-1], hops)
@@ -206,6 +223,14 @@ class Project(Composer):
     def canonical(self, key: Any) -> Any:
         return key if isinstance(key, tuple) else self.target(key)
 
+    def signature(self, key: Any) -> Signature | None:
+        target = self.canonical(key)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary.signatures.get(target[2]) if summary is not None else None
+
     def steps(self, key: Any) -> Sequence[Step] | None:
         how, where, name = key
         if how == BLOCKING:
@@ -219,7 +244,7 @@ class Project(Composer):
         if target is None:
             return {}, True
         if target[0] == BLOCKING:
-            return {target[1]: (target[2],)}, True  # the catalog name alone ends the chain
+            return {target[1]: ((target[2],), ())}, True  # the catalog name alone ends the chain
         return super().reach(target, depth)
 
     def display(self, key: Any) -> str:

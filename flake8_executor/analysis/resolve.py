@@ -288,6 +288,77 @@ class Resolver:
             return None
         return bindings[0]
 
+    # -- classes ---------------------------------------------------------------------------------
+
+    def class_of(self, node: ast.expr, scope: Scope) -> Scope | None:
+        """The class of this file that a name refers to (``Client``), if it is exactly one class."""
+        if not isinstance(node, ast.Name):
+            return None
+        bindings = scope.lookup(node.id)
+        if bindings is None or len(bindings) != 1 or bindings[0].opens is None:
+            return None
+        return bindings[0].opens
+
+    def bases(self, class_scope: Scope) -> list[Scope | str | None]:
+        """A class's bases, in order: a class of this file, the absolute name of another module's
+        (following imports), or ``None`` for one not known."""
+        node = class_scope.node
+        outer = class_scope.parent
+        if not isinstance(node, ast.ClassDef) or outer is None:
+            return []
+        found: list[Scope | str | None] = []
+        for base in node.bases:
+            if isinstance(base, ast.Subscript):
+                base = base.value  # ``Generic[T]``, ``Base[int]``
+            if self.qualified_name(base, outer) in _NEUTRAL_BASES:
+                continue
+            local = self.class_of(base, outer)
+            if local is not None:
+                found.append(local)
+                continue
+            name = self.project_name(base, outer)
+            found.append(name)
+        return found
+
+    def class_method(self, class_scope: Scope, name: str, depth: int = 0) -> Binding | str | None:
+        """The ``def`` a method name finds on a class of this file, in it or in its bases
+        (depth first, left to right), or the absolute name of a base's method in another module
+        of the project; ``None`` when it is not found or a base is not known."""
+        bindings = class_scope.bindings.get(name)
+        if bindings is not None:
+            if len(bindings) == 1 and bindings[0].how == Binding.DEF:
+                return bindings[0]
+            return None
+        if depth > 8:
+            return None
+        for base in self.bases(class_scope):
+            if base is None:
+                return None  # an unknown base may define it first
+            if isinstance(base, str):
+                return f"{base}.{name}"
+            found = self.class_method(base, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def post_init(self, class_scope: Scope) -> str | None:
+        """The hook a generated ``__init__`` calls (dataclasses' ``__post_init__``, attrs'
+        ``__attrs_post_init__``), for a class whose ``__init__`` is generated."""
+        node = class_scope.node
+        outer = class_scope.parent
+        if (
+            not isinstance(node, ast.ClassDef)
+            or outer is None
+            or "__init__" in class_scope.bindings
+        ):
+            return None
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            found = _GENERATED_INIT.get(self.qualified_name(target, outer) or "")
+            if found is not None:
+                return found
+        return None
+
     # -- object types ----------------------------------------------------------------------------
 
     def type_of(self, node: ast.expr, scope: Scope) -> ObjectType | None:
@@ -443,6 +514,24 @@ class Resolver:
                 return True
         return False
 
+
+# Bases that define no ``__init__``, ``__call__`` or method a project calls.
+_NEUTRAL_BASES = frozenset(
+    {"object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"}
+)
+# Class decorators that generate ``__init__``, and the hook it calls.
+_GENERATED_INIT = {
+    "dataclasses.dataclass": "__post_init__",
+    "pydantic.dataclasses.dataclass": "__post_init__",
+    "attr.s": "__attrs_post_init__",
+    "attr.attrs": "__attrs_post_init__",
+    "attr.define": "__attrs_post_init__",
+    "attr.frozen": "__attrs_post_init__",
+    "attr.mutable": "__attrs_post_init__",
+    "attrs.define": "__attrs_post_init__",
+    "attrs.frozen": "__attrs_post_init__",
+    "attrs.mutable": "__attrs_post_init__",
+}
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.

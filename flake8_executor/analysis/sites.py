@@ -15,6 +15,7 @@ class Site:
 
     __slots__ = (
         "comprehensions",
+        "conditions",
         "function",
         "handlers",
         "held_by",
@@ -32,6 +33,7 @@ class Site:
         held_by: ast.expr | None = None,
         comprehensions: int = 0,
         handlers: tuple[ast.expr | None, ...] = (),
+        conditions: tuple[tuple[ast.expr, bool], ...] = (),
     ) -> None:
         self.scope = scope
         self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
@@ -45,6 +47,23 @@ class Site:
         self.held_by = held_by
         self.comprehensions = comprehensions
         self.handlers = handlers
+        # In a sync function: the ``if`` tests around the expression, each with the branch it is
+        # in (``True`` for the body), for the steps of a helper that run only under a condition on
+        # a parameter (``analysis/conditions.py``).
+        self.conditions = conditions
+
+    def under(self, test: ast.expr, branch: bool) -> Site:
+        """The same place, inside the ``branch`` of ``if test:``."""
+        return Site(
+            self.scope,
+            self.on_loop,
+            self.why_no_await,
+            self.function,
+            self.held_by,
+            self.comprehensions,
+            self.handlers,
+            (*self.conditions, (test, branch)),
+        )
 
 
 class CallSite:

@@ -71,9 +71,13 @@ class FileState:
         """The catalog entry ``func`` refers to (``CatalogLookup.blocking_entry``)."""
         return self.lookup.blocking_entry(func, scope)
 
-    def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+    def helper_reach(
+        self, func: ast.expr, scope: Scope, call: ast.Call | None = None
+    ) -> HelperReach | None:
         """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
-        following imports, in another of the project."""
+        following imports, in another of the project (a class called: its constructor). With
+        the ``call``, a step under a condition on a parameter counts only where its argument can
+        take that branch."""
         if not self.settings.follow_calls:
             return None
         if self._call_graph is None:
@@ -84,4 +88,4 @@ class FileState:
                 context.project if context is not None else None,
                 self.resolver.project_name,
             )
-        return self._call_graph.reach_of(func, scope)
+        return self._call_graph.reach_of(func, scope, call)

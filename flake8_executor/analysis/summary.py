@@ -17,13 +17,17 @@ from typing import Any
 
 from flake8_executor.analysis.callgraph import (
     CALL,
+    LOOP,
     PROJECT,
+    Callee,
     Step,
+    callee_of,
     calls_by_function,
     function_steps,
-    helper_binding,
     is_transparent,
+    signature_of_def,
 )
+from flake8_executor.analysis.conditions import Signature, as_tuples
 from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.modules import absolute_import
 from flake8_executor.analysis.resolve import (
@@ -42,32 +46,33 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "imports", "name", "objects")
+    __slots__ = ("classes", "functions", "imports", "name", "objects", "signatures")
 
     def __init__(
         self,
         name: str,
         functions: dict[str, list[Step]],
         objects: dict[str, ObjectType],
-        classes: set[str],
+        classes: dict[str, tuple[list[str | None], str | None]],
         imports: dict[str, str],
+        signatures: dict[str, Signature] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
+        # A module-level class -> its bases' absolute names (None: not known) and the hook its
+        # generated ``__init__`` calls (``__post_init__``), if it has one.
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
+        self.signatures = signatures or {}  # a function -> its parameters, for its guards
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "functions": {
-                name: [
-                    [tag, value[0].value, value[1]] if tag == CALL else [tag, value]
-                    for tag, value in steps
-                ]
-                for name, steps in self.functions.items()
+                name: [_step_json(step) for step in steps] for name, steps in self.functions.items()
             },
+            "signatures": self.signatures,
             "objects": {
                 name: ["instance", value.name]
                 if isinstance(value, ImportedInstance)
@@ -75,24 +80,43 @@ class ModuleSummary:
                 for name, value in self.objects.items()
                 if isinstance(value, (str, ImportedInstance))
             },
-            "classes": sorted(self.classes),
+            "classes": {name: list(value) for name, value in self.classes.items()},
             "imports": self.imports,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModuleSummary:
         functions: dict[str, list[Step]] = {
-            name: [
-                (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
-                for step in steps
-            ]
+            name: [_step_from_json(step) for step in steps]
             for name, steps in data["functions"].items()
         }
         objects: dict[str, ObjectType] = {
             name: ImportedInstance(value) if how == "instance" else value
             for name, (how, value) in data["objects"].items()
         }
-        return cls(data["name"], functions, objects, set(data["classes"]), dict(data["imports"]))
+        classes = {
+            name: (list(bases), post_init) for name, (bases, post_init) in data["classes"].items()
+        }
+        signatures = {name: as_tuples(value) for name, value in data["signatures"].items()}
+        return cls(data["name"], functions, objects, classes, dict(data["imports"]), signatures)
+
+
+def _step_json(step: Step) -> list[Any]:
+    tag, value = step[0], step[1]
+    if tag == CALL:
+        return [tag, value[0].value, value[1], step[3]]
+    if tag == LOOP:
+        return [tag, value]
+    return [tag, value, step[2], step[3]]
+
+
+def _step_from_json(data: list[Any]) -> Step:
+    tag = data[0]
+    if tag == CALL:
+        return (CALL, (Kind(data[1]), data[2]), None, as_tuples(data[3]))
+    if tag == LOOP:
+        return (tag, data[1])
+    return (tag, data[1], as_tuples(data[2]), as_tuples(data[3]))
 
 
 def qualified_in_module(name: str, scope: Scope) -> str:
@@ -122,22 +146,30 @@ def summarize(
     lookup = CatalogLookup(resolver, settings.extra_calls, walk.import_roots)
     by_function = calls_by_function(walk.calls)
 
-    def local(func: ast.expr, scope: Scope) -> Step | None:
-        binding = helper_binding(func, scope, resolver)
-        if binding is None:
+    def local(func: ast.expr, scope: Scope, call: ast.Call) -> Callee | None:
+        found = callee_of(func, scope, resolver, call.args[0] if call.args else None)
+        if found is None:
             return None
-        assert isinstance(binding.node, ast.FunctionDef)
-        return (PROJECT, f"{name}.{qualified_in_module(binding.node.name, binding.scope)}")
+        target, skip = found
+        if isinstance(target, str):
+            return (PROJECT, target, skip)
+        assert isinstance(target.node, ast.FunctionDef)
+        return (PROJECT, f"{name}.{qualified_in_module(target.node.name, target.scope)}", skip)
 
     functions: dict[str, list[Step]] = {}
+    signatures: dict[str, Signature] = {}
     objects: dict[str, ObjectType] = {}
-    classes: set[str] = set()
+    classes: dict[str, tuple[list[str | None], str | None]] = {}
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
             owner = scope.parent
             if owner is not None and owner.opened_by == Scope.MODULE:
-                classes.add(node.name)
+                bases = [
+                    _exported_class(base, name) if isinstance(base, Scope) else base
+                    for base in resolver.bases(scope)
+                ]
+                classes[node.name] = (bases, resolver.post_init(scope))
                 for attribute, bindings in scope.self_attributes.items():
                     found = _exported(resolver.bindings_type(bindings, None), name)
                     if found is not None:
@@ -150,6 +182,7 @@ def summarize(
         if not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
             continue
         qualified = qualified_in_module(node.name, outer)
+        signatures[qualified] = signature_of_def(node, outer, resolver)
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
         else:
@@ -169,7 +202,16 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports)
+    return ModuleSummary(name, functions, objects, classes, imports, signatures)
+
+
+def _exported_class(scope: Scope, module: str) -> str | None:
+    """A class of this module as other modules name it (a module-level class only)."""
+    node = scope.node
+    owner = scope.parent
+    if isinstance(node, ast.ClassDef) and owner is not None and owner.opened_by == Scope.MODULE:
+        return f"{module}.{node.name}"
+    return None
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:

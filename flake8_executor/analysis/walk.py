@@ -108,7 +108,23 @@ class Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(node.body, Site(scope, is_async, None, scope))
+        inner = Site(scope, is_async, None, scope)
+        if is_async:
+            self._push(node.body, inner)
+        else:
+            self._push_block(node.body, inner)
+
+    def _push_block(self, body: list[ast.stmt], site: Site) -> None:
+        """A sync function's statements: after ``if test: return`` (or ``raise``) with no
+        ``else``, the rest of the block runs only where ``test`` is false."""
+        for statement in body:
+            self._stack.append((statement, site))
+            if (
+                type(statement) is ast.If
+                and not statement.orelse
+                and type(statement.body[-1]) in (ast.Return, ast.Raise)
+            ):
+                site = site.under(statement.test, False)
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -160,6 +176,7 @@ class Walk:
             site.held_by,
             site.comprehensions + 1,
             site.handlers,
+            site.conditions,
         )
         for index, generator in enumerate(generators):
             self._stack.append((generator.target, inner))
@@ -265,6 +282,7 @@ class Walk:
                 held,
                 site.comprehensions,
                 site.handlers,
+                site.conditions,
             )
         self._push(node.body, site)
 
@@ -279,6 +297,7 @@ class Walk:
             site.held_by,
             site.comprehensions,
             site.handlers + caught,
+            site.conditions,
         )
         self._push(node.body, body)
         self._push(node.handlers, site)
@@ -362,6 +381,18 @@ class Walk:
         """
         verdict = _version_verdict(node.test, self.target_version)
         stack = self._stack
+        function = site.function
+        if (
+            verdict is None
+            and function is not None
+            and not function.is_async
+            and function.opened_by == Scope.FUNCTION
+        ):
+            # A helper's step under this test is conditional (``analysis/conditions.py``).
+            self._push_block(node.body, site.under(node.test, True))
+            self._push_block(node.orelse, site.under(node.test, False))
+            stack.append((node.test, site))
+            return
         if verdict is not False:
             self._push(node.body, site)
         if verdict is not True:

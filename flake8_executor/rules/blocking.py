@@ -368,7 +368,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         if state.blocking_entry(node.func, call.scope) is not None:
             return  # a catalog call that does not block as written (see ``blocking_call``)
         # A sync function whose result is awaited returns an awaitable (``sync_to_async``...).
-        reach = None if call.awaited else state.helper_reach(node.func, call.scope)
+        reach = None if call.awaited else state.helper_reach(node.func, call.scope, node)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
