@@ -248,3 +248,15 @@ def test_constructors_and_guards_across_modules_survive_the_cache(shop: Path) ->
     assert _cache_entries(shop)
     warm = _flake8(shop, media)
     assert warm.stdout == cold.stdout
+
+
+def test_the_projects_types_across_modules_survive_the_cache(shop: Path) -> None:
+    """Another module's class-level annotations, dataclass fields, return annotations and class
+    method factories type the receivers here: the same from a warm cache."""
+    heat = "shop/api/heat_routes.py"
+    cold = _flake8(shop, heat)
+    assert "Traceback" not in cold.stderr, cold.stderr
+    assert reported_findings(cold.stdout) == expected_findings(PROJECT / heat)
+    assert "pump.client.read() blocks the event loop: it calls requests.get()" in cold.stdout
+    warm = _flake8(shop, heat)
+    assert warm.stdout == cold.stdout

@@ -11,9 +11,11 @@ guard, on its parameter, for its own callers to decide.
 
 What an argument the engine cannot describe does: a test for truth or against ``None`` takes the
 branch a given value takes (``if path:`` runs, ``if path is None:`` does not: callers pass what
-they mean to be used); a type test (``isinstance``, ``hasattr``) or a comparison with a literal
-takes neither branch (silent: precision first). Everything here is plain data (tuples of
-strings and literals), so it goes into the summaries' JSON as it is.
+they mean to be used); a comparison with a literal takes either branch (as before guards were
+read: ``if scheme == "https":`` may well be taken); a type test (``isinstance``, ``hasattr``)
+takes neither (a helper tests the type because it is given streams as well as paths: silent).
+Everything here is plain data (tuples of strings and literals), so it goes into the summaries'
+JSON as it is.
 """
 
 from __future__ import annotations
@@ -279,7 +281,7 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
         elif test == "none":
             result = False
         else:
-            return False
+            return test == "eq"
     return result == branch
 
 

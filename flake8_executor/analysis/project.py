@@ -179,7 +179,7 @@ class Project(Composer):
             return None
         if hops < MAX_HOPS and rest[0] in summary.imports:
             return self.target(".".join([summary.imports[rest[0]], *rest[1:]]), hops + 1)
-        owner = self._owner(summary, rest[:-1], hops)
+        owner = self._returned(summary, rest[:-1]) or self._owner(summary, rest[:-1], hops)
         if isinstance(owner, str):
             found = method_entry(owner, rest[-1])
             if found is not None and _unconditional(found[1]):
@@ -204,6 +204,21 @@ class Project(Composer):
         types[name] = found
         return found
 
+    def returned_type(self, name: str) -> ObjectType | None:
+        """What calling a function of another module returns, when its summary says."""
+        target = self.target(name)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary.returns.get(target[2]) if summary is not None else None
+
+    @staticmethod
+    def _returned(summary: ModuleSummary, path: list[str]) -> ObjectType | None:
+        """``make.get`` stands for a method of what ``make()`` returns (an ``ImportedInstance``
+        names what was called): the function's return type, when its summary has one."""
+        return summary.returns.get(".".join(path))
+
     def _owner(self, summary: ModuleSummary, path: list[str], hops: int) -> ObjectType | None:
         if not path:
             return None
@@ -213,7 +228,7 @@ class Project(Composer):
         if hops < MAX_HOPS and path[0] in summary.imports:
             return self.object_type(".".join([summary.imports[path[0]], *path[1:]]), hops + 1)
         if len(path) >= 2:
-            owner = self._owner(summary, path[:-1], hops)
+            owner = self._returned(summary, path[:-1]) or self._owner(summary, path[:-1], hops)
             if isinstance(owner, ImportedInstance) and hops < MAX_HOPS:
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None

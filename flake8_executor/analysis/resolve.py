@@ -197,12 +197,16 @@ class Resolver:
         package: str | None = None,
         follow_imports: bool = False,
         imported_type: Callable[[str], ObjectType | None] | None = None,
+        returned_type: Callable[[str], ObjectType | None] | None = None,
     ) -> None:
         self._types: dict[int, ObjectType | None] = {}
         self._busy: set[int] = set()
         self.package = package
         self.follow_imports = follow_imports
         self._imported_type = imported_type
+        # What a function of another module returns (its return annotation, a class method
+        # that returns ``cls(...)``), asked of the project.
+        self._returned_type = returned_type
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -385,7 +389,7 @@ class Resolver:
         if isinstance(node, ast.Attribute):
             owner = self.type_of(node.value, scope)
             if isinstance(owner, ClassInstance):
-                return self.bindings_type(owner.scope.self_attributes.get(node.attr), None)
+                return self.attribute_type(owner.scope, node.attr)
             if owner is None:
                 return self._imported_object(node, scope)
             if isinstance(owner, ImportedInstance):
@@ -418,17 +422,48 @@ class Resolver:
             bindings = scope.lookup(func.id)
             if bindings is not None and len(bindings) == 1 and bindings[0].opens is not None:
                 return ClassInstance(bindings[0].opens)
+            binding = self.function_def(func, scope)
+            if binding is not None:
+                return self.returned_type(binding)  # ``def config_path() -> Path``
         if name is not None:
             imported = self.project_name(func, scope)
             if imported is not None and imported == name:
-                return ImportedInstance(name)
+                returned = self._returned_type(name) if self._returned_type is not None else None
+                return returned if returned is not None else ImportedInstance(name)
         if isinstance(func, ast.Attribute):
+            cls = self.class_of(func.value, scope)
+            if cls is not None:  # ``Client.from_config()``
+                method = self.class_method(cls, func.attr)
+                return self.returned_type(method) if isinstance(method, Binding) else None
             owner = self.type_of(func.value, scope)
             if isinstance(owner, str):
                 return catalog.RETURNS.get((owner, func.attr))
+            if isinstance(owner, ClassInstance):
+                method = self.class_method(owner.scope, func.attr)
+                return self.returned_type(method) if isinstance(method, Binding) else None
             return None
         called = self.type_of(func, scope)
         return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
+
+    def attribute_type(self, class_scope: Scope, name: str, depth: int = 0) -> ObjectType | None:
+        """The type of ``self.<name>`` for a class of this file: its class-level annotation
+        (``client: Luxtronik``, a dataclass or attrs field), else what its methods assign to it
+        (``self.x: T = ...``, ``self.x = client`` of an annotated parameter), else a base's."""
+        declared = class_scope.bindings.get(name)
+        if declared is not None and len(declared) == 1 and declared[0].annotation is not None:
+            found = self.annotation_type(declared[0].annotation, class_scope, class_scope)
+            if found is not None:
+                return found
+        assigned = class_scope.self_attributes.get(name)
+        if assigned:
+            return self.bindings_type(assigned, None)
+        if depth < 8:
+            for base in self.bases(class_scope):
+                if isinstance(base, Scope):
+                    found = self.attribute_type(base, name, depth + 1)
+                    if found is not None:
+                        return found
+        return None
 
     def _imported_object(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
         """``clients.http`` after ``from app import clients``: an object another module defines."""
@@ -471,16 +506,51 @@ class Resolver:
             return self._imported_type(name) if name is not None else None
         return None
 
-    def annotation_type(self, node: ast.expr, scope: Scope) -> str | None:
-        """``httpx.Client``, ``Optional[httpx.Client]``, ``httpx.Client | None``, or a string of one."""
+    def returned_type(self, binding: Binding) -> ObjectType | None:
+        """What calling a ``def`` of this file returns: its return annotation (``-> Path``,
+        ``-> "Client"``, ``-> Self``), or, for a class method whose every ``return`` is
+        ``cls(...)``, an instance of its class."""
+        node = binding.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        owner = binding.scope if binding.scope.opened_by == Scope.CLASS else None
+        if node.returns is not None:
+            return self.annotation_type(node.returns, binding.scope, owner)
+        if owner is None or isinstance(node, ast.AsyncFunctionDef):
+            return None
+        names = {self.qualified_name(d, binding.scope) for d in node.decorator_list}
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if "classmethod" not in names or not positional:
+            return None
+        first = positional[0].arg
+        returns = [
+            child.value
+            for child in _own_nodes(node)
+            if isinstance(child, ast.Return) and child.value is not None
+        ]
+        if returns and all(
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == first
+            for value in returns
+        ):
+            return ClassInstance(owner)
+        return None
+
+    def annotation_type(
+        self, node: ast.expr, scope: Scope, owner: Scope | None = None
+    ) -> ObjectType | None:
+        """``httpx.Client``, ``Optional[httpx.Client]``, ``httpx.Client | None``, or a string of one;
+        a class of the project (this file's, or another module's by its absolute name);
+        ``Self`` in a method of ``owner``."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
             except SyntaxError:
                 return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            left = self.annotation_type(node.left, scope)
-            right = self.annotation_type(node.right, scope)
+            left = self.annotation_type(node.left, scope, owner)
+            right = self.annotation_type(node.right, scope, owner)
             if _is_none(node.right):
                 return left
             if _is_none(node.left):
@@ -489,10 +559,25 @@ class Resolver:
         if isinstance(node, ast.Subscript):
             name = self.qualified_name(node.value, scope)
             if name in {"typing.Optional", "Optional"}:
-                return self.annotation_type(node.slice, scope)
+                return self.annotation_type(node.slice, scope, owner)
+            if name in {"typing.Union", "Union"} and isinstance(node.slice, ast.Tuple):
+                members = [member for member in node.slice.elts if not _is_none(member)]
+                if len(members) == 1:
+                    return self.annotation_type(members[0], scope, owner)
             return None
+        cls = self.class_of(node, scope)
+        if cls is not None:
+            return ClassInstance(cls)
         name = self.qualified_name(node, scope)
-        return catalog.ANNOTATION_TYPES.get(name) if name else None
+        if not name:
+            return None
+        found = catalog.ANNOTATION_TYPES.get(name)
+        if found is not None:
+            return found
+        if name in _SELF:
+            return ClassInstance(owner) if owner is not None else None
+        imported = self.project_name(node, scope)
+        return ImportedInstance(imported) if imported is not None else None
 
     def is_celery_task(self, binding: Binding) -> bool:
         """A module-level ``def`` decorated ``@shared_task`` or ``@<app>.task`` (with or without args)."""
@@ -513,6 +598,22 @@ class Resolver:
             ):
                 return True
         return False
+
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of the functions and classes it defines."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(child)
+        stack.extend(ast.iter_child_nodes(child))
+    return found
 
 
 # Bases that define no ``__init__``, ``__call__`` or method a project calls.

@@ -41,7 +41,10 @@ class FileState:
         # module of the project defines (an object, a class's instance) is asked of the project.
         self.context = context
         if context is not None:
-            self.resolver = Resolver(context.module.package, True, context.project.object_type)
+            project = context.project
+            self.resolver = Resolver(
+                context.module.package, True, project.object_type, project.returned_type
+            )
         else:
             self.resolver = Resolver()
         self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)

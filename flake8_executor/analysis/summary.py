@@ -46,7 +46,7 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "imports", "name", "objects", "signatures")
+    __slots__ = ("classes", "functions", "imports", "name", "objects", "returns", "signatures")
 
     def __init__(
         self,
@@ -56,6 +56,7 @@ class ModuleSummary:
         classes: dict[str, tuple[list[str | None], str | None]],
         imports: dict[str, str],
         signatures: dict[str, Signature] | None = None,
+        returns: dict[str, ObjectType] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
@@ -65,6 +66,8 @@ class ModuleSummary:
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
         self.signatures = signatures or {}  # a function -> its parameters, for its guards
+        # A function -> the type it returns (``-> Path``, a class method returning ``cls(...)``).
+        self.returns = returns or {}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,13 +76,8 @@ class ModuleSummary:
                 name: [_step_json(step) for step in steps] for name, steps in self.functions.items()
             },
             "signatures": self.signatures,
-            "objects": {
-                name: ["instance", value.name]
-                if isinstance(value, ImportedInstance)
-                else ["type", value]
-                for name, value in self.objects.items()
-                if isinstance(value, (str, ImportedInstance))
-            },
+            "objects": _types_json(self.objects),
+            "returns": _types_json(self.returns),
             "classes": {name: list(value) for name, value in self.classes.items()},
             "imports": self.imports,
         }
@@ -90,15 +88,35 @@ class ModuleSummary:
             name: [_step_from_json(step) for step in steps]
             for name, steps in data["functions"].items()
         }
-        objects: dict[str, ObjectType] = {
-            name: ImportedInstance(value) if how == "instance" else value
-            for name, (how, value) in data["objects"].items()
-        }
+        objects = _types_from_json(data["objects"])
         classes = {
             name: (list(bases), post_init) for name, (bases, post_init) in data["classes"].items()
         }
         signatures = {name: as_tuples(value) for name, value in data["signatures"].items()}
-        return cls(data["name"], functions, objects, classes, dict(data["imports"]), signatures)
+        return cls(
+            data["name"],
+            functions,
+            objects,
+            classes,
+            dict(data["imports"]),
+            signatures,
+            _types_from_json(data["returns"]),
+        )
+
+
+def _types_json(types: dict[str, ObjectType]) -> dict[str, list[str]]:
+    return {
+        name: ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+        for name, value in types.items()
+        if isinstance(value, (str, ImportedInstance))
+    }
+
+
+def _types_from_json(data: dict[str, list[str]]) -> dict[str, ObjectType]:
+    return {
+        name: ImportedInstance(value) if how == "instance" else value
+        for name, (how, value) in data.items()
+    }
 
 
 def _step_json(step: Step) -> list[Any]:
@@ -160,6 +178,7 @@ def summarize(
     signatures: dict[str, Signature] = {}
     objects: dict[str, ObjectType] = {}
     classes: dict[str, tuple[list[str | None], str | None]] = {}
+    returns: dict[str, ObjectType] = {}
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
@@ -170,6 +189,11 @@ def summarize(
                     for base in resolver.bases(scope)
                 ]
                 classes[node.name] = (bases, resolver.post_init(scope))
+                for attribute, declared in scope.bindings.items():
+                    if len(declared) == 1 and declared[0].annotation is not None:
+                        found = _exported(resolver.attribute_type(scope, attribute), name)
+                        if found is not None:
+                            objects[f"{node.name}.{attribute}"] = found
                 for attribute, bindings in scope.self_attributes.items():
                     found = _exported(resolver.bindings_type(bindings, None), name)
                     if found is not None:
@@ -183,6 +207,10 @@ def summarize(
             continue
         qualified = qualified_in_module(node.name, outer)
         signatures[qualified] = signature_of_def(node, outer, resolver)
+        binding = _def_binding(outer, node)
+        returned = _exported(resolver.returned_type(binding), name) if binding else None
+        if returned is not None:
+            returns[qualified] = returned
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
         else:
@@ -202,7 +230,14 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports, signatures)
+    return ModuleSummary(name, functions, objects, classes, imports, signatures, returns)
+
+
+def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:
+    for binding in outer.bindings.get(node.name, ()):
+        if binding.node is node:
+            return binding
+    return None
 
 
 def _exported_class(scope: Scope, module: str) -> str | None:
