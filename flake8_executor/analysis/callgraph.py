@@ -124,6 +124,10 @@ class Composer:
     def _composer_of(self, tag: str) -> Composer:
         return self._other if tag == PROJECT and self._other is not None else self
 
+    def is_property(self, key: Any) -> bool:
+        """Whether the name is a property's getter (reading the attribute runs it)."""
+        return False
+
     def signature(self, key: Any) -> Signature | None:
         """The parameters of the function ``key`` names, as a call binds them; ``None``: not known
         (its guards then see every argument as unknown)."""
@@ -273,6 +277,52 @@ def callee_of(
     return None
 
 
+# Decorators that make a method a getter run when the attribute is read.
+PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property"})
+
+
+def is_property(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+    """``@property`` (or ``functools.cached_property``) alone: reading the attribute runs it."""
+    return len(node.decorator_list) == 1 and name_of(node.decorator_list[0]) in PROPERTY_DECORATORS
+
+
+def property_getter(node: ast.Attribute, scope: Scope, resolver: Resolver) -> Binding | str | None:
+    """The getter ``obj.name`` runs when ``obj`` is an instance of a class of this file whose
+    ``name`` is a property (in it or a base), or the absolute name of another module's attribute
+    that may be one (``Project.is_property`` decides)."""
+    owner = resolver.type_of(node.value, scope)
+    if isinstance(owner, ImportedInstance):
+        return f"{owner.name}.{node.attr}" if resolver.follow_imports else None
+    if not isinstance(owner, ClassInstance):
+        return None
+    return _getter(owner.scope, node.attr, resolver, 0)
+
+
+def _getter(cls: Scope, name: str, resolver: Resolver, depth: int) -> Binding | str | None:
+    bindings = cls.bindings.get(name)
+    if bindings is not None:
+        for binding in bindings:
+            node = binding.node
+            if (
+                binding.how == Binding.DEF
+                and isinstance(node, ast.FunctionDef)
+                and is_property(node, lambda target: resolver.qualified_name(target, cls))
+            ):
+                return binding
+        return None
+    if depth > 8:
+        return None
+    for base in resolver.bases(cls):
+        if base is None:
+            return None
+        if isinstance(base, str):
+            return f"{base}.{name}"
+        found = _getter(base, name, resolver, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _method(
     found: Binding | str | None, resolver: Resolver, skip: int | None
 ) -> tuple[Binding | str, int | None] | None:
@@ -404,6 +454,22 @@ class CallGraph(Composer):
             for kind, (chain, guard) in reach.items()
             if translate(guard, bound, top=True) is not None
         }
+        return HelperReach(taken, composer.loop_call(key)) if taken else None
+
+    def property_reach(self, node: ast.Attribute, scope: Scope) -> HelperReach | None:
+        """What reading ``node`` runs when it is a property whose getter reaches a blocking call."""
+        getter = property_getter(node, scope, self._lookup.resolver)
+        if getter is None:
+            return None
+        composer: Composer = self
+        key: Any = _Key(getter) if isinstance(getter, Binding) else getter
+        if isinstance(getter, str):
+            other = self._other
+            if other is None or not other.is_property(getter):
+                return None
+            composer = other
+        reach, _complete = composer.reach(key)
+        taken = {kind: chain for kind, (chain, guard) in reach.items() if not guard}
         return HelperReach(taken, composer.loop_call(key)) if taken else None
 
     def _callee(self, func: ast.expr, scope: Scope, call: ast.Call | None) -> Callee | None:

@@ -238,6 +238,14 @@ class Project(Composer):
     def canonical(self, key: Any) -> Any:
         return key if isinstance(key, tuple) else self.target(key)
 
+    def is_property(self, key: Any) -> bool:
+        target = self.canonical(key)
+        if target is None or target[0] != FUNCTION:
+            return False
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary is not None and target[2] in summary.properties
+
     def signature(self, key: Any) -> Signature | None:
         target = self.canonical(key)
         if target is None or target[0] != FUNCTION:

@@ -96,3 +96,14 @@ class WithItemSite:
     def __init__(self, node: ast.expr, site: Site) -> None:
         self.node = node
         self.site = site
+
+
+class AttributeSite:
+    """An attribute read on the event loop that is not the callee of a call (``client.status``):
+    a property's getter runs there."""
+
+    __slots__ = ("node", "site")
+
+    def __init__(self, node: ast.Attribute, site: Site) -> None:
+        self.node = node
+        self.site = site

@@ -81,6 +81,15 @@ class FileState:
         following imports, in another of the project (a class called: its constructor). With
         the ``call``, a step under a condition on a parameter counts only where its argument can
         take that branch."""
+        graph = self._graph()
+        return graph.reach_of(func, scope, call) if graph is not None else None
+
+    def property_reach(self, node: ast.Attribute, scope: Scope) -> HelperReach | None:
+        """What reading a property runs, when its getter reaches a blocking call."""
+        graph = self._graph()
+        return graph.property_reach(node, scope) if graph is not None else None
+
+    def _graph(self) -> CallGraph | None:
         if not self.settings.follow_calls:
             return None
         if self._call_graph is None:
@@ -91,4 +100,4 @@ class FileState:
                 context.project if context is not None else None,
                 self.resolver.project_name,
             )
-        return self._call_graph.reach_of(func, scope, call)
+        return self._call_graph

@@ -24,6 +24,7 @@ from flake8_executor.analysis.callgraph import (
     callee_of,
     calls_by_function,
     function_steps,
+    is_property,
     is_transparent,
     signature_of_def,
 )
@@ -46,7 +47,16 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "imports", "name", "objects", "returns", "signatures")
+    __slots__ = (
+        "classes",
+        "functions",
+        "imports",
+        "name",
+        "objects",
+        "properties",
+        "returns",
+        "signatures",
+    )
 
     def __init__(
         self,
@@ -57,6 +67,7 @@ class ModuleSummary:
         imports: dict[str, str],
         signatures: dict[str, Signature] | None = None,
         returns: dict[str, ObjectType] | None = None,
+        properties: set[str] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
@@ -68,6 +79,7 @@ class ModuleSummary:
         self.signatures = signatures or {}  # a function -> its parameters, for its guards
         # A function -> the type it returns (``-> Path``, a class method returning ``cls(...)``).
         self.returns = returns or {}
+        self.properties = properties or set()  # the functions that are property getters
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +90,7 @@ class ModuleSummary:
             "signatures": self.signatures,
             "objects": _types_json(self.objects),
             "returns": _types_json(self.returns),
+            "properties": sorted(self.properties),
             "classes": {name: list(value) for name, value in self.classes.items()},
             "imports": self.imports,
         }
@@ -101,6 +114,7 @@ class ModuleSummary:
             dict(data["imports"]),
             signatures,
             _types_from_json(data["returns"]),
+            set(data["properties"]),
         )
 
 
@@ -179,6 +193,7 @@ def summarize(
     objects: dict[str, ObjectType] = {}
     classes: dict[str, tuple[list[str | None], str | None]] = {}
     returns: dict[str, ObjectType] = {}
+    properties: set[str] = set()
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
@@ -203,9 +218,11 @@ def summarize(
             continue
         assert isinstance(node, ast.FunctionDef)
         outer = scope.parent
-        if not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
-            continue
         qualified = qualified_in_module(node.name, outer)
+        if is_property(node, lambda target, at=outer: resolver.qualified_name(target, at)):
+            properties.add(qualified)  # its ``@x.setter`` is not transparent: never summarised
+        elif not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
+            continue
         signatures[qualified] = signature_of_def(node, outer, resolver)
         binding = _def_binding(outer, node)
         returned = _exported(resolver.returned_type(binding), name) if binding else None
@@ -230,7 +247,9 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports, signatures, returns)
+    return ModuleSummary(
+        name, functions, objects, classes, imports, signatures, returns, properties
+    )
 
 
 def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:

@@ -12,7 +12,7 @@ import ast
 from typing import Any, Callable
 
 from flake8_executor.analysis.resolve import Binding, Scope
-from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
+from flake8_executor.analysis.sites import AttributeSite, CallSite, Site, WithItemSite
 from flake8_executor.findings import ImportOrigin
 from flake8_executor.fixes import NotFixed
 
@@ -25,6 +25,8 @@ class Walk:
         self.scopes: list[Scope] = [self.module]
         self.calls: list[CallSite] = []
         self.with_items: list[WithItemSite] = []
+        # Attributes read on the loop, not called (a property's getter runs where it is read).
+        self.attributes: list[AttributeSite] = []
         self._statement_calls: set[int] = set()
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
@@ -65,6 +67,9 @@ class Walk:
                             stack.append((item, site))
                 elif isinstance(value, AST):
                     stack.append((value, site))
+        if self.attributes:
+            called = {id(call.node.func) for call in self.calls}
+            self.attributes = [item for item in self.attributes if id(item.node) not in called]
         for call in self.calls:
             key = id(call.node)
             call.is_statement = key in self._statement_calls
@@ -371,6 +376,8 @@ class Walk:
             self._stack.append((node.value, site))
 
     def _attribute(self, node: ast.Attribute, site: Site) -> None:
+        if site.on_loop and type(node.ctx) is ast.Load:
+            self.attributes.append(AttributeSite(node, site))
         self._stack.append((node.value, site))
 
     def _if(self, node: ast.If, site: Site) -> None:
