@@ -350,6 +350,22 @@ def _method_class(scope: Scope) -> Scope | None:
     return None
 
 
+def passes_self(call: ast.Call, function: Scope | None) -> int:
+    """1 for ``Base.__init__(self, ...)`` in a method (``self`` is not one of the callee's
+    parameters as its signature has them), else 0."""
+    func = call.func
+    self_name = function.self_name if function is not None else None
+    if (
+        self_name is None
+        or not call.args
+        or not isinstance(call.args[0], ast.Name)
+        or call.args[0].id != self_name
+        or not isinstance(func, ast.Attribute)
+    ):
+        return 0
+    return 0 if isinstance(func.value, ast.Name) and func.value.id == self_name else 1
+
+
 def signature_of_def(node: ast.FunctionDef, outer: Scope, resolver: Resolver) -> Signature:
     """A ``def``'s parameters; a method's without its ``self`` (or ``cls``)."""
     names = {resolver.qualified_name(d, outer) for d in node.decorator_list}
@@ -387,7 +403,7 @@ def function_steps(
         callee = local(func, scope, call.node)
         if callee is None:
             other = project(func, scope)
-            callee = (PROJECT, other, 0) if other is not None else None
+            callee = (PROJECT, other, passes_self(call.node, site.function)) if other else None
         if callee is not None:
             tag, key, skip = callee
             args = (
@@ -486,7 +502,9 @@ class CallGraph(Composer):
         if self._other is None or self._project_name is None:
             return None
         name = self._project_name(func, scope)
-        return (PROJECT, name, 0) if name is not None else None
+        if name is None:
+            return None
+        return PROJECT, name, passes_self(call, scope) if call is not None else 0
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)

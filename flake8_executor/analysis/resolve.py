@@ -450,13 +450,20 @@ class Resolver:
         (``client: Luxtronik``, a dataclass or attrs field), else what its methods assign to it
         (``self.x: T = ...``, ``self.x = client`` of an annotated parameter), else a base's."""
         declared = class_scope.bindings.get(name)
+        annotated: ObjectType | None = None
         if declared is not None and len(declared) == 1 and declared[0].annotation is not None:
-            found = self.annotation_type(declared[0].annotation, class_scope, class_scope)
-            if found is not None:
-                return found
+            annotated = self.annotation_type(declared[0].annotation, class_scope, class_scope)
+            if isinstance(annotated, (str, ClassInstance)):
+                return annotated
         assigned = class_scope.self_attributes.get(name)
         if assigned:
-            return self.bindings_type(assigned, None)
+            # What is assigned wins over an annotation naming another module's class (which
+            # may be an installed package's, whose methods the catalog may know by the value).
+            found = self.bindings_type(assigned, None)
+            if found is not None or annotated is None:
+                return found
+        if annotated is not None:
+            return annotated
         if depth < 8:
             for base in self.bases(class_scope):
                 if isinstance(base, Scope):

@@ -9,6 +9,9 @@ import ast
 
 from flake8_executor.analysis.resolve import Scope
 
+# The ``if`` tests recorded around an expression, innermost last.
+MAX_CONDITIONS = 8
+
 
 class Site:
     """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
@@ -53,7 +56,10 @@ class Site:
         self.conditions = conditions
 
     def under(self, test: ast.expr, branch: bool) -> Site:
-        """The same place, inside the ``branch`` of ``if test:``."""
+        """The same place, inside the ``branch`` of ``if test:`` (past a few levels, a deeper
+        test is not recorded: a long ``elif`` chain would cost its square)."""
+        if len(self.conditions) >= MAX_CONDITIONS:
+            return self
         return Site(
             self.scope,
             self.on_loop,
