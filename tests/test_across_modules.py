@@ -8,6 +8,7 @@ analysis module-local. Other tests copy it, edit a helper between two runs, and 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.analysis.modules import SourceTree, absolute_import, module_of_file
+from flake8_executor.analysis.summary import ModuleSummary, summarize
+from flake8_executor.settings import Settings
 from tests.cli_runs import Run
 from tests.fixture_format import FIXTURES, ROOT, expected_findings, reported_findings, run_flake8
 
@@ -260,3 +263,19 @@ def test_the_projects_types_across_modules_survive_the_cache(shop: Path) -> None
     assert "pump.client.read() blocks the event loop: it calls requests.get()" in cold.stdout
     warm = _flake8(shop, heat)
     assert warm.stdout == cold.stdout
+
+
+@pytest.mark.parametrize(
+    "module", ["shop.clients.media", "shop.clients.heat", "shop.services.uploads"]
+)
+def test_a_summary_is_the_same_after_its_json(module: str) -> None:
+    """Guards, arguments, signatures, bases, return types and properties go through the cache."""
+    path = PROJECT / (module.replace(".", "/") + ".py")
+    summary = summarize(
+        ast.parse(path.read_text(encoding="utf-8")), module, module.rpartition(".")[0], Settings()
+    )
+    data = json.loads(json.dumps(summary.to_json()))
+    again = ModuleSummary.from_json(data)
+    assert again.to_json() == summary.to_json()
+    assert again.functions == summary.functions
+    assert again.signatures == summary.signatures
