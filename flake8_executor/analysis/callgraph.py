@@ -9,6 +9,11 @@ reach, with the first chain that shows each (``charge -> partner._post -> reques
 of this file's functions come from the call sites the engine's walk recorded, built only when a rule
 asks about a helper: a file without coroutines or executors never pays for it. Other modules' steps
 come from their summaries (``analysis/project.py``); both are composed by the one ``Composer``.
+
+A call of a class runs its constructor (``__init__``, a base's, a dataclass's ``__post_init__``),
+a call of an instance its ``__call__``, a read of a property its getter: each is a function like
+any helper. A step under a test of a parameter carries that test as a guard, and a call's
+arguments decide whether it is taken (``analysis/conditions.py``).
 """
 
 from __future__ import annotations
