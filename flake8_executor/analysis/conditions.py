@@ -62,7 +62,6 @@ _ANCESTORS: dict[str, frozenset[str]] = {
     "pathlib.Path": frozenset(
         {"pathlib.Path", "pathlib.PurePath", "os.PathLike", "pathlib.PosixPath"}
     ),
-    "object": frozenset({"object"}),
 }
 # Every name above: a type test against names all known here is decided; any other name (a
 # project's class, an ABC not listed) may match anything, so it is not.
@@ -192,7 +191,7 @@ def describe(node: ast.expr, scope: Scope, function: Scope | None, resolver: Res
     if isinstance(found, str):
         return ("type", found)
     if found is not None:
-        return ("type", "object")  # an instance of a class of the project
+        return ("type", "object")  # an instance of a class of the project: its bases unread
     return None
 
 
