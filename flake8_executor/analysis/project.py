@@ -113,7 +113,7 @@ class Project(Composer):
             if stored is not None and stored.get("name") == module.name:
                 try:
                     return ModuleSummary.from_json(stored)
-                except (KeyError, TypeError, ValueError):
+                except (KeyError, TypeError, ValueError, IndexError):
                     pass
         try:
             with open(module.path, "rb") as file:
