@@ -16,7 +16,13 @@ from flake8_executor.analysis.project import context_for, refresh_projects
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.findings import Finding
-from flake8_executor.rules.registry import BY_CALL_NAME, EVERY_CALL, TRIGGERS, WITH_ITEM_CHECKS
+from flake8_executor.rules.registry import (
+    ATTRIBUTE_CHECKS,
+    BY_CALL_NAME,
+    EVERY_CALL,
+    TRIGGERS,
+    WITH_ITEM_CHECKS,
+)
 from flake8_executor.settings import Settings
 
 
@@ -66,6 +72,9 @@ def analyze(
     for item in walk.with_items:
         for with_check in WITH_ITEM_CHECKS:
             findings.extend(with_check(item, state))
+    for attribute in walk.attributes:
+        for attribute_check in ATTRIBUTE_CHECKS:
+            findings.extend(attribute_check(attribute, state))
     walk.release()
     state.release()
     findings.sort(key=lambda finding: (finding.line, finding.col, finding.code))

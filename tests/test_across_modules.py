@@ -8,6 +8,7 @@ analysis module-local. Other tests copy it, edit a helper between two runs, and 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from flake8_executor.analysis.modules import SourceTree, absolute_import, module_of_file
+from flake8_executor.analysis.summary import ModuleSummary, summarize
+from flake8_executor.settings import Settings
 from tests.cli_runs import Run, shown
 from tests.fixture_format import FIXTURES, ROOT, expected_findings, reported_findings, run_flake8
 
@@ -236,9 +239,6 @@ def test_a_summary_records_sized_work_on_parameters_and_bodies_through_its_json(
     """What the call site decides with (issue 23) survives the on-disk cache's JSON."""
     import ast
 
-    from flake8_executor.analysis.summary import ModuleSummary, summarize
-    from flake8_executor.settings import Settings
-
     codecs = PROJECT / "shop" / "services" / "codecs.py"
     summary = summarize(
         ast.parse(codecs.read_text()), "shop.services.codecs", "shop.services", Settings()
@@ -248,3 +248,49 @@ def test_a_summary_records_sized_work_on_parameters_and_bodies_through_its_json(
     assert [step[0] for step in stored.functions["fetch_body"]] == ["call", "body"]
     assert stored.functions["pack"][0][1][1:] == ("gzip.compress", 0, "data")
     assert stored.functions["checksum_of_nothing"][0][1][1:] == ("json.loads", -1, "")
+
+
+def test_constructors_and_guards_across_modules_survive_the_cache(shop: Path) -> None:
+    """Constructors (``__init__``, a base's through ``super()``, ``__post_init__``), ``__call__``
+    and steps under a condition on a parameter, across modules: the same from a warm cache."""
+    media = "shop/api/media_routes.py"
+    cold = _flake8(shop, media)
+    assert "Traceback" not in cold.stderr, cold.stderr
+    assert reported_findings(cold.stdout) == expected_findings(PROJECT / "shop/api/media_routes.py")
+    assert (
+        "UploadClient() blocks the event loop: it calls ssl.SSLContext.load_cert_chain() (file "
+        "I/O, via uploads.UploadClient.__init__ -> media.SecureClient.__init__ -> "
+        "ssl.SSLContext.load_cert_chain)"
+    ) in cold.stdout
+    assert "via uploads.attach -> media.Attachment.__init__ -> open" in cold.stdout
+    assert _cache_entries(shop)
+    warm = _flake8(shop, media)
+    assert warm.stdout == cold.stdout
+
+
+def test_the_projects_types_across_modules_survive_the_cache(shop: Path) -> None:
+    """Another module's class-level annotations, dataclass fields, return annotations and class
+    method factories type the receivers here: the same from a warm cache."""
+    heat = "shop/api/heat_routes.py"
+    cold = _flake8(shop, heat)
+    assert "Traceback" not in cold.stderr, cold.stderr
+    assert reported_findings(cold.stdout) == expected_findings(PROJECT / heat)
+    assert "pump.client.read() blocks the event loop: it calls requests.get()" in cold.stdout
+    warm = _flake8(shop, heat)
+    assert warm.stdout == cold.stdout
+
+
+@pytest.mark.parametrize(
+    "module", ["shop.clients.media", "shop.clients.heat", "shop.services.uploads"]
+)
+def test_a_summary_is_the_same_after_its_json(module: str) -> None:
+    """Guards, arguments, signatures, bases, return types and properties go through the cache."""
+    path = PROJECT / (module.replace(".", "/") + ".py")
+    summary = summarize(
+        ast.parse(path.read_text(encoding="utf-8")), module, module.rpartition(".")[0], Settings()
+    )
+    data = json.loads(json.dumps(summary.to_json()))
+    again = ModuleSummary.from_json(data)
+    assert again.to_json() == summary.to_json()
+    assert again.functions == summary.functions
+    assert again.signatures == summary.signatures

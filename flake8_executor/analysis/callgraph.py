@@ -9,16 +9,36 @@ reach, with the first chain that shows each (``charge -> partner._post -> reques
 of this file's functions come from the call sites the engine's walk recorded, built only when a rule
 asks about a helper: a file without coroutines or executors never pays for it. Other modules' steps
 come from their summaries (``analysis/project.py``); both are composed by the one ``Composer``.
+
+A call of a class runs its constructor (``__init__``, a base's, a dataclass's ``__post_init__``),
+a call of an instance its ``__call__``, a read of a property its getter: each is a function like
+any helper. A step under a test of a parameter carries that test as a guard, and a call's
+arguments decide whether it is taken (``analysis/conditions.py``).
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Optional
 
+from flake8_executor.analysis.conditions import (
+    Guard,
+    Signature,
+    bind,
+    describe_args,
+    guard_of,
+    signature_of,
+    translate,
+)
 from flake8_executor.analysis.lookup import CatalogLookup
-from flake8_executor.analysis.resolve import Binding, Resolver, Scope
+from flake8_executor.analysis.resolve import (
+    Binding,
+    ClassInstance,
+    ImportedInstance,
+    Resolver,
+    Scope,
+)
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import SAME_SIZE_METHODS, data_argument, evidently_large
 from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Entry, Kind
@@ -26,18 +46,25 @@ from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Entry, Kind
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
 
-Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that reaches it
+# kind -> the first chain of names that reaches it, and the guard it runs under (() : always).
+Reach = dict[Kind, tuple[tuple[str, ...], Guard]]
 
 # A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
-# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); in a
-# coroutine of an installed package also ("await", "pyfoo.api.Client.fetch"): a coroutine awaited,
-# which runs on the same loop (its steps count only when the name is an ``async def``);
-# ("sized", (Kind, "json.loads", k, "data")): CPU work whose input's size decides, on the helper's
-# positional parameter k named "data" (-1, "": on something else), judged where the helper is
-# called or offloaded; ("body", ""): the helper returns a whole body (``requests.get(u).content``).
+# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); a call
+# of a helper also carries the arguments it passes (``conditions.Args``), and any step the guard
+# it runs under: (tag, value, args, guard). In a coroutine of an installed package also ("await",
+# "pyfoo.api.Client.fetch"): a coroutine awaited, which runs on the same loop (its steps count
+# only when the name is an ``async def``); ("sized", (Kind, "json.loads", k, "data")): CPU work
+# whose input's size decides, on the helper's positional parameter k named "data" (-1, "": on
+# something else), judged where the helper is called or offloaded; ("body", ""): the helper
+# returns a whole body (``requests.get(u).content``).
 CALL, LOOP, LOCAL, PROJECT, AWAIT = "call", "loop", "local", "project", "await"
 SIZED, BODY = "sized", "body"
-Step = tuple[str, Any]
+Step = tuple[Any, ...]
+# What a called expression is, for a step: (tag, key, skip): ``skip`` leading arguments are not
+# the callee's parameters (``Base.__init__(self, ...)``); ``None``: none of them reach its
+# parameters (a dataclass's ``__post_init__``).
+Callee = tuple[str, Any, Optional[int]]
 
 # Decorators that leave a function a plain sync function when called. Any other (asgiref's
 # ``sync_to_async``, a framework's route or task decorator) may make the call do something else:
@@ -56,12 +83,19 @@ TRANSPARENT_DECORATORS = frozenset(
 )
 
 
+def _add(reach: Reach, kind: Kind, chain: tuple[str, ...], guard: Guard) -> None:
+    """Keep the first chain of each kind, unless a later one runs unconditionally."""
+    known = reach.get(kind)
+    if known is None or (known[1] and not guard):
+        reach[kind] = (chain, guard)
+
+
 class HelperReach:
     """What calling one helper does: its most severe kind, the chain to it, the other kinds."""
 
     __slots__ = ("chain", "kind", "loop_call", "others", "package")
 
-    def __init__(self, reach: Reach, loop_call: str | None = None) -> None:
+    def __init__(self, reach: dict[Kind, tuple[str, ...]], loop_call: str | None = None) -> None:
         kinds = sorted(reach, key=SEVERITY.index)
         self.kind = kinds[0]
         self.chain = reach[self.kind]
@@ -110,9 +144,20 @@ class Composer:
         project's own code all along)."""
         return self._other.package_in(chain) if self._other is not None else None
 
+    def is_property(self, key: Any) -> bool:
+        """Whether the name is a property's getter (reading the attribute runs it)."""
+        return False
+
+    def signature(self, key: Any) -> Signature | None:
+        """The parameters of the function ``key`` names, as a call binds them; ``None``: not known
+        (its guards then see every argument as unknown)."""
+        return None
+
     def reach(self, key: Any, depth: int = 0, offloaded: bool = False) -> tuple[Reach, bool]:
         """The function's reach, and whether it is complete (no cycle member was still open).
 
+        Each kind's chain carries the guard under which it runs (tests on the function's own
+        parameters, ``analysis/conditions.py``); an unconditional chain wins over a guarded one.
         ``offloaded``: the function is handed to an executor, where its author judged it heavy:
         its size-dependent CPU work counts whatever the input (docs/precision.md).
         """
@@ -133,31 +178,40 @@ class Composer:
         name = self.display(key)
         reach: Reach = {}
         complete = True
-        for tag, value in steps:
+        for step in steps:
+            tag, value = step[0], step[1]
+            guard: Guard = step[3] if len(step) > 3 else ()
             if tag == CALL or (tag == SIZED and offloaded):
                 kind, qualified = value[0], value[1]
-                reach.setdefault(kind, (name, qualified))
+                _add(reach, kind, (name, qualified), guard)
             elif tag in (LOCAL, PROJECT, AWAIT):
                 callee = (AWAIT, value) if tag == AWAIT else value
-                callee_reach, callee_complete = self._composer_of(tag).reach(
-                    callee, depth + 1, offloaded
-                )
+                composer = self._composer_of(tag)
+                callee_reach, callee_complete = composer.reach(callee, depth + 1, offloaded)
                 complete = complete and callee_complete
-                for kind, chain in callee_reach.items():
-                    reach.setdefault(kind, (name, *chain))
+                if not callee_reach:
+                    continue
+                bound = bind(composer.signature(callee), step[2] if len(step) > 2 else None)
+                for kind, (chain, callee_guard) in callee_reach.items():
+                    translated = translate(callee_guard, bound, top=False)
+                    if translated is not None:
+                        _add(reach, kind, (name, *chain), guard + translated)
         self._active.discard(memo_key)
         if complete:
             self._memo[memo_key] = reach
         return reach, complete
 
-    def sized_reach(self, key: Any, arguments: Callable[[int, str], bool]) -> Reach:
+    def sized_reach(
+        self, key: Any, arguments: Callable[[int, str], bool]
+    ) -> dict[Kind, tuple[str, ...]]:
         """The size-dependent CPU work the function does on a parameter that, at this call site,
         is evidently large (``arguments(k, name)``): ``compress(await request.body())``."""
         key = self.canonical(key)
         if key is None:
             return {}
-        reach: Reach = {}
-        for tag, value in self.steps(key) or ():
+        reach: dict[Kind, tuple[str, ...]] = {}
+        for step in self.steps(key) or ():
+            tag, value = step[0], step[1]
             if tag == SIZED and value[2] >= 0 and arguments(value[2], value[3]):
                 reach.setdefault(value[0], (self.display(key), value[1]))
         return reach
@@ -165,7 +219,7 @@ class Composer:
     def returns_body(self, key: Any) -> bool:
         """The function returns a whole body (``return requests.get(u).content``)."""
         key = self.canonical(key)
-        return key is not None and any(tag == BODY for tag, _value in self.steps(key) or ())
+        return key is not None and any(step[0] == BODY for step in self.steps(key) or ())
 
     def loop_call(self, key: Any, seen: set[Any] | None = None) -> str | None:
         """The first call of ``catalog.LOOP_CALLS`` the function makes, directly or through helpers."""
@@ -174,7 +228,8 @@ class Composer:
         if key is None or (self, key) in seen:
             return None
         seen.add((self, key))
-        for tag, value in self.steps(key) or ():
+        for step in self.steps(key) or ():
+            tag, value = step[0], step[1]
             if tag == LOOP:
                 return str(value)
             if tag in (LOCAL, PROJECT):
@@ -199,27 +254,187 @@ def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding 
     """The sync ``def`` of the file a called expression names (``fetch``, ``self._load``), when
     calling it runs its body."""
     binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
+    return binding if _runs_body(binding, resolver) else None
+
+
+def _runs_body(binding: Binding | None, resolver: Resolver) -> bool:
     if binding is None or not isinstance(binding.node, ast.FunctionDef):
+        return False
+    return is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope))
+
+
+def callee_of(
+    func: ast.expr, scope: Scope, resolver: Resolver, first: ast.expr | None = None
+) -> tuple[Binding | str, int | None] | None:
+    """What calling ``func`` runs, beyond a plain helper: a class's constructor (its
+    ``__init__``, or the ``__post_init__`` a generated one calls), a method found on a base
+    (``self.load()`` inherited, ``super().__init__(...)``, ``Base.__init__(self, ...)``), an
+    instance's ``__call__``. A ``def`` of this file, or the absolute name of another module's
+    function (following imports), with how many leading arguments to skip (``None``: the
+    arguments do not reach its parameters). ``first`` is the call's first argument."""
+    binding = helper_binding(func, scope, resolver)
+    if binding is not None:
+        return binding, 0
+    if isinstance(func, ast.Name):
+        cls = resolver.class_of(func, scope)
+        if cls is not None:  # ``Client(...)``: its construction
+            post_init = resolver.post_init(cls)
+            if post_init is not None:
+                return _method(resolver.class_method(cls, post_init), resolver, None)
+            return _method(resolver.class_method(cls, "__init__"), resolver, 0)
+    if isinstance(func, ast.Attribute):
+        value = func.value
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "super"
+            and scope.lookup("super") is None
+        ):
+            owner = _method_class(scope)
+            if owner is None:
+                return None
+            for base in resolver.bases(owner):
+                if base is None:
+                    return None
+                found = (
+                    f"{base}.{func.attr}"
+                    if isinstance(base, str)
+                    else resolver.class_method(base, func.attr)
+                )
+                if found is not None:
+                    return _method(found, resolver, 0)
+            return None
+        cls = resolver.class_of(value, scope)
+        if cls is not None:  # ``Base.method(self, ...)``, ``Client.from_config(...)``
+            found = resolver.class_method(cls, func.attr)
+            skip = 0
+            if isinstance(found, Binding) and _plain_method(found, resolver):
+                skip = 1 if first is not None else 0
+            return _method(found, resolver, skip)
+        owner_type = resolver.type_of(value, scope)
+        if isinstance(owner_type, ClassInstance):  # an inherited method
+            return _method(resolver.class_method(owner_type.scope, func.attr), resolver, 0)
         return None
-    if not is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope)):
+    called = resolver.type_of(func, scope)
+    if isinstance(called, ClassInstance):  # ``handler(...)``: its ``__call__``
+        return _method(resolver.class_method(called.scope, "__call__"), resolver, 0)
+    if isinstance(called, ImportedInstance) and resolver.follow_imports:
+        return f"{called.name}.__call__", 0
+    return None
+
+
+# Decorators that make a method a getter run when the attribute is read.
+PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property"})
+
+
+def is_property(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+    """``@property`` (or ``functools.cached_property``) alone: reading the attribute runs it."""
+    return len(node.decorator_list) == 1 and name_of(node.decorator_list[0]) in PROPERTY_DECORATORS
+
+
+def property_getter(node: ast.Attribute, scope: Scope, resolver: Resolver) -> Binding | str | None:
+    """The getter ``obj.name`` runs when ``obj`` is an instance of a class of this file whose
+    ``name`` is a property (in it or a base), or the absolute name of another module's attribute
+    that may be one (``Project.is_property`` decides)."""
+    owner = resolver.type_of(node.value, scope)
+    if isinstance(owner, ImportedInstance):
+        return f"{owner.name}.{node.attr}" if resolver.follow_imports else None
+    if not isinstance(owner, ClassInstance):
         return None
-    return binding
+    return _getter(owner.scope, node.attr, resolver, 0)
+
+
+def _getter(cls: Scope, name: str, resolver: Resolver, depth: int) -> Binding | str | None:
+    bindings = cls.bindings.get(name)
+    if bindings is not None:
+        for binding in bindings:
+            node = binding.node
+            if (
+                binding.how == Binding.DEF
+                and isinstance(node, ast.FunctionDef)
+                and is_property(node, lambda target: resolver.qualified_name(target, cls))
+            ):
+                return binding
+        return None
+    if depth > 8:
+        return None
+    for base in resolver.bases(cls):
+        if base is None:
+            return None
+        if isinstance(base, str):
+            return f"{base}.{name}"
+        found = _getter(base, name, resolver, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _method(
+    found: Binding | str | None, resolver: Resolver, skip: int | None
+) -> tuple[Binding | str, int | None] | None:
+    if found is None:
+        return None
+    if isinstance(found, str):
+        return found, skip
+    return (found, skip) if _runs_body(found, resolver) else None
+
+
+def _plain_method(binding: Binding, resolver: Resolver) -> bool:
+    """A ``def`` in a class body that is neither a static nor a class method."""
+    node = binding.node
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    names = {resolver.qualified_name(d, binding.scope) for d in node.decorator_list}
+    return binding.scope.opened_by == Scope.CLASS and not names & {"staticmethod", "classmethod"}
+
+
+def _method_class(scope: Scope) -> Scope | None:
+    """The class whose method ``scope`` is (or is nested in)."""
+    while scope is not None and scope.opened_by != Scope.CLASS:
+        if scope.opened_by == Scope.FUNCTION and scope.enclosing_class is not None:
+            return scope.enclosing_class
+        scope = scope.parent  # type: ignore[assignment]
+    return None
+
+
+def passes_self(call: ast.Call, function: Scope | None) -> int:
+    """1 for ``Base.__init__(self, ...)`` in a method (``self`` is not one of the callee's
+    parameters as its signature has them), else 0."""
+    func = call.func
+    self_name = function.self_name if function is not None else None
+    if (
+        self_name is None
+        or not call.args
+        or not isinstance(call.args[0], ast.Name)
+        or call.args[0].id != self_name
+        or not isinstance(func, ast.Attribute)
+    ):
+        return 0
+    return 0 if isinstance(func.value, ast.Name) and func.value.id == self_name else 1
+
+
+def signature_of_def(node: ast.FunctionDef, outer: Scope, resolver: Resolver) -> Signature:
+    """A ``def``'s parameters; a method's without its ``self`` (or ``cls``)."""
+    names = {resolver.qualified_name(d, outer) for d in node.decorator_list}
+    bound = outer.opened_by == Scope.CLASS and "staticmethod" not in names
+    return signature_of(node, outer, bound, resolver)
 
 
 def function_steps(
     calls: Sequence[CallSite],
     lookup: CatalogLookup,
-    local: Callable[[ast.expr, Scope], Step | None],
+    local: Callable[[ast.expr, Scope, ast.Call], Callee | None],
     project: Callable[[ast.expr, Scope], str | None],
 ) -> list[Step]:
     """The steps of one function, from the calls the walk recorded in it, in source order."""
     steps: list[Step] = []
     resolver = lookup.resolver
     for call in calls:
+        site = call.site
+        guard = guard_of(site.conditions, site.function, resolver) if site.conditions else ()
         found = lookup.blocking_call(call)
         if found is not None:
             qualified, entry = found
-            steps.append((CALL, (entry.kind, qualified)))
+            steps.append((CALL, (entry.kind, qualified), None, guard))
             continue
         func = call.node.func
         scope = call.scope
@@ -235,13 +450,18 @@ def function_steps(
             continue
         if call.awaited:
             continue  # a sync function whose result is awaited returns an awaitable: not a helper
-        step = local(func, scope)
-        if step is not None:
-            steps.append(step)
-            continue
-        other = project(func, scope)
-        if other is not None:
-            steps.append((PROJECT, other))
+        callee = local(func, scope, call.node)
+        if callee is None:
+            other = project(func, scope)
+            callee = (PROJECT, other, passes_self(call.node, site.function)) if other else None
+        if callee is not None:
+            tag, key, skip = callee
+            args = (
+                describe_args(call.node, scope, site.function, resolver, skip)
+                if skip is not None
+                else None
+            )
+            steps.append((tag, key, args, guard))
     if calls and _returns_body(calls[0].site.function, lookup):
         steps.append((BODY, ""))
     return steps
@@ -250,7 +470,7 @@ def function_steps(
 def coroutine_steps(
     calls: Iterable[CallSite],
     lookup: CatalogLookup,
-    local: Callable[[ast.expr, Scope], Step | None],
+    local: Callable[[ast.expr, Scope, ast.Call], Callee | None],
     project: Callable[[ast.expr, Scope], str | None],
     awaited: Callable[[ast.expr, Scope], str | None],
 ) -> list[Step]:
@@ -258,11 +478,10 @@ def coroutine_steps(
     (the sync calls, as ``function_steps``) and the coroutines it awaits (``awaited`` names them).
     A call handed to an executor is a reference or runs in a lambda: not a step."""
     steps: list[Step] = []
-    plain = []
+    plain: list[CallSite] = []
     for call in calls:
         if call.awaited:
-            flush = function_steps(plain, lookup, local, project)
-            steps.extend(flush)
+            steps.extend(function_steps(plain, lookup, local, project))
             plain = []
             name = awaited(call.node.func, call.scope)
             if name is not None:
@@ -377,26 +596,38 @@ class CallGraph(Composer):
         """The sync ``def`` of this file a called expression names (``fetch``, ``self._load``)."""
         return helper_binding(func, scope, self._lookup.resolver)
 
-    def _composer_and_key(self, func: ast.expr, scope: Scope) -> tuple[Composer, Any] | None:
-        """Who summarises the helper that ``func`` names, and its key there."""
-        binding = self.helper_of(func, scope)
-        if binding is not None:
-            return self, _Key(binding)
-        if self._other is None or self._project_name is None:
+    def reach_of(
+        self,
+        func: ast.expr,
+        scope: Scope,
+        call: ast.Call | None = None,
+        offloaded: bool = False,
+    ) -> HelperReach | None:
+        """The summary of what calling ``func`` runs, when it reaches a blocking call; with the
+        ``call``, only the guarded steps its arguments can take."""
+        callee = self._callee(func, scope, call)
+        if callee is None:
             return None
-        key = self._project_name(func, scope)
-        return (self._other, key) if key is not None else None
-
-    def reach_of(self, func: ast.expr, scope: Scope, offloaded: bool = False) -> HelperReach | None:
-        """The summary of the helper that ``func`` names, when it reaches a blocking call."""
-        found = self._composer_and_key(func, scope)
-        if found is None:
-            return None
-        composer, key = found
+        tag, key, skip = callee
+        composer = self._composer_of(tag)
         reach, _complete = composer.reach(key, 0, offloaded)
         if not reach:
             return None
-        helper = HelperReach(reach, composer.loop_call(key))
+        resolver = self._lookup.resolver
+        args = (
+            describe_args(call, scope, None, resolver, skip)
+            if call is not None and skip is not None
+            else None
+        )
+        bound = bind(composer.signature(key), args)
+        taken = {
+            kind: chain
+            for kind, (chain, guard) in reach.items()
+            if translate(guard, bound, top=True) is not None
+        }
+        if not taken:
+            return None
+        helper = HelperReach(taken, composer.loop_call(key))
         helper.package = self.package_in(helper.chain)
         return helper
 
@@ -408,12 +639,29 @@ class CallGraph(Composer):
         name = self._project_name(func, scope)
         if name is None:
             return None
-        reach, _complete = self._other.reach((AWAIT, name))
+        key = (AWAIT, name)
+        reach, _complete = self._other.reach(key)
         if not reach:
             return None
-        found = HelperReach(reach)
+        bound = bind(self._other.signature(key), None)
+        taken = {
+            kind: chain
+            for kind, (chain, guard) in reach.items()
+            if translate(guard, bound, top=True) is not None
+        }
+        if not taken:
+            return None
+        found = HelperReach(taken)
         found.package = self.package_in(found.chain)
         return found if found.package is not None else None
+
+    def _composer_and_key(self, func: ast.expr, scope: Scope) -> tuple[Composer, Any] | None:
+        """Who summarises what calling ``func`` runs, and its key there."""
+        callee = self._callee(func, scope, None)
+        if callee is None:
+            return None
+        tag, key, _skip = callee
+        return self._composer_of(tag), key
 
     def sized_reach_of(self, call: CallSite) -> HelperReach | None:
         """The helper's size-dependent CPU work on a parameter this call gives evidently large
@@ -452,6 +700,40 @@ class CallGraph(Composer):
         finally:
             self._asking.discard(key)
 
+    def property_reach(self, node: ast.Attribute, scope: Scope) -> HelperReach | None:
+        """What reading ``node`` runs when it is a property whose getter reaches a blocking call."""
+        getter = property_getter(node, scope, self._lookup.resolver)
+        if getter is None:
+            return None
+        composer: Composer = self
+        key: Any = _Key(getter) if isinstance(getter, Binding) else getter
+        if isinstance(getter, str):
+            other = self._other
+            if other is None or not other.is_property(getter):
+                return None
+            composer = other
+        reach, _complete = composer.reach(key)
+        taken = {kind: chain for kind, (chain, guard) in reach.items() if not guard}
+        return HelperReach(taken, composer.loop_call(key)) if taken else None
+
+    def _callee(self, func: ast.expr, scope: Scope, call: ast.Call | None) -> Callee | None:
+        resolver = self._lookup.resolver
+        first = call.args[0] if call is not None and call.args else None
+        found = callee_of(func, scope, resolver, first)
+        if found is not None:
+            target, skip = found
+            if isinstance(target, Binding):
+                return LOCAL, _Key(target), skip
+            if self._other is not None:
+                return PROJECT, target, skip
+            return None
+        if self._other is None or self._project_name is None:
+            return None
+        name = self._project_name(func, scope)
+        if name is None:
+            return None
+        return PROJECT, name, passes_self(call, scope) if call is not None else 0
+
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
         found = self._steps.get(node_id)
@@ -461,13 +743,16 @@ class CallGraph(Composer):
             if function is not None and function.is_generator:
                 found = []  # calling a generator function runs none of its body
             else:
-                found = function_steps(calls, self._lookup, self._local_step, self._project)
+                found = function_steps(calls, self._lookup, self._callee, self._project)
             self._steps[node_id] = found
         return found
 
-    def _local_step(self, func: ast.expr, scope: Scope) -> Step | None:
-        binding = self.helper_of(func, scope)
-        return (LOCAL, _Key(binding)) if binding is not None else None
+    def signature(self, key: Any) -> Signature | None:
+        if isinstance(key, _Key):
+            node = key.binding.node
+            assert isinstance(node, ast.FunctionDef)
+            return signature_of_def(node, key.binding.scope, self._lookup.resolver)
+        return None
 
     def _project(self, func: ast.expr, scope: Scope) -> str | None:
         return self._project_name(func, scope) if self._project_name is not None else None

@@ -36,6 +36,7 @@ from typing import Any
 from flake8_executor import catalog
 from flake8_executor.analysis.cache import SummaryCache, content_digest
 from flake8_executor.analysis.callgraph import AWAIT, CALL, Composer, Reach, Step
+from flake8_executor.analysis.conditions import Signature
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
@@ -55,9 +56,10 @@ MAX_INSTALLED_DEPTH = 6
 # steps of up to 2 s): such a module is checked by its content.
 MTIME_GRANULARITY_NS = 2_000_000_000
 
-FUNCTION, BLOCKING, COROUTINE = "function", "blocking", "coroutine"
-# ("function" or "coroutine", module name, name in the module) or ("blocking", Kind,
-# "requests.Session.get").
+FUNCTION, HOOK, BLOCKING, COROUTINE = "function", "hook", "blocking", "coroutine"
+# ("function" or "coroutine", module name, name in the module), ("hook", ...) for the
+# ``__post_init__`` a generated ``__init__`` calls (the call's arguments are not its parameters),
+# or ("blocking", Kind, "requests.Session.get").
 Target = tuple[str, Any, str]
 
 
@@ -198,7 +200,7 @@ class Project(Composer):
             if stored is not None and stored.get("name") == module.name:
                 try:
                     return ModuleSummary.from_json(stored), digest
-                except (KeyError, TypeError, ValueError):
+                except (KeyError, TypeError, ValueError, IndexError):
                     pass
         try:
             tree = ast.parse(data, module.path)
@@ -259,9 +261,23 @@ class Project(Composer):
             return (FUNCTION, module.name, qualified)
         if qualified in summary.coroutines:
             return (COROUTINE, module.name, qualified)
+        if qualified in summary.classes:  # ``Client(...)``: its constructor
+            post_init = summary.classes[qualified][1]
+            if post_init is not None:
+                found = self.target(f"{name}.{post_init}", hops + 1)
+                return (HOOK, found[1], found[2]) if found and found[0] == FUNCTION else None
+            return self.target(f"{name}.__init__", hops + 1)
+        if len(rest) == 2 and rest[0] in summary.classes:  # a method a base defines
+            for base in summary.classes[rest[0]][0]:
+                if base is None or hops >= MAX_HOPS:
+                    return None
+                found = self.target(f"{base}.{rest[1]}", hops + 1)
+                if found is not None:
+                    return found
+            return None
         if hops < MAX_HOPS and rest[0] in summary.imports:
             return self.target(".".join([summary.imports[rest[0]], *rest[1:]]), hops + 1)
-        owner = self._owner(summary, rest[:-1], hops)
+        owner = self._returned(summary, rest[:-1]) or self._owner(summary, rest[:-1], hops)
         if isinstance(owner, str):
             found = method_entry(owner, rest[-1])
             if found is not None and _unconditional(found[1]):
@@ -286,6 +302,21 @@ class Project(Composer):
         types[name] = found
         return found
 
+    def returned_type(self, name: str) -> ObjectType | None:
+        """What calling a function of another module returns, when its summary says."""
+        target = self.target(name)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary.returns.get(target[2]) if summary is not None else None
+
+    @staticmethod
+    def _returned(summary: ModuleSummary, path: list[str]) -> ObjectType | None:
+        """``make.get`` stands for a method of what ``make()`` returns (an ``ImportedInstance``
+        names what was called): the function's return type, when its summary has one."""
+        return summary.returns.get(".".join(path))
+
     def _owner(self, summary: ModuleSummary, path: list[str], hops: int) -> ObjectType | None:
         if not path:
             return None
@@ -295,7 +326,7 @@ class Project(Composer):
         if hops < MAX_HOPS and path[0] in summary.imports:
             return self.object_type(".".join([summary.imports[path[0]], *path[1:]]), hops + 1)
         if len(path) >= 2:
-            owner = self._owner(summary, path[:-1], hops)
+            owner = self._returned(summary, path[:-1]) or self._owner(summary, path[:-1], hops)
             if isinstance(owner, ImportedInstance) and hops < MAX_HOPS:
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None
@@ -316,6 +347,22 @@ class Project(Composer):
         target = self.target(key)
         return None if target is None or target[0] == COROUTINE else target
 
+    def is_property(self, key: Any) -> bool:
+        target = self.canonical(key)
+        if target is None or target[0] != FUNCTION:
+            return False
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary is not None and target[2] in summary.properties
+
+    def signature(self, key: Any) -> Signature | None:
+        target = self.canonical(key)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        return summary.signatures.get(target[2]) if summary is not None else None
+
     def steps(self, key: Any) -> Sequence[Step] | None:
         how, where, name = key
         if how == BLOCKING:
@@ -331,7 +378,7 @@ class Project(Composer):
         if target is None:
             return {}, True
         if target[0] == BLOCKING:
-            return {target[1]: (target[2],)}, True  # the catalog name alone ends the chain
+            return {target[1]: ((target[2],), ())}, True  # the catalog name alone ends the chain
         if depth > MAX_INSTALLED_DEPTH:
             module = self.tree.find(target[1])
             if module is not None and module.installed:

@@ -200,12 +200,16 @@ class Resolver:
         package: str | None = None,
         follow_imports: bool = False,
         imported_type: Callable[[str], ObjectType | None] | None = None,
+        returned_type: Callable[[str], ObjectType | None] | None = None,
     ) -> None:
         self._types: dict[int, ObjectType | None] = {}
         self._busy: set[int] = set()
         self.package = package
         self.follow_imports = follow_imports
         self._imported_type = imported_type
+        # What a function of another module returns (its return annotation, a class method
+        # that returns ``cls(...)``), asked of the project.
+        self._returned_type = returned_type
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -291,6 +295,77 @@ class Resolver:
             return None
         return bindings[0]
 
+    # -- classes ---------------------------------------------------------------------------------
+
+    def class_of(self, node: ast.expr, scope: Scope) -> Scope | None:
+        """The class of this file that a name refers to (``Client``), if it is exactly one class."""
+        if not isinstance(node, ast.Name):
+            return None
+        bindings = scope.lookup(node.id)
+        if bindings is None or len(bindings) != 1 or bindings[0].opens is None:
+            return None
+        return bindings[0].opens
+
+    def bases(self, class_scope: Scope) -> list[Scope | str | None]:
+        """A class's bases, in order: a class of this file, the absolute name of another module's
+        (following imports), or ``None`` for one not known."""
+        node = class_scope.node
+        outer = class_scope.parent
+        if not isinstance(node, ast.ClassDef) or outer is None:
+            return []
+        found: list[Scope | str | None] = []
+        for base in node.bases:
+            if isinstance(base, ast.Subscript):
+                base = base.value  # ``Generic[T]``, ``Base[int]``
+            if self.qualified_name(base, outer) in _NEUTRAL_BASES:
+                continue
+            local = self.class_of(base, outer)
+            if local is not None:
+                found.append(local)
+                continue
+            name = self.project_name(base, outer)
+            found.append(name)
+        return found
+
+    def class_method(self, class_scope: Scope, name: str, depth: int = 0) -> Binding | str | None:
+        """The ``def`` a method name finds on a class of this file, in it or in its bases
+        (depth first, left to right), or the absolute name of a base's method in another module
+        of the project; ``None`` when it is not found or a base is not known."""
+        bindings = class_scope.bindings.get(name)
+        if bindings is not None:
+            if len(bindings) == 1 and bindings[0].how == Binding.DEF:
+                return bindings[0]
+            return None
+        if depth > 8:
+            return None
+        for base in self.bases(class_scope):
+            if base is None:
+                return None  # an unknown base may define it first
+            if isinstance(base, str):
+                return f"{base}.{name}"
+            found = self.class_method(base, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def post_init(self, class_scope: Scope) -> str | None:
+        """The hook a generated ``__init__`` calls (dataclasses' ``__post_init__``, attrs'
+        ``__attrs_post_init__``), for a class whose ``__init__`` is generated."""
+        node = class_scope.node
+        outer = class_scope.parent
+        if (
+            not isinstance(node, ast.ClassDef)
+            or outer is None
+            or "__init__" in class_scope.bindings
+        ):
+            return None
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            found = _GENERATED_INIT.get(self.qualified_name(target, outer) or "")
+            if found is not None:
+                return found
+        return None
+
     # -- object types ----------------------------------------------------------------------------
 
     def type_of(self, node: ast.expr, scope: Scope) -> ObjectType | None:
@@ -317,7 +392,7 @@ class Resolver:
         if isinstance(node, ast.Attribute):
             owner = self.type_of(node.value, scope)
             if isinstance(owner, ClassInstance):
-                return self.bindings_type(owner.scope.self_attributes.get(node.attr), None)
+                return self.attribute_type(owner.scope, node.attr)
             if owner is None:
                 return self._imported_object(node, scope)
             if isinstance(owner, ImportedInstance):
@@ -370,20 +445,58 @@ class Resolver:
             bindings = scope.lookup(func.id)
             if bindings is not None and len(bindings) == 1 and bindings[0].opens is not None:
                 return ClassInstance(bindings[0].opens)
+            binding = self.function_def(func, scope)
+            if binding is not None:
+                return self.returned_type(binding)  # ``def config_path() -> Path``
         if name is not None:
             imported = self.project_name(func, scope)
             if imported is not None and imported == name:
-                return ImportedInstance(name)
+                returned = self._returned_type(name) if self._returned_type is not None else None
+                return returned if returned is not None else ImportedInstance(name)
         if isinstance(func, ast.Attribute):
+            cls = self.class_of(func.value, scope)
+            if cls is not None:  # ``Client.from_config()``
+                method = self.class_method(cls, func.attr)
+                return self.returned_type(method) if isinstance(method, Binding) else None
             owner = self.type_of(func.value, scope)
             if isinstance(owner, str):
                 found = catalog.RETURNS.get((owner, func.attr))
                 if found is None and func.attr[:1].isupper():
                     found = catalog.CAPITALIZED_RETURNS.get(owner)
                 return found
+            if isinstance(owner, ClassInstance):
+                method = self.class_method(owner.scope, func.attr)
+                return self.returned_type(method) if isinstance(method, Binding) else None
             return None
         called = self.type_of(func, scope)
         return catalog.CALL_RETURNS.get(called) if isinstance(called, str) else None
+
+    def attribute_type(self, class_scope: Scope, name: str, depth: int = 0) -> ObjectType | None:
+        """The type of ``self.<name>`` for a class of this file: its class-level annotation
+        (``client: Luxtronik``, a dataclass or attrs field), else what its methods assign to it
+        (``self.x: T = ...``, ``self.x = client`` of an annotated parameter), else a base's."""
+        declared = class_scope.bindings.get(name)
+        annotated: ObjectType | None = None
+        if declared is not None and len(declared) == 1 and declared[0].annotation is not None:
+            annotated = self.annotation_type(declared[0].annotation, class_scope, class_scope)
+            if isinstance(annotated, (str, ClassInstance)):
+                return annotated
+        assigned = class_scope.self_attributes.get(name)
+        if assigned:
+            # What is assigned wins over an annotation naming another module's class (which
+            # may be an installed package's, whose methods the catalog may know by the value).
+            found = self.bindings_type(assigned, None)
+            if found is not None or annotated is None:
+                return found
+        if annotated is not None:
+            return annotated
+        if depth < 8:
+            for base in self.bases(class_scope):
+                if isinstance(base, Scope):
+                    found = self.attribute_type(base, name, depth + 1)
+                    if found is not None:
+                        return found
+        return None
 
     def _imported_object(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
         """``clients.http`` after ``from app import clients``: an object another module defines."""
@@ -426,16 +539,51 @@ class Resolver:
             return self._imported_type(name) if name is not None else None
         return None
 
-    def annotation_type(self, node: ast.expr, scope: Scope) -> str | None:
-        """``httpx.Client``, ``Optional[httpx.Client]``, ``httpx.Client | None``, or a string of one."""
+    def returned_type(self, binding: Binding) -> ObjectType | None:
+        """What calling a ``def`` of this file returns: its return annotation (``-> Path``,
+        ``-> "Client"``, ``-> Self``), or, for a class method whose every ``return`` is
+        ``cls(...)``, an instance of its class."""
+        node = binding.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        owner = binding.scope if binding.scope.opened_by == Scope.CLASS else None
+        if node.returns is not None:
+            return self.annotation_type(node.returns, binding.scope, owner)
+        if owner is None or isinstance(node, ast.AsyncFunctionDef):
+            return None
+        names = {self.qualified_name(d, binding.scope) for d in node.decorator_list}
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if "classmethod" not in names or not positional:
+            return None
+        first = positional[0].arg
+        returns = [
+            child.value
+            for child in _own_nodes(node)
+            if isinstance(child, ast.Return) and child.value is not None
+        ]
+        if returns and all(
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == first
+            for value in returns
+        ):
+            return ClassInstance(owner)
+        return None
+
+    def annotation_type(
+        self, node: ast.expr, scope: Scope, owner: Scope | None = None
+    ) -> ObjectType | None:
+        """``httpx.Client``, ``Optional[httpx.Client]``, ``httpx.Client | None``, or a string of one;
+        a class of the project (this file's, or another module's by its absolute name);
+        ``Self`` in a method of ``owner``."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
             except SyntaxError:
                 return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            left = self.annotation_type(node.left, scope)
-            right = self.annotation_type(node.right, scope)
+            left = self.annotation_type(node.left, scope, owner)
+            right = self.annotation_type(node.right, scope, owner)
             if _is_none(node.right):
                 return left
             if _is_none(node.left):
@@ -444,10 +592,25 @@ class Resolver:
         if isinstance(node, ast.Subscript):
             name = self.qualified_name(node.value, scope)
             if name in {"typing.Optional", "Optional"}:
-                return self.annotation_type(node.slice, scope)
+                return self.annotation_type(node.slice, scope, owner)
+            if name in {"typing.Union", "Union"} and isinstance(node.slice, ast.Tuple):
+                members = [member for member in node.slice.elts if not _is_none(member)]
+                if len(members) == 1:
+                    return self.annotation_type(members[0], scope, owner)
             return None
+        cls = self.class_of(node, scope)
+        if cls is not None:
+            return ClassInstance(cls)
         name = self.qualified_name(node, scope)
-        return catalog.ANNOTATION_TYPES.get(name) if name else None
+        if not name:
+            return None
+        found = catalog.ANNOTATION_TYPES.get(name)
+        if found is not None:
+            return found
+        if name in _SELF:
+            return ClassInstance(owner) if owner is not None else None
+        imported = self.project_name(node, scope)
+        return ImportedInstance(imported) if imported is not None else None
 
     def is_celery_task(self, binding: Binding) -> bool:
         """A module-level ``def`` decorated ``@shared_task`` or ``@<app>.task`` (with or without args)."""
@@ -472,6 +635,40 @@ class Resolver:
 
 # Calls whose awaited result is what the callable they are given returns: name -> its position.
 HANDOFF_ARGUMENT = {"to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "run_in_executor": 1}
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of the functions and classes it defines."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(child)
+        stack.extend(ast.iter_child_nodes(child))
+    return found
+
+
+# Bases that define no ``__init__``, ``__call__`` or method a project calls.
+_NEUTRAL_BASES = frozenset(
+    {"object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"}
+)
+# Class decorators that generate ``__init__``, and the hook it calls.
+_GENERATED_INIT = {
+    "dataclasses.dataclass": "__post_init__",
+    "pydantic.dataclasses.dataclass": "__post_init__",
+    "attr.s": "__attrs_post_init__",
+    "attr.attrs": "__attrs_post_init__",
+    "attr.define": "__attrs_post_init__",
+    "attr.frozen": "__attrs_post_init__",
+    "attr.mutable": "__attrs_post_init__",
+    "attrs.define": "__attrs_post_init__",
+    "attrs.frozen": "__attrs_post_init__",
+    "attrs.mutable": "__attrs_post_init__",
+}
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.

@@ -9,12 +9,16 @@ import ast
 
 from flake8_executor.analysis.resolve import Scope
 
+# The ``if`` tests recorded around an expression, innermost last.
+MAX_CONDITIONS = 8
+
 
 class Site:
     """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
 
     __slots__ = (
         "comprehensions",
+        "conditions",
         "function",
         "handlers",
         "held_by",
@@ -32,6 +36,7 @@ class Site:
         held_by: ast.expr | None = None,
         comprehensions: int = 0,
         handlers: tuple[ast.expr | None, ...] = (),
+        conditions: tuple[tuple[ast.expr, bool], ...] = (),
     ) -> None:
         self.scope = scope
         self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
@@ -45,6 +50,26 @@ class Site:
         self.held_by = held_by
         self.comprehensions = comprehensions
         self.handlers = handlers
+        # In a sync function: the ``if`` tests around the expression, each with the branch it is
+        # in (``True`` for the body), for the steps of a helper that run only under a condition on
+        # a parameter (``analysis/conditions.py``).
+        self.conditions = conditions
+
+    def under(self, test: ast.expr, branch: bool) -> Site:
+        """The same place, inside the ``branch`` of ``if test:`` (past a few levels, a deeper
+        test is not recorded: a long ``elif`` chain would cost its square)."""
+        if len(self.conditions) >= MAX_CONDITIONS:
+            return self
+        return Site(
+            self.scope,
+            self.on_loop,
+            self.why_no_await,
+            self.function,
+            self.held_by,
+            self.comprehensions,
+            self.handlers,
+            (*self.conditions, (test, branch)),
+        )
 
 
 class CallSite:
@@ -89,5 +114,16 @@ class WithItemSite:
     __slots__ = ("node", "site")
 
     def __init__(self, node: ast.expr, site: Site) -> None:
+        self.node = node
+        self.site = site
+
+
+class AttributeSite:
+    """An attribute read on the event loop that is not the callee of a call (``client.status``):
+    a property's getter runs there."""
+
+    __slots__ = ("node", "site")
+
+    def __init__(self, node: ast.Attribute, site: Site) -> None:
         self.node = node
         self.site = site

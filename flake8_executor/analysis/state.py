@@ -41,7 +41,10 @@ class FileState:
         # module of the project defines (an object, a class's instance) is asked of the project.
         self.context = context
         if context is not None:
-            self.resolver = Resolver(context.module.package, True, context.project.object_type)
+            project = context.project
+            self.resolver = Resolver(
+                context.module.package, True, project.object_type, project.returned_type
+            )
         else:
             self.resolver = Resolver()
         self.lookup = CatalogLookup(self.resolver, settings.extra_calls, import_roots)
@@ -73,6 +76,11 @@ class FileState:
         """The catalog entry ``func`` refers to (``CatalogLookup.blocking_entry``)."""
         return self.lookup.blocking_entry(func, scope)
 
+    def property_reach(self, node: ast.Attribute, scope: Scope) -> HelperReach | None:
+        """What reading a property runs, when its getter reaches a blocking call."""
+        graph = self._graph()
+        return graph.property_reach(node, scope) if graph is not None else None
+
     def _graph(self) -> CallGraph | None:
         if not self.settings.follow_calls:
             return None
@@ -87,13 +95,19 @@ class FileState:
         return self._call_graph
 
     def helper_reach(
-        self, func: ast.expr, scope: Scope, offloaded: bool = False
+        self,
+        func: ast.expr,
+        scope: Scope,
+        call: ast.Call | None = None,
+        offloaded: bool = False,
     ) -> HelperReach | None:
         """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
-        following imports, in another of the project or an installed package; ``offloaded``: the
-        helper is handed to an executor, so its size-dependent CPU work counts whatever its input."""
+        following imports, in another of the project or an installed package (a class called: its
+        constructor). With the ``call``, a step under a condition on a parameter counts only where
+        its argument can take that branch; ``offloaded``: the helper is handed to an executor, so
+        its size-dependent CPU work counts whatever its input."""
         graph = self._graph()
-        return graph.reach_of(func, scope, offloaded) if graph is not None else None
+        return graph.reach_of(func, scope, call, offloaded) if graph is not None else None
 
     def awaited_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
         """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``)."""

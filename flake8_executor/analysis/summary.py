@@ -22,13 +22,17 @@ from flake8_executor.analysis.callgraph import (
     CALL,
     PROJECT,
     SIZED,
+    Callee,
     Step,
+    callee_of,
     calls_by_function,
     coroutine_steps,
     function_steps,
-    helper_binding,
+    is_property,
     is_transparent,
+    signature_of_def,
 )
+from flake8_executor.analysis.conditions import Signature, as_tuples
 from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.modules import absolute_import
 from flake8_executor.analysis.resolve import (
@@ -48,38 +52,54 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "coroutines", "functions", "imports", "name", "objects")
+    __slots__ = (
+        "classes",
+        "coroutines",
+        "functions",
+        "imports",
+        "name",
+        "objects",
+        "properties",
+        "returns",
+        "signatures",
+    )
 
     def __init__(
         self,
         name: str,
         functions: dict[str, list[Step]],
         objects: dict[str, ObjectType],
-        classes: set[str],
+        classes: dict[str, tuple[list[str | None], str | None]],
         imports: dict[str, str],
         coroutines: dict[str, list[Step]] | None = None,
+        signatures: dict[str, Signature] | None = None,
+        returns: dict[str, ObjectType] | None = None,
+        properties: set[str] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
         # The same for ``async def``s, summarised for installed packages only (awaited there).
         self.coroutines = coroutines or {}
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
+        # A module-level class -> its bases' absolute names (None: not known) and the hook its
+        # generated ``__init__`` calls (``__post_init__``), if it has one.
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
+        self.signatures = signatures or {}  # a function -> its parameters, for its guards
+        # A function -> the type it returns (``-> Path``, a class method returning ``cls(...)``).
+        self.returns = returns or {}
+        self.properties = properties or set()  # the functions that are property getters
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "functions": _steps_json(self.functions),
             "coroutines": _steps_json(self.coroutines),
-            "objects": {
-                name: ["instance", value.name]
-                if isinstance(value, ImportedInstance)
-                else ["type", value]
-                for name, value in self.objects.items()
-                if isinstance(value, (str, ImportedInstance))
-            },
-            "classes": sorted(self.classes),
+            "signatures": self.signatures,
+            "objects": _types_json(self.objects),
+            "returns": _types_json(self.returns),
+            "properties": sorted(self.properties),
+            "classes": {name: list(value) for name, value in self.classes.items()},
             "imports": self.imports,
         }
 
@@ -87,40 +107,67 @@ class ModuleSummary:
     def from_json(cls, data: dict[str, Any]) -> ModuleSummary:
         functions = _steps_from_json(data["functions"])
         coroutines = _steps_from_json(data.get("coroutines", {}))
-        objects: dict[str, ObjectType] = {
-            name: ImportedInstance(value) if how == "instance" else value
-            for name, (how, value) in data["objects"].items()
+        objects = _types_from_json(data["objects"])
+        classes = {
+            name: (list(bases), post_init) for name, (bases, post_init) in data["classes"].items()
         }
+        signatures = {name: as_tuples(value) for name, value in data["signatures"].items()}
         return cls(
             data["name"],
             functions,
             objects,
-            set(data["classes"]),
+            classes,
             dict(data["imports"]),
-            coroutines,
+            coroutines=coroutines,
+            signatures=signatures,
+            returns=_types_from_json(data["returns"]),
+            properties=set(data["properties"]),
         )
 
 
 def _steps_json(functions: dict[str, list[Step]]) -> dict[str, list[list[Any]]]:
-    return {
-        name: [
-            [tag, value[0].value, *value[1:]] if tag in (CALL, SIZED) else [tag, value]
-            for tag, value in steps
-        ]
-        for name, steps in functions.items()
-    }
+    return {name: [_step_json(step) for step in steps] for name, steps in functions.items()}
 
 
 def _steps_from_json(data: dict[str, Any]) -> dict[str, list[Step]]:
+    return {name: [_step_from_json(step) for step in steps] for name, steps in data.items()}
+
+
+def _types_json(types: dict[str, ObjectType]) -> dict[str, list[str]]:
     return {
-        name: [
-            (step[0], (Kind(step[1]), *step[2:]))
-            if step[0] in (CALL, SIZED)
-            else (step[0], step[1])
-            for step in steps
-        ]
-        for name, steps in data.items()
+        name: ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+        for name, value in types.items()
+        if isinstance(value, (str, ImportedInstance))
     }
+
+
+def _types_from_json(data: dict[str, list[str]]) -> dict[str, ObjectType]:
+    return {
+        name: ImportedInstance(value) if how == "instance" else value
+        for name, (how, value) in data.items()
+    }
+
+
+def _step_json(step: Step) -> list[Any]:
+    tag, value = step[0], step[1]
+    if tag == CALL:
+        return [tag, value[0].value, value[1], step[3] if len(step) > 3 else ()]
+    if tag == SIZED:
+        return [tag, value[0].value, *value[1:]]
+    if len(step) == 2:  # LOOP, BODY, AWAIT
+        return [tag, value]
+    return [tag, value, step[2], step[3]]
+
+
+def _step_from_json(data: list[Any]) -> Step:
+    tag = data[0]
+    if tag == CALL:
+        return (CALL, (Kind(data[1]), data[2]), None, as_tuples(data[3]))
+    if tag == SIZED:
+        return (SIZED, (Kind(data[1]), *data[2:]))
+    if len(data) == 2:
+        return (tag, data[1])
+    return (tag, data[1], as_tuples(data[2]), as_tuples(data[3]))
 
 
 def qualified_in_module(name: str, scope: Scope) -> str:
@@ -156,12 +203,15 @@ def summarize(
     by_function = calls_by_function(walk.calls)
     by_coroutine = calls_by_function(walk.calls, coroutines=True) if coroutines else {}
 
-    def local(func: ast.expr, scope: Scope) -> Step | None:
-        binding = helper_binding(func, scope, resolver)
-        if binding is None:
+    def local(func: ast.expr, scope: Scope, call: ast.Call) -> Callee | None:
+        found = callee_of(func, scope, resolver, call.args[0] if call.args else None)
+        if found is None:
             return None
-        assert isinstance(binding.node, ast.FunctionDef)
-        return (PROJECT, f"{name}.{qualified_in_module(binding.node.name, binding.scope)}")
+        target, skip = found
+        if isinstance(target, str):
+            return (PROJECT, target, skip)
+        assert isinstance(target.node, ast.FunctionDef)
+        return (PROJECT, f"{name}.{qualified_in_module(target.node.name, target.scope)}", skip)
 
     def awaited(func: ast.expr, scope: Scope) -> str | None:
         binding = resolver.function_def(func, scope) or resolver.method_def(func, scope)
@@ -171,14 +221,26 @@ def summarize(
 
     functions: dict[str, list[Step]] = {}
     async_functions: dict[str, list[Step]] = {}
+    signatures: dict[str, Signature] = {}
     objects: dict[str, ObjectType] = {}
-    classes: set[str] = set()
+    classes: dict[str, tuple[list[str | None], str | None]] = {}
+    returns: dict[str, ObjectType] = {}
+    properties: set[str] = set()
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
             owner = scope.parent
             if owner is not None and owner.opened_by == Scope.MODULE:
-                classes.add(node.name)
+                bases = [
+                    _exported_class(base, name) if isinstance(base, Scope) else base
+                    for base in resolver.bases(scope)
+                ]
+                classes[node.name] = (bases, resolver.post_init(scope))
+                for attribute, declared in scope.bindings.items():
+                    if len(declared) == 1 and declared[0].annotation is not None:
+                        found = _exported(resolver.attribute_type(scope, attribute), name)
+                        if found is not None:
+                            objects[f"{node.name}.{attribute}"] = found
                 for attribute, bindings in scope.self_attributes.items():
                     found = _exported(resolver.bindings_type(bindings, None), name)
                     if found is not None:
@@ -202,9 +264,16 @@ def summarize(
             continue
         assert isinstance(node, ast.FunctionDef)
         outer = scope.parent
-        if not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
-            continue
         qualified = qualified_in_module(node.name, outer)
+        if is_property(node, lambda target, at=outer: resolver.qualified_name(target, at)):
+            properties.add(qualified)  # its ``@x.setter`` is not transparent: never summarised
+        elif not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
+            continue
+        signatures[qualified] = signature_of_def(node, outer, resolver)
+        binding = _def_binding(outer, node)
+        returned = _exported(resolver.returned_type(binding), name) if binding else None
+        if returned is not None:
+            returns[qualified] = returned
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
         else:
@@ -226,7 +295,33 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports, async_functions)
+    return ModuleSummary(
+        name,
+        functions,
+        objects,
+        classes,
+        imports,
+        coroutines=async_functions,
+        signatures=signatures,
+        returns=returns,
+        properties=properties,
+    )
+
+
+def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:
+    for binding in outer.bindings.get(node.name, ()):
+        if binding.node is node:
+            return binding
+    return None
+
+
+def _exported_class(scope: Scope, module: str) -> str | None:
+    """A class of this module as other modules name it (a module-level class only)."""
+    node = scope.node
+    owner = scope.parent
+    if isinstance(node, ast.ClassDef) and owner is not None and owner.opened_by == Scope.MODULE:
+        return f"{module}.{node.name}"
+    return None
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from flake8_executor.analysis.lookup import fixed_host_literal
 from flake8_executor.analysis.resolve import Binding, Scope
-from flake8_executor.analysis.sites import CallSite, Site, WithItemSite
+from flake8_executor.analysis.sites import AttributeSite, CallSite, Site, WithItemSite
 from flake8_executor.analysis.usage import (
     NONBLOCKING_SWITCHES,
     receiver_key,
@@ -32,6 +32,8 @@ class Walk:
         self.scopes: list[Scope] = [self.module]
         self.calls: list[CallSite] = []
         self.with_items: list[WithItemSite] = []
+        # Attributes read on the loop, not called (a property's getter runs where it is read).
+        self.attributes: list[AttributeSite] = []
         self._statement_calls: set[int] = set()
         self._with_calls: set[int] = set()
         self._awaited_calls: set[int] = set()
@@ -76,6 +78,9 @@ class Walk:
                             stack.append((item, site))
                 elif isinstance(value, AST):
                     stack.append((value, site))
+        if self.attributes:
+            called = {id(call.node.func) for call in self.calls}
+            self.attributes = [item for item in self.attributes if id(item.node) not in called]
         for call in self.calls:
             key = id(call.node)
             call.is_statement = key in self._statement_calls
@@ -121,10 +126,24 @@ class Walk:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, owner_class=owner))
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
-        self._push(
-            _reachable(node.body, self.target_version, self._version_names),
-            Site(scope, is_async, None, scope),
-        )
+        body = _reachable(node.body, self.target_version, self._version_names)
+        inner = Site(scope, is_async, None, scope)
+        if is_async:
+            self._push(body, inner)
+        else:
+            self._push_block(body, inner)
+
+    def _push_block(self, body: list[ast.stmt], site: Site) -> None:
+        """A sync function's statements: after ``if test: return`` (or ``raise``) with no
+        ``else``, the rest of the block runs only where ``test`` is false."""
+        for statement in body:
+            self._stack.append((statement, site))
+            if (
+                type(statement) is ast.If
+                and not statement.orelse
+                and type(statement.body[-1]) in (ast.Return, ast.Raise)
+            ):
+                site = site.under(statement.test, False)
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -176,6 +195,7 @@ class Walk:
             site.held_by,
             site.comprehensions + 1,
             site.handlers,
+            site.conditions,
         )
         for index, generator in enumerate(generators):
             self._stack.append((generator.target, inner))
@@ -284,6 +304,7 @@ class Walk:
                 held,
                 site.comprehensions,
                 site.handlers,
+                site.conditions,
             )
         self._push(_reachable(node.body, self.target_version, self._version_names), site)
 
@@ -298,6 +319,7 @@ class Walk:
             site.held_by,
             site.comprehensions,
             site.handlers + caught,
+            site.conditions,
         )
         self._push(_reachable(node.body, self.target_version, self._version_names), body)
         self._push(node.handlers, site)
@@ -382,6 +404,8 @@ class Walk:
             self._stack.append((node.value, site))
 
     def _attribute(self, node: ast.Attribute, site: Site) -> None:
+        if site.on_loop and type(node.ctx) is ast.Load:
+            self.attributes.append(AttributeSite(node, site))
         self._stack.append((node.value, site))
 
     def _if(self, node: ast.If, site: Site) -> None:
@@ -394,6 +418,20 @@ class Walk:
         stack = self._stack
         if verdict is None:
             self._guard(node)
+        function = site.function
+        if (
+            verdict is None
+            and function is not None
+            and not function.is_async
+            and function.opened_by == Scope.FUNCTION
+        ):
+            # A helper's step under this test is conditional (``analysis/conditions.py``).
+            reachable = _reachable(node.body, self.target_version, self._version_names)
+            self._push_block(reachable, site.under(node.test, True))
+            otherwise = _reachable(node.orelse, self.target_version, self._version_names)
+            self._push_block(otherwise, site.under(node.test, False))
+            stack.append((node.test, site))
+            return
         if verdict is not False:
             self._push(_reachable(node.body, self.target_version, self._version_names), site)
         if verdict is not True:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from flake8_executor.analysis.sites import CallSite, WithItemSite
+from flake8_executor.analysis.sites import AttributeSite, CallSite, WithItemSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding, ImportOrigin
 from flake8_executor.fixes import Fix
@@ -73,6 +73,7 @@ class Code:
 
 CallCheck = Callable[[CallSite, FileState], Iterator[Finding]]
 WithItemCheck = Callable[[WithItemSite, FileState], Iterator[Finding]]
+AttributeCheck = Callable[[AttributeSite, FileState], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Rule:
     on_call: CallCheck | None = None
     call_names: frozenset[str] | None = None
     on_with_item: WithItemCheck | None = None
+    on_attribute: AttributeCheck | None = None  # an attribute read on the loop, not called
 
 
 # A rule that reports only calls on the event loop needs an ``async def`` in the file.

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from flake8_executor.analysis.callgraph import HelperReach
-from flake8_executor.analysis.sites import CallSite
+from flake8_executor.analysis.sites import AttributeSite, CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.catalog import Entry, Kind
 from flake8_executor.findings import Finding
@@ -70,6 +70,9 @@ def _templates(
         "coroutine": "await {call} blocks the event loop: the coroutine calls {target}() in "
         "{package} ({why}, via {chain}{others}); only {package} can fix it (report it upstream), "
         "no fix here",
+        "property": "{attribute} blocks the event loop: the property's getter calls {target}() "
+        "({why}, via {chain}{others}); read it in a thread: await asyncio.to_thread(getattr, "
+        "{owner}, {name!r})",
     }
 
 
@@ -452,7 +455,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
             if reach is not None and not _nonblocking_socket(reach):
                 yield _coroutine_call(call, reach, state)
             return
-        reach = state.helper_reach(node.func, call.scope) or state.sized_helper_reach(call)
+        reach = state.helper_reach(node.func, call.scope, node) or state.sized_helper_reach(call)
         if reach is not None:
             yield _helper_call(call, reach, state)
         return
@@ -522,6 +525,28 @@ def _coroutine_call(call: CallSite, reach: HelperReach, state: FileState) -> Fin
         qualified=reach.chain[0],
         kind=reach.kind.value,
     )
+
+
+def blocking_property(item: AttributeSite, state: FileState) -> Iterator[Finding]:
+    """A property read on the loop whose getter reaches a blocking call: reported at the read,
+    with the chain (no rewrite: the read may be an assignment's target's value, an argument...)."""
+    node = item.node
+    reach = state.property_reach(node, item.site.scope)
+    if reach is None:
+        return
+    kind = reach.kind
+    others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
+    message = CODE_OF_KIND[kind].message(
+        "property",
+        attribute=unparse(node),
+        target=reach.target,
+        why=kind.why,
+        chain=" -> ".join(reach.chain),
+        others=others,
+        owner=unparse(node.value),
+        name=node.attr,
+    )
+    yield finding_at(node, message, qualified=reach.chain[0], kind=kind.value)
 
 
 def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
@@ -731,4 +756,5 @@ RULE = Rule(
     triggers=ON_THE_LOOP,
     on_call=blocking_call,
     call_names=None,  # any call: catalog names, tracked methods, and the module's own helpers
+    on_attribute=blocking_property,
 )

@@ -17,7 +17,7 @@ from flake8_executor.rules import (
     aex206_to_thread,
     blocking,
 )
-from flake8_executor.rules.base import CallCheck, Code, Rule, WithItemCheck
+from flake8_executor.rules.base import AttributeCheck, CallCheck, Code, Rule, WithItemCheck
 
 RULE_MODULES = (
     blocking,
@@ -50,6 +50,9 @@ for _rule in RULES:
             BY_CALL_NAME[_name] = (*BY_CALL_NAME.get(_name, ()), _rule.on_call)
 WITH_ITEM_CHECKS: tuple[WithItemCheck, ...] = tuple(
     rule.on_with_item for rule in RULES if rule.on_with_item is not None
+)
+ATTRIBUTE_CHECKS: tuple[AttributeCheck, ...] = tuple(
+    rule.on_attribute for rule in RULES if rule.on_attribute is not None
 )
 
 # The text pre-check: a file holding none of these words cannot have a finding.
