@@ -35,6 +35,8 @@ from flake8_executor.rules.fix_plan import (
 )
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
+# Decided by reading its findings on the benchmark corpus and Home Assistant (CHANGELOG).
+AEX109_DEFAULT_ON = False
 
 
 def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
@@ -345,6 +347,44 @@ AEX108 = Code(
     fix="`await asyncio.to_thread(...)` (not `acquire()`)",
 )
 
+AEX109 = Code(
+    "AEX109",
+    "file-system metadata call (the stat family) on the event loop",
+    _templates(_TO_THREAD_ADVICE),
+    Docs(
+        what="Finds the stat family called in an `async def`: `os.stat/lstat/access`, "
+        "`os.path.exists/lexists/isfile/isdir/islink/ismount/getsize/getmtime/getatime/getctime/"
+        "samefile`, `Path(...).stat/lstat/exists/is_file/is_dir/is_symlink/is_mount/resolve/"
+        "samefile`, and `shutil.which`. Its own code, off by default: select it with "
+        "`--extend-select=AEX109` (flake8-async's ASYNC240 is the peer, for `os.path`).",
+        why="Each is one `stat` (or a few) of the file system: microseconds on a local disk, but "
+        "on a network file system, a disk under load or a slow `$PATH` it waits, and the event "
+        "loop waits with it (blockbuster traces of `os.stat`; aiohttp moved its `FileResponse` "
+        "checks to a thread for this).",
+        example="import os\n\n\nasync def cached(path):\n"
+        "    return os.path.exists(path)  # error: AEX109\n",
+        use_instead="import asyncio\nimport os\n\n\nasync def cached(path):\n"
+        "    return await asyncio.to_thread(os.path.exists, path)\n",
+        fix=_TO_THREAD_FIX,
+        fixed="import asyncio\nimport os\n\n\nasync def cached(path):\n"
+        "    return await asyncio.to_thread(os.path.exists, path)\n",
+        invalid=(
+            "import shutil\nfrom pathlib import Path\n\n\nasync def tool(path):\n"
+            "    if Path(path).is_file():  # error: AEX109\n        return path\n"
+            '    return shutil.which("git")  # error: AEX109\n',
+        ),
+        valid=(
+            "import os\nfrom pathlib import Path\n\n\nasync def names(path):\n"
+            "    # pure path arithmetic touches no disk\n"
+            "    return os.path.join(path, 'a'), Path(path).name, os.path.basename(path)\n",
+        ),
+        flake8_args=("--extend-select=AEX109",),
+        fix_args=("--select=AEX109",),
+    ),
+    fix="`await asyncio.to_thread(...)`",
+    default_on=AEX109_DEFAULT_ON,
+)
+
 # The kind of a catalog entry decides the code.
 CODE_OF_KIND: dict[Kind, Code] = {
     Kind.IO: AEX100,
@@ -356,6 +396,7 @@ CODE_OF_KIND: dict[Kind, Code] = {
     Kind.STDIN: AEX106,
     Kind.FUTURE_WAIT: AEX107,
     Kind.THREAD_WAIT: AEX108,
+    Kind.STAT: AEX109,
 }
 
 
@@ -461,6 +502,8 @@ def _fix_plan(
         return None, None, None
     node = call.node
     settings = state.settings
+    if entry.lazy:
+        return fix, NotFixed.LAZY_ITERATOR.format(name=qualified or unparse(node.func)), None
     blocked = await_blocked(call, state)
     if blocked:
         return fix, blocked, None
