@@ -28,8 +28,10 @@ MAX_DEPTH = 40
 Reach = dict[Kind, tuple[str, ...]]  # kind -> the first chain of names that reaches it
 
 # A step of a function: ("call", Kind, "requests.get"), ("loop", "asyncio.get_running_loop"),
-# ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge").
-CALL, LOOP, LOCAL, PROJECT = "call", "loop", "local", "project"
+# ("local", <the Binding of a helper of this file>), ("project", "app.billing.charge"), or
+# ("iterate", "app.files.entries"): the result of a project function is iterated there, which runs
+# its body when it is a generator function.
+CALL, LOOP, LOCAL, PROJECT, ITERATE = "call", "loop", "local", "project", "iterate"
 Step = tuple[str, Any]
 
 # Decorators that leave a function a plain sync function when called. Any other (asgiref's
@@ -117,6 +119,12 @@ class Composer:
             if tag == CALL:
                 kind, qualified = value
                 reach.setdefault(kind, (name, qualified))
+            elif tag == ITERATE:
+                project = self._composer_of(PROJECT)
+                callee_reach, callee_complete = project.reach((ITERATE, value), depth + 1)
+                complete = complete and callee_complete
+                for kind, chain in callee_reach.items():
+                    reach.setdefault(kind, (name, *chain))
             elif tag != LOOP:
                 callee_reach, callee_complete = self._composer_of(tag).reach(value, depth + 1)
                 complete = complete and callee_complete
@@ -169,8 +177,13 @@ def function_steps(
     lookup: CatalogLookup,
     local: Callable[[ast.expr, Scope], Step | None],
     project: Callable[[ast.expr, Scope], str | None],
+    iterate_local: Callable[[ast.expr, Scope], Step | None] | None = None,
 ) -> list[Step]:
-    """The steps of one function, from the calls the walk recorded in it, in source order."""
+    """The steps of one function, from the calls the walk recorded in it, in source order.
+
+    A call whose result is iterated where it stands (``for x in entries():``) adds the step of
+    iterating it: a generator function's body runs there, not where it is called.
+    """
     steps: list[Step] = []
     resolver = lookup.resolver
     for call in calls:
@@ -192,10 +205,19 @@ def function_steps(
         step = local(func, scope)
         if step is not None:
             steps.append(step)
+            if call.iterated:
+                if step[0] == PROJECT:
+                    steps.append((ITERATE, step[1]))
+                elif iterate_local is not None:
+                    iteration = iterate_local(func, scope)
+                    if iteration is not None:
+                        steps.append(iteration)
             continue
         other = project(func, scope)
         if other is not None:
             steps.append((PROJECT, other))
+            if call.iterated:
+                steps.append((ITERATE, other))
     return steps
 
 
@@ -223,6 +245,7 @@ class CallGraph(Composer):
         self._lookup = lookup
         self._by_function = calls_by_function(calls)
         self._steps: dict[int, list[Step]] = {}
+        self._iteration_steps: dict[int, list[Step]] = {}
         self._project_name = project_name if other is not None else None
 
     def helper_of(self, func: ast.expr, scope: Scope) -> Binding | None:
@@ -243,22 +266,54 @@ class CallGraph(Composer):
         reach, _complete = composer.reach(key)
         return HelperReach(reach, composer.loop_call(key)) if reach else None
 
+    def iteration_reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What iterating the result of a call of ``func`` reaches, when ``func`` names a
+        generator function (of this file, or following imports, of the project)."""
+        iteration = self._iterate_local(func, scope)
+        composer: Composer = self
+        key: Any = iteration[1] if iteration is not None else None
+        if key is None:
+            if self.helper_of(func, scope) is not None:
+                return None  # a helper of this file that is no generator function
+            if self._other is None or self._project_name is None:
+                return None
+            name = self._project_name(func, scope)
+            if name is None:
+                return None
+            composer, key = self._other, (ITERATE, name)
+        reach, _complete = composer.reach(key)
+        return HelperReach(reach) if reach else None
+
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
-        found = self._steps.get(node_id)
+        iterating = isinstance(key, _Iteration)
+        memo = self._iteration_steps if iterating else self._steps
+        found = memo.get(node_id)
         if found is None:
             calls = self._by_function.get(node_id, ())
-            function = calls[0].site.function if calls else None
-            if function is not None and function.is_generator:
+            if self._is_generator(key.binding) and not iterating:
                 found = []  # calling a generator function runs none of its body
             else:
-                found = function_steps(calls, self._lookup, self._local_step, self._project)
-            self._steps[node_id] = found
+                found = function_steps(
+                    calls, self._lookup, self._local_step, self._project, self._iterate_local
+                )
+            memo[node_id] = found
         return found
+
+    def _is_generator(self, binding: Binding) -> bool:
+        calls = self._by_function.get(id(binding.node), ())
+        function = calls[0].site.function if calls else None
+        return function is not None and function.is_generator
 
     def _local_step(self, func: ast.expr, scope: Scope) -> Step | None:
         binding = self.helper_of(func, scope)
         return (LOCAL, _Key(binding)) if binding is not None else None
+
+    def _iterate_local(self, func: ast.expr, scope: Scope) -> Step | None:
+        binding = self.helper_of(func, scope)
+        if binding is None or not self._is_generator(binding):
+            return None
+        return (LOCAL, _Iteration(binding))
 
     def _project(self, func: ast.expr, scope: Scope) -> str | None:
         return self._project_name(func, scope) if self._project_name is not None else None
@@ -276,10 +331,26 @@ class _Key:
         self.binding = binding
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Key) and other.binding.node is self.binding.node
+        return (
+            isinstance(other, _Key)
+            and not isinstance(other, _Iteration)
+            and other.binding.node is self.binding.node
+        )
 
     def __hash__(self) -> int:
         return id(self.binding.node)
+
+
+class _Iteration(_Key):
+    """Iterating what a generator function of this file returns: its body's steps."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Iteration) and other.binding.node is self.binding.node
+
+    def __hash__(self) -> int:
+        return ~id(self.binding.node)
 
 
 def display_name(binding: Binding) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flake8_executor.analysis.cache import SummaryCache
-from flake8_executor.analysis.callgraph import CALL, Composer, Reach, Step
+from flake8_executor.analysis.callgraph import CALL, ITERATE, Composer, Reach, Step
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
@@ -34,8 +34,9 @@ from flake8_executor.settings import Settings
 # Re-exports followed before giving up (``a`` imports from ``b`` which imports from ``a``...).
 MAX_HOPS = 16
 
-FUNCTION, BLOCKING = "function", "blocking"
-# ("function", module name, name in the module) or ("blocking", Kind, "requests.Session.get").
+FUNCTION, BLOCKING, GENERATOR = "function", "blocking", "generator"
+# ("function", module name, name in the module), ("blocking", Kind, "requests.Session.get"), or
+# ("generator", module name, name in the module): iterating what a generator function returns.
 Target = tuple[str, Any, str]
 
 
@@ -204,7 +205,20 @@ class Project(Composer):
     # -- composition -----------------------------------------------------------------------------
 
     def canonical(self, key: Any) -> Any:
-        return key if isinstance(key, tuple) else self.target(key)
+        if isinstance(key, tuple):
+            return self._generator(key[1]) if key[0] == ITERATE else key
+        return self.target(key)
+
+    def _generator(self, name: str) -> Target | None:
+        """``(ITERATE, name)``: the generator function ``name`` is, when it is one."""
+        target = self.target(name)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        if summary is None or target[2] not in summary.generators:
+            return None
+        return (GENERATOR, target[1], target[2])
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         how, where, name = key
@@ -212,7 +226,9 @@ class Project(Composer):
             return [(CALL, (where, name))]
         module = self.tree.find(where)
         summary = self.summary(module) if module is not None else None
-        return summary.functions.get(name) if summary is not None else None
+        if summary is None:
+            return None
+        return (summary.generators if how == GENERATOR else summary.functions).get(name)
 
     def reach(self, key: Any, depth: int = 0) -> tuple[Reach, bool]:
         target = self.canonical(key)

@@ -50,7 +50,15 @@ class Site:
 class CallSite:
     """A call the walk met, with its place; what every call rule is given."""
 
-    __slots__ = ("awaited", "in_wrap_file", "is_statement", "is_with_item", "node", "site")
+    __slots__ = (
+        "awaited",
+        "in_wrap_file",
+        "is_statement",
+        "is_with_item",
+        "iterated",
+        "node",
+        "site",
+    )
 
     def __init__(self, node: ast.Call, site: Site) -> None:
         self.node = node
@@ -59,6 +67,9 @@ class CallSite:
         self.is_with_item = False  # the context manager of a ``with``
         self.awaited = False  # the operand of ``await``
         self.in_wrap_file = False  # the argument of ``trio/anyio.wrap_file(...)``
+        # Its result is iterated where it stands (``for x in f():``, ``list(f())``, a
+        # comprehension, ``yield from f()``): a generator's body runs here.
+        self.iterated = False
 
     @property
     def scope(self) -> Scope:

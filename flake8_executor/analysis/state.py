@@ -74,6 +74,16 @@ class FileState:
     def helper_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
         """What a call of a sync helper reaches (``--executor-follow-calls``), in this module or,
         following imports, in another of the project."""
+        graph = self._graph()
+        return graph.reach_of(func, scope) if graph is not None else None
+
+    def iteration_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What iterating a call's result reaches, when ``func`` is a generator function whose
+        body blocks (in this module or, following imports, another of the project)."""
+        graph = self._graph()
+        return graph.iteration_reach_of(func, scope) if graph is not None else None
+
+    def _graph(self) -> CallGraph | None:
         if not self.settings.follow_calls:
             return None
         if self._call_graph is None:
@@ -84,4 +94,4 @@ class FileState:
                 context.project if context is not None else None,
                 self.resolver.project_name,
             )
-        return self._call_graph.reach_of(func, scope)
+        return self._call_graph

@@ -42,7 +42,7 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "imports", "name", "objects")
+    __slots__ = ("classes", "functions", "generators", "imports", "name", "objects")
 
     def __init__(
         self,
@@ -51,9 +51,12 @@ class ModuleSummary:
         objects: dict[str, ObjectType],
         classes: set[str],
         imports: dict[str, str],
+        generators: dict[str, list[Step]] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
+        # A generator function -> the steps of its body, which run as its result is iterated.
+        self.generators = generators or {}
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
@@ -61,13 +64,8 @@ class ModuleSummary:
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "functions": {
-                name: [
-                    [tag, value[0].value, value[1]] if tag == CALL else [tag, value]
-                    for tag, value in steps
-                ]
-                for name, steps in self.functions.items()
-            },
+            "functions": _steps_json(self.functions),
+            "generators": _steps_json(self.generators),
             "objects": {
                 name: ["instance", value.name]
                 if isinstance(value, ImportedInstance)
@@ -81,18 +79,39 @@ class ModuleSummary:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModuleSummary:
-        functions: dict[str, list[Step]] = {
-            name: [
-                (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
-                for step in steps
-            ]
-            for name, steps in data["functions"].items()
-        }
+        functions = _steps_from_json(data["functions"])
+        generators = _steps_from_json(data["generators"])
         objects: dict[str, ObjectType] = {
             name: ImportedInstance(value) if how == "instance" else value
             for name, (how, value) in data["objects"].items()
         }
-        return cls(data["name"], functions, objects, set(data["classes"]), dict(data["imports"]))
+        return cls(
+            data["name"],
+            functions,
+            objects,
+            set(data["classes"]),
+            dict(data["imports"]),
+            generators,
+        )
+
+
+def _steps_json(functions: dict[str, list[Step]]) -> dict[str, list[list[Any]]]:
+    return {
+        name: [
+            [tag, value[0].value, value[1]] if tag == CALL else [tag, value] for tag, value in steps
+        ]
+        for name, steps in functions.items()
+    }
+
+
+def _steps_from_json(data: dict[str, list[list[Any]]]) -> dict[str, list[Step]]:
+    return {
+        name: [
+            (CALL, (Kind(step[1]), step[2])) if step[0] == CALL else (step[0], step[1])
+            for step in steps
+        ]
+        for name, steps in data.items()
+    }
 
 
 def qualified_in_module(name: str, scope: Scope) -> str:
@@ -130,6 +149,7 @@ def summarize(
         return (PROJECT, f"{name}.{qualified_in_module(binding.node.name, binding.scope)}")
 
     functions: dict[str, list[Step]] = {}
+    generators: dict[str, list[Step]] = {}
     objects: dict[str, ObjectType] = {}
     classes: set[str] = set()
     for scope in walk.scopes:
@@ -150,11 +170,13 @@ def summarize(
         if not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
             continue
         qualified = qualified_in_module(node.name, outer)
+        calls = by_function.get(id(node), ())
+        steps = function_steps(calls, lookup, local, resolver.project_name)
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
+            generators[qualified] = steps  # iterating what it returns runs all of it
         else:
-            calls = by_function.get(id(node), ())
-            functions[qualified] = function_steps(calls, lookup, local, resolver.project_name)
+            functions[qualified] = steps
     imports: dict[str, str] = {}
     for bound, bindings in walk.module.bindings.items():
         if len(bindings) != 1:
@@ -169,7 +191,7 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports)
+    return ModuleSummary(name, functions, objects, classes, imports, generators)
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:

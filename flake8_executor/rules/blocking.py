@@ -39,12 +39,18 @@ _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
 AEX109_DEFAULT_ON = False
 
 
+_GENERATOR_ADVICE = "consume it in a thread: await asyncio.to_thread(lambda: list({ref}(...)))"
+
+
 def _templates(advice: str, helper_advice: str | None = None) -> dict[str, str]:
-    """A blocking call's message, and a helper's (which goes to a thread as a whole)."""
+    """A blocking call's message, a helper's (which goes to a thread as a whole), and a generator
+    function's, whose body runs where its result is iterated."""
     return {
         "": "{call} blocks the event loop ({resolved}{why}); " + advice,
         "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
         + (helper_advice or advice),
+        "generator": "iterating {call} blocks the event loop: the generator calls {target}() "
+        "({why}, via {chain}{others}); " + _GENERATOR_ADVICE,
     }
 
 
@@ -412,6 +418,10 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         reach = None if call.awaited else state.helper_reach(node.func, call.scope)
         if reach is not None:
             yield _helper_call(call, reach, state)
+        elif call.iterated:
+            reach = state.iteration_reach(node.func, call.scope)
+            if reach is not None:
+                yield _helper_call(call, reach, state, generator=True)
         return
     qualified, entry = found
     kind = entry.kind
@@ -442,13 +452,16 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     )
 
 
-def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
-    """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
+def _helper_call(
+    call: CallSite, reach: HelperReach, state: FileState, generator: bool = False
+) -> Finding:
+    """A call of a sync helper of this module that reaches a blocking call, reported by its kind;
+    or, ``generator``, the iteration of a generator function's result, whose body blocks."""
     node = call.node
     kind = reach.kind
     others = "; it also " + ", ".join(other.why for other in reach.others) if reach.others else ""
     message = CODE_OF_KIND[kind].message(
-        "helper",
+        "generator" if generator else "helper",
         call=shown_call(node.func),
         target=reach.target,
         why=kind.why,
@@ -457,8 +470,10 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
         ref=unparse(node.func),
     )
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
-    entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
-    fix, unfixable, unsafe = _fix_plan(entry, call, state)
+    entry = Entry(
+        kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD, lazy=generator
+    )
+    fix, unfixable, unsafe = _fix_plan(entry, call, state, reach.chain[0] if generator else None)
     if fix is not None and unfixable is None:
         if reach.loop_call is not None:
             unfixable = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()")
