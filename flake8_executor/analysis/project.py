@@ -206,10 +206,10 @@ class Project(Composer):
 
     def canonical(self, key: Any) -> Any:
         if isinstance(key, tuple):
-            return self._generator(key[1]) if key[0] == ITERATE else key
+            return self.generator(key[1]) if key[0] == ITERATE else key
         return self.target(key)
 
-    def _generator(self, name: str) -> Target | None:
+    def generator(self, name: str) -> Target | None:
         """``(ITERATE, name)``: the generator function ``name`` is, when it is one."""
         target = self.target(name)
         if target is None or target[0] != FUNCTION:
