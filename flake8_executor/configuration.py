@@ -337,6 +337,7 @@ def resolve(
             source_roots=_source_roots(chosen.get("source-roots"), project),
             cache_dir=_cache_dir(chosen.get("cache"), home),
             project_dir=home,
+            loop_callbacks=chosen["loop-callbacks"].text if "loop-callbacks" in chosen else "",
         )
     except ValueError as error:
         option, _, reason = str(error).partition(": ")

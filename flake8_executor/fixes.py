@@ -142,3 +142,4 @@ class NotFixed:
     IN_LAMBDA = "inside a lambda"
     IN_GENERATOR_EXPRESSION = "inside a generator expression"
     IN_CLASS_BODY = "inside a class body"
+    IN_LOOP_FUNCTION = "in a function that is not a coroutine ({why})"

@@ -79,6 +79,12 @@ class ExecutorChecker:
             default=None,
             help="Cache module summaries in .flake8-executor-cache/ (yes or no). Default: yes.",
         )
+        option_manager.add_option(
+            "--executor-loop-callbacks",
+            default=None,
+            help="Decorators and registration functions (qualified names, separated by commas) "
+            "whose functions run on the event loop, as Home Assistant's @callback does.",
+        )
         option_manager.extend_default_ignore(list(OFF_BY_DEFAULT))
 
     @classmethod

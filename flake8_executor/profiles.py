@@ -22,20 +22,26 @@ class LoopReason:
 
     why: str  # "in a @callback function, which Home Assistant runs on the event loop"
     source: str
+    # What the message advises: the function cannot ``await`` (``{ref}``: the call as written).
+    advice: str = "run it in an executor: loop.run_in_executor(None, {ref}, ...)"
 
 
 # -- Home Assistant --------------------------------------------------------------------------------
 HOME_ASSISTANT = "homeassistant"
 # ``@callback`` marks a function that is safe to run in the event loop, and HA runs it there.
 HA_CALLBACK_DECORATORS = frozenset({"homeassistant.core.callback"})
+_HA_ADVICE = "hand it to the executor: hass.async_add_executor_job({ref}, ...)"
 HA_CALLBACK = LoopReason(
-    "in a @callback function, which Home Assistant runs on the event loop", "home-assistant"
+    "in a @callback function, which Home Assistant runs on the event loop",
+    "home-assistant",
+    _HA_ADVICE,
 )
 # HA's convention: a function named ``async_*`` runs in the event loop (a coroutine or a callback).
 HA_ASYNC_PREFIX = "async_"
 HA_ASYNC_NAMED = LoopReason(
     "in a sync function named async_*, which Home Assistant runs on the event loop",
     "home-assistant",
+    _HA_ADVICE,
 )
 # ``hass.async_add_executor_job(target, *args)``: runs ``target(*args)`` in HA's thread pool; it
 # takes no keyword arguments for the target. Method name -> the index of the callable.
@@ -69,6 +75,7 @@ TORNADO_METHODS = frozenset("get post put patch delete head options prepare on_f
 TORNADO_HANDLER = LoopReason(
     "in a sync method of a tornado.web.RequestHandler, which Tornado runs on the IOLoop",
     "docs",
+    "make the method async def and await asyncio.to_thread({ref}, ...)",
 )
 
 # -- the loop-callbacks setting --------------------------------------------------------------------
@@ -78,6 +85,11 @@ USER_DECORATOR = LoopReason(
 USER_REGISTRATION = LoopReason(
     "in a callback given to {name}(), which runs it on the event loop (loop-callbacks)", "docs"
 )
+
+
+# Words one of which a file must hold for a profile to run a plain ``def`` on the loop there (the
+# engine's text pre-check; ``async`` covers Home Assistant's ``async_*`` names).
+LOOP_FUNCTION_WORDS = frozenset({"callback", "RequestHandler", *ASYNCIO_CALLBACKS})
 
 
 def parse_loop_callbacks(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

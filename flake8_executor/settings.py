@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flake8_executor.catalog import Entry, parse_extra_calls
+from flake8_executor.profiles import parse_loop_callbacks
 
 # The oldest Python that asyncio.to_thread exists on; below it fixes use run_in_executor + partial.
 TO_THREAD_SINCE = (3, 9)
@@ -29,6 +30,8 @@ class Settings:
     source_roots: tuple[str, ...] = ()  # configured directories imports are searched from
     project_dir: str | None = None  # the project's directory: with its src/, the default roots
     cache_dir: str | None = None  # where module summaries are cached; None: in memory only
+    # Decorators and registration functions whose functions run on the event loop (profiles.py).
+    loop_callbacks: tuple[str, ...] = ()
 
     @property
     def has_to_thread(self) -> bool:
@@ -90,6 +93,7 @@ def build_settings(
     source_roots: tuple[str, ...] = (),
     cache_dir: str | None = None,
     project_dir: str | None = None,
+    loop_callbacks: str = "",
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -104,6 +108,7 @@ def build_settings(
         ("--executor-source-roots", lambda: source_roots),
         ("--executor-project-dir", lambda: project_dir),
         ("--executor-cache", lambda: cache_dir),
+        ("--executor-loop-callbacks", lambda: parse_loop_callbacks(loop_callbacks or "")),
     )
     values = []
     for option, check in checks:

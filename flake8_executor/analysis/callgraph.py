@@ -47,6 +47,8 @@ TRANSPARENT_DECORATORS = frozenset(
         "typing_extensions.final",
         "typing.override",
         "typing_extensions.override",
+        # Home Assistant's ``@callback`` only marks the function as safe to run on the loop.
+        "homeassistant.core.callback",
     }
 )
 

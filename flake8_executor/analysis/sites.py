@@ -18,6 +18,8 @@ class Site:
         "function",
         "handlers",
         "held_by",
+        "loop_advice",
+        "loop_reason",
         "on_loop",
         "scope",
         "why_no_await",
@@ -45,6 +47,11 @@ class Site:
         self.held_by = held_by
         self.comprehensions = comprehensions
         self.handlers = handlers
+        # Set when a framework runs this sync function on the loop (``analysis/loop_functions``):
+        # why, as the message says it ("in a @callback function, which Home Assistant runs ...").
+        self.loop_reason: str | None = None
+        # ... and what the message advises instead of an await, which a sync function cannot use.
+        self.loop_advice: str | None = None
 
 
 class CallSite:

@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
         "pyproject.toml (keys: extra-calls, process-pool, target-version, follow-calls, "
-        "follow-imports, source-roots, cache, unsafe-fixes, select, ignore, exclude); flags "
+        "follow-imports, source-roots, cache, loop-callbacks, unsafe-fixes, select, ignore, exclude); flags "
         "win. The --executor-* spellings of flake8's options work too.",
     )
     parser.add_argument(
@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR,...",
         help="directories the project's absolute imports are found in (default: the project's "
         "directory and its src/)",
+    )
+    parser.add_argument(
+        "--loop-callbacks",
+        "--executor-loop-callbacks",
+        metavar="NAME,...",
+        help="decorators and registration functions whose functions run on the event loop",
     )
     parser.add_argument(
         "--cache",

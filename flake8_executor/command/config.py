@@ -27,6 +27,7 @@ SETTING_KEYS = (
     "follow-imports",
     "source-roots",
     "cache",
+    "loop-callbacks",
 )
 KEYS = (*SETTING_KEYS, "unsafe-fixes", "select", "ignore", "exclude")
 

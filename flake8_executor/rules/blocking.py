@@ -16,10 +16,12 @@ from flake8_executor.analysis.state import FileState
 from flake8_executor.catalog import Entry, Kind
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix, NotFixed, Unsafe
+from flake8_executor.profiles import LOOP_FUNCTION_WORDS
 from flake8_executor.rules.base import (
     ON_THE_LOOP,
     Code,
     Docs,
+    Message,
     Rule,
     finding_at,
     resolved_prefix,
@@ -442,7 +444,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     fix, unfixable, unsafe = _fix_plan(entry, call, state, qualified)
     yield finding_at(
         node,
-        advice_in_framework(CODE_OF_KIND[kind].message(variant, **fields), call, state),
+        _on_a_loop_function(
+            advice_in_framework(CODE_OF_KIND[kind].message(variant, **fields), call, state), call
+        ),
         qualified=qualified,
         kind=kind.value,
         fix=fix,
@@ -481,13 +485,24 @@ def _helper_call(
             unsafe = unsafe or Unsafe.HELPER
     return finding_at(
         node,
-        advice_in_framework(message, call, state),
+        _on_a_loop_function(advice_in_framework(message, call, state), call),
         qualified=reach.chain[0],
         kind=kind.value,
         fix=fix,
         unfixable=unfixable,
         unsafe=unsafe,
     )
+
+
+def _on_a_loop_function(message: Message, call: CallSite) -> Message:
+    """In a sync function a framework runs on the loop: say why it runs there, and advise what
+    such a function can do (it cannot ``await``)."""
+    site = call.site
+    if site.loop_reason is None:
+        return message
+    head = message.text.rsplit("; ", 1)[0]
+    advice = (site.loop_advice or "").format(ref=unparse(call.node.func))
+    return message._replace(text=f"{head}, {site.loop_reason}; {advice}")
 
 
 # Names whose rewrite is unsafe unless the data they write is a literal (it may change meanwhile).
@@ -624,7 +639,8 @@ def _catches_cancelled(call: CallSite, state: FileState) -> bool:
 
 RULE = Rule(
     codes=tuple(CODE_OF_KIND.values()),
-    triggers=ON_THE_LOOP,
+    # ``async``, or the words of the framework profiles that run a plain ``def`` on the loop.
+    triggers=ON_THE_LOOP | LOOP_FUNCTION_WORDS,
     on_call=blocking_call,
     call_names=None,  # any call: catalog names, tracked methods, and the module's own helpers
 )
