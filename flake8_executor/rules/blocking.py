@@ -63,7 +63,10 @@ _TO_THREAD_FIX = (
     "as a whole. Declined where `await` cannot be added: a `with` item (`with open(p) as f:`, whose "
     "body would still block), a generator expression, a class body, a call already awaited, the "
     "body of a sync `with` (a lock would be held across the await), where `asyncio` is not the "
-    "module. Safe: the call runs the same, with the same arguments, in the default thread pool. "
+    "module, a sync function that a framework runs on the loop (a Home Assistant `@callback`), "
+    "and a lazy iterator (`os.scandir(p)`, `os.walk(p)`, `Path.iterdir()`, a generator's "
+    "iteration: only its creation would move to the thread). Safe: the call runs the same, "
+    "with the same arguments, in the default thread pool. "
     "Unsafe (applied with `--unsafe-fixes`): a helper moved as a whole (it may touch thread or "
     "shared state), the form below py39 (no contextvars in the thread). In a module that uses "
     "anyio, whose code may run under trio (where `asyncio.to_thread` fails): `await "
@@ -368,7 +371,9 @@ AEX109 = Code(
         why="Each is one `stat` (or a few) of the file system: microseconds on a local disk, but "
         "on a network file system, a disk under load or a slow `$PATH` it waits, and the event "
         "loop waits with it (blockbuster traces of `os.stat`; aiohttp moved its `FileResponse` "
-        "checks to a thread for this).",
+        "checks to a thread for this). Off by default: on the benchmark corpus (13 findings) and "
+        "Home Assistant 2024.3.3 (14) every finding was a real stat in a coroutine, but half were "
+        "one-time start-up checks, and on a local disk a thread hop costs more than the stat.",
         example="import os\n\n\nasync def cached(path):\n"
         "    return os.path.exists(path)  # error: AEX109\n",
         use_instead="import asyncio\nimport os\n\n\nasync def cached(path):\n"
