@@ -85,6 +85,9 @@ class CatalogLookup:
         flags = catalog.NUMERIC_HOST_FLAGS.get(found[0])
         if flags is not None and _numeric_host(node, *flags):
             return None
+        setters = catalog.NONBLOCKING_MODE.get(found[0].rpartition(".")[0])
+        if setters is not None and _made_nonblocking(node.func, call, setters):
+            return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
             if data is None or not evidently_large(data, call.scope, self):
@@ -135,6 +138,29 @@ def _numeric_host(node: ast.Call, index: int, keyword: str) -> bool:
         or (isinstance(part, ast.Name) and part.id == catalog.NUMERIC_HOST)
         for part in ast.walk(flags)
     )
+
+
+def _made_nonblocking(func: ast.expr, call: CallSite, setters: frozenset[str]) -> bool:
+    """``sock.setblocking(False)`` (or ``settimeout(0)``) on the same receiver, written in the
+    function (or module) where ``sock.connect(...)`` is called: the call does not wait."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = ast.dump(func.value)
+    function = call.site.function
+    body = function.node if function is not None else call.scope.module.node
+    if body is None:
+        return False
+    for node in ast.walk(body):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in setters
+            and len(node.args) == 1
+            and _is_false(node.args[0])
+            and ast.dump(node.func.value) == receiver
+        ):
+            return True
+    return False
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:

@@ -371,8 +371,8 @@ AEX109 = Code(
         why="Each is one `stat` (or a few) of the file system: microseconds on a local disk, but "
         "on a network file system, a disk under load or a slow `$PATH` it waits, and the event "
         "loop waits with it (blockbuster traces of `os.stat`; aiohttp moved its `FileResponse` "
-        "checks to a thread for this). Off by default: on the benchmark corpus (13 findings) and "
-        "Home Assistant 2024.3.3 (14) every finding was a real stat in a coroutine, but half were "
+        "checks to a thread for this). Off by default: on the benchmark corpus (14 findings) and "
+        "Home Assistant 2024.3.3 (18) every finding was a real stat in a coroutine, but half were "
         "one-time start-up checks, and on a local disk a thread hop costs more than the stat.",
         example="import os\n\n\nasync def cached(path):\n"
         "    return os.path.exists(path)  # error: AEX109\n",
