@@ -1,7 +1,7 @@
 """The one catalog of blocking callables, and the small type model that finds them on objects.
 
 Every rule and the fixer read these tables; nothing else in the package names a blocking function.
-The kind decides the code (``AEX100``..``AEX108``, see ``rules/blocking.py``), the words of the
+The kind decides the code (``AEX100``..``AEX109``, see ``rules/blocking.py``), the words of the
 message and which executor suits the work (threads for I/O and for C code that releases the GIL,
 processes for parses that hold it).
 

@@ -1,4 +1,4 @@
-"""AEX100-AEX108: a blocking callable from the catalog, or a helper that reaches one, on the loop.
+"""AEX100-AEX109: a blocking callable from the catalog, or a helper that reaches one, on the loop.
 
 One family, one check: the catalog entry's kind picks the code, the words of the message and the
 rewrite. A coroutine's call of a sync helper of the module that reaches a blocking call (the call
