@@ -230,3 +230,13 @@ def test_module_names_and_relative_imports(tmp_path: Path) -> None:
     split = tree.split("app.api.routes.handler.method")
     assert split is not None and split[0].name == "app.api.routes"
     assert split[1] == ["handler", "method"]
+
+
+def test_generators_come_back_from_the_cache(shop: Path) -> None:
+    """A generator's body steps are part of its module's summary: a warm run finds the same."""
+    exports = shop / "shop" / "api" / "exports.py"
+    cold = _flake8(shop, "shop/api/exports.py")
+    assert reported_findings(cold.stdout) == expected_findings(exports)
+    assert _cache_entries(shop)
+    warm = _flake8(shop, "shop/api/exports.py")
+    assert warm.stdout == cold.stdout
