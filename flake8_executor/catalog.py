@@ -504,6 +504,8 @@ CONSTRUCTORS: dict[str, str] = {
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "celery.result.AsyncResult": "celery.result.AsyncResult",
+    # made by hand: its done-callbacks run in the thread that sets its result, not on the loop
+    "concurrent.futures.Future": "concurrent.futures.Future",
 }
 
 THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
