@@ -51,7 +51,10 @@ def analyze(
     walk.run()
     context = context_for(path, settings) if settings.follow_calls else None
     state = FileState(settings, walk.calls, walk.import_roots, context)
-    mark_loop_functions(walk.scopes, walk.calls, walk.import_roots, state.resolver, settings)
+    project = context.project if context is not None else None
+    mark_loop_functions(
+        walk.scopes, walk.calls, walk.import_roots, state.resolver, settings, project
+    )
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME
     for call in walk.calls:

@@ -88,8 +88,9 @@ USER_REGISTRATION = LoopReason(
 
 
 # Words one of which a file must hold for a profile to run a plain ``def`` on the loop there (the
-# engine's text pre-check; ``async`` covers Home Assistant's ``async_*`` names).
-LOOP_FUNCTION_WORDS = frozenset({"callback", "RequestHandler", *ASYNCIO_CALLBACKS})
+# engine's text pre-check; ``async`` covers Home Assistant's ``async_*`` names; ``Handler`` a
+# Tornado handler deriving from the project's own ``BaseHandler``).
+LOOP_FUNCTION_WORDS = frozenset({"callback", "Handler", *ASYNCIO_CALLBACKS})
 
 
 def parse_loop_callbacks(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from typing import Any
 from flake8_executor import __version__
 
 # What a cached summary depends on besides its file: a new release or Python reads it again.
-FORMAT = 3
+FORMAT = 4
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

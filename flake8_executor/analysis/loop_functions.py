@@ -15,6 +15,7 @@ import ast
 from collections.abc import Iterable
 
 from flake8_executor import catalog, profiles
+from flake8_executor.analysis.project import Project
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.fixes import NotFixed
@@ -34,8 +35,10 @@ def mark_loop_functions(
     import_roots: frozenset[str] | set[str],
     resolver: Resolver,
     settings: Settings,
+    project: Project | None = None,
 ) -> None:
-    """Mark the call sites of every sync function the frameworks run on the event loop."""
+    """Mark the call sites of every sync function the frameworks run on the event loop (a base
+    class of another module of the ``project`` counts, following imports)."""
     user = frozenset(settings.loop_callbacks)
     home_assistant = profiles.HOME_ASSISTANT in import_roots
     reasons: dict[int, tuple[str, LoopReason]] = {}  # id(def or lambda node) -> (name, reason)
@@ -49,7 +52,7 @@ def mark_loop_functions(
             continue
         found = _decorated(node, scope, resolver, user, home_assistant)
         if found is None:
-            found = _tornado_method(node, scope, resolver)
+            found = _tornado_method(node, scope, resolver, project)
         if found is not None:
             reasons.setdefault(id(node), found)
     for call in calls:
@@ -91,7 +94,7 @@ def _decorated(
 
 
 def _tornado_method(
-    node: ast.FunctionDef, scope: Scope, resolver: Resolver
+    node: ast.FunctionDef, scope: Scope, resolver: Resolver, project: Project | None
 ) -> tuple[str, LoopReason] | None:
     """A sync ``get``/``post``/... of a class that derives from ``tornado.web.RequestHandler``."""
     owner = scope.parent
@@ -99,26 +102,36 @@ def _tornado_method(
         return None
     if owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
         return None
-    if _derives_from(owner.node, owner.parent or owner, resolver, profiles.TORNADO_HANDLERS, 0):
+    outer = owner.parent or owner
+    if _derives_from(owner.node, outer, resolver, profiles.TORNADO_HANDLERS, project, 0):
         return node.name, profiles.TORNADO_HANDLER
     return None
 
 
 def _derives_from(
-    node: ast.ClassDef, scope: Scope, resolver: Resolver, bases: frozenset[str], depth: int
+    node: ast.ClassDef,
+    scope: Scope,
+    resolver: Resolver,
+    bases: frozenset[str],
+    project: Project | None,
+    depth: int,
 ) -> bool:
-    """One of the class's bases is one of ``bases``, directly or through classes of the module."""
+    """One of the class's bases is one of ``bases``, directly or through classes of the module
+    or, following imports, of the project."""
     if depth > _MAX_BASES:
         return False
     for base in node.bases:
-        if resolver.qualified_name(base, scope) in bases:
+        name = resolver.qualified_name(base, scope)
+        if name in bases:
+            return True
+        if name is not None and project is not None and project.derives_from(name, bases):
             return True
         if isinstance(base, ast.Name):
             bindings = scope.lookup(base.id)
             if bindings and len(bindings) == 1 and bindings[0].how == Binding.CLASS:
                 local = bindings[0]
                 if isinstance(local.node, ast.ClassDef) and _derives_from(
-                    local.node, local.scope, resolver, bases, depth + 1
+                    local.node, local.scope, resolver, bases, project, depth + 1
                 ):
                     return True
     return False

@@ -202,6 +202,29 @@ class Project(Composer):
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None
 
+    def derives_from(self, name: str, targets: frozenset[str], depth: int = 0) -> bool:
+        """The project's class ``name`` has one of ``targets`` among its bases, at any depth
+        (through re-exports and the project's own base classes)."""
+        if depth > MAX_HOPS:
+            return False
+        split = self.tree.split(name)
+        if split is None:
+            return False
+        module, rest = split
+        summary = self.summary(module)
+        if summary is None:
+            return False
+        qualified = ".".join(rest)
+        if qualified not in summary.bases:
+            if rest[0] in summary.imports:
+                redirect = ".".join([summary.imports[rest[0]], *rest[1:]])
+                return redirect in targets or self.derives_from(redirect, targets, depth + 1)
+            return False
+        return any(
+            base in targets or (base != name and self.derives_from(base, targets, depth + 1))
+            for base in summary.bases[qualified]
+        )
+
     # -- composition -----------------------------------------------------------------------------
 
     def canonical(self, key: Any) -> Any:

@@ -42,7 +42,7 @@ from flake8_executor.settings import Settings
 class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
-    __slots__ = ("classes", "functions", "generators", "imports", "name", "objects")
+    __slots__ = ("bases", "classes", "functions", "generators", "imports", "name", "objects")
 
     def __init__(
         self,
@@ -52,11 +52,15 @@ class ModuleSummary:
         classes: set[str],
         imports: dict[str, str],
         generators: dict[str, list[Step]] | None = None,
+        bases: dict[str, list[str]] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
         # A generator function -> the steps of its body, which run as its result is iterated.
         self.generators = generators or {}
+        # A module-level class -> the absolute names of its bases, as written (a framework's base
+        # class, ``tornado.web.RequestHandler``, may be reached through the project's own).
+        self.bases = bases or {}
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
         self.classes = classes
         self.imports = imports  # a module-level name -> the absolute name it imports
@@ -74,6 +78,7 @@ class ModuleSummary:
                 if isinstance(value, (str, ImportedInstance))
             },
             "classes": sorted(self.classes),
+            "bases": self.bases,
             "imports": self.imports,
         }
 
@@ -92,6 +97,7 @@ class ModuleSummary:
             set(data["classes"]),
             dict(data["imports"]),
             generators,
+            {name: list(bases) for name, bases in data["bases"].items()},
         )
 
 
@@ -152,12 +158,16 @@ def summarize(
     generators: dict[str, list[Step]] = {}
     objects: dict[str, ObjectType] = {}
     classes: set[str] = set()
+    bases: dict[str, list[str]] = {}
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
             owner = scope.parent
             if owner is not None and owner.opened_by == Scope.MODULE:
                 classes.add(node.name)
+                named = [_base_name(base, owner, resolver, name, package) for base in node.bases]
+                if any(named):
+                    bases[node.name] = [base for base in named if base]
                 for attribute, bindings in scope.self_attributes.items():
                     found = _exported(resolver.bindings_type(bindings, None), name)
                     if found is not None:
@@ -191,7 +201,22 @@ def summarize(
             if found is not None:
                 objects[bound] = found
     walk.release()
-    return ModuleSummary(name, functions, objects, classes, imports, generators)
+    return ModuleSummary(name, functions, objects, classes, imports, generators, bases)
+
+
+def _base_name(
+    base: ast.expr, scope: Scope, resolver: Resolver, module: str, package: str | None
+) -> str | None:
+    """A base class's absolute name: an import's (``tornado.web.RequestHandler``) or, for a class
+    of this module, ``module.Name``."""
+    if isinstance(base, ast.Name):
+        bindings = scope.lookup(base.id)
+        if bindings and len(bindings) == 1 and bindings[0].how == Binding.CLASS:
+            return f"{module}.{base.id}"
+    name = resolver.qualified_name(base, scope)
+    if name is not None and name.startswith("."):
+        name = absolute_import(name, package)
+    return name
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
