@@ -1,7 +1,7 @@
 """The one catalog of blocking callables, and the small type model that finds them on objects.
 
 Every rule and the fixer read these tables; nothing else in the package names a blocking function.
-The kind decides the code (``AEX100``..``AEX108``, see ``rules/blocking.py``), the words of the
+The kind decides the code (``AEX100``..``AEX109``, see ``rules/blocking.py``), the words of the
 message and which executor suits the work (threads for I/O and for C code that releases the GIL,
 processes for parses that hold it).
 
@@ -37,6 +37,7 @@ class Kind(str, enum.Enum):
     STDIN = "stdin"
     FUTURE_WAIT = "future-wait"
     THREAD_WAIT = "thread-wait"
+    STAT = "stat"
 
     @property
     def why(self) -> str:
@@ -58,11 +59,12 @@ KIND_WHY: dict[Kind, str] = {
     Kind.STDIN: "waits for the terminal",
     Kind.FUTURE_WAIT: "waits for a concurrent.futures future",
     Kind.THREAD_WAIT: "waits for another thread or process",
+    Kind.STAT: "file-system metadata; slow on a network file system or a loaded disk",
 }
 
 # Kinds that an executor can take; the order is severity, used when one helper reaches several kinds.
 THREAD_KINDS = frozenset(
-    {Kind.IO, Kind.SLEEP, Kind.SUBPROCESS, Kind.FILE, Kind.STDIN, Kind.THREAD_WAIT}
+    {Kind.IO, Kind.SLEEP, Kind.SUBPROCESS, Kind.FILE, Kind.STDIN, Kind.THREAD_WAIT, Kind.STAT}
 )
 SEVERITY: tuple[Kind, ...] = (
     Kind.IO,
@@ -71,6 +73,7 @@ SEVERITY: tuple[Kind, ...] = (
     Kind.STDIN,
     Kind.THREAD_WAIT,
     Kind.FILE,
+    Kind.STAT,
     Kind.FUTURE_WAIT,
     Kind.CPU_HOLDS_GIL,
     Kind.CPU_RELEASES_GIL,
@@ -100,6 +103,12 @@ SOURCES: dict[str, str] = {
     "(CPython's ssl.create_default_context loads the default CA certificates, and from 3.12 "
     "urllib.request.build_opener's HTTPSHandler builds such a context; pytz.timezone and "
     "dateutil.tz.gettz read the zone file on a key's first use)",
+    "home-assistant": "Home Assistant's runtime detector of blocking calls "
+    "(home-assistant/core, homeassistant/block_async_io.py) and its developer docs "
+    "(developers.home-assistant.io, Asynchronous programming: @callback, "
+    "hass.async_add_executor_job)",
+    "python-docs": "the Python documentation of the function (it returns an iterator, or runs "
+    "the callback on the event loop)",
     "provisional": "kind from the library's engine, not measured yet (Arrow's readers release "
     "the GIL; openpyxl, pickle, lxml and html5lib build Python objects)",
 }
@@ -122,6 +131,9 @@ class Entry:
     blocking_flag: str | None = None
     source: str = "docs"
     domain: Domain | None = None
+    # The call returns an iterator that does its I/O when consumed (``os.walk``, ``os.scandir``):
+    # moving only the call to a thread moves nothing (AEX207, and the fixer declines).
+    lazy: bool = False
 
 
 def _entries(kind: Kind, names: str, **extra: object) -> dict[str, Entry]:
@@ -189,7 +201,23 @@ CALLS: dict[str, Entry] = {
         needs_args=True,
         **_NET,
     ),
+    # -- LLM SDKs: every call of a sync client is an HTTP request (each SDK's docs) -------------
+    # openai < 1 (module-level resources) and >= 1 (its module-level client); litellm; langchain.
+    **_entries(
+        Kind.IO,
+        "openai.Completion.create openai.ChatCompletion.create openai.Embedding.create"
+        " openai.Image.create openai.Moderation.create openai.Edit.create"
+        " openai.chat.completions.create openai.completions.create openai.embeddings.create"
+        " openai.responses.create openai.images.generate openai.moderations.create"
+        " litellm.completion litellm.embedding litellm.text_completion litellm.image_generation"
+        " litellm.transcription litellm.speech litellm.moderation"
+        " langchain.hub.pull",
+        **_NET,
+    ),
     # -- databases and services: connecting is a network round trip ------------------------------
+    # It opens (or creates) the database file; the connection belongs to the thread that made it
+    # (check_same_thread): not rewritten.
+    "sqlite3.connect": Entry(Kind.FILE, None, domain=Domain.DATABASES),
     **_entries(
         Kind.IO,
         "psycopg2.connect psycopg.connect psycopg.Connection.connect pymysql.connect"
@@ -219,18 +247,21 @@ CALLS: dict[str, Entry] = {
         Kind.FILE,
         "open io.open os.fdopen shutil.copy shutil.copy2 shutil.copyfile shutil.copytree"
         " shutil.move shutil.rmtree shutil.make_archive shutil.unpack_archive shutil.copyfileobj"
-        " shutil.disk_usage os.listdir os.scandir os.walk os.makedirs os.removedirs os.rename"
-        " os.rmdir os.remove glob.glob glob.iglob tempfile.TemporaryFile"
+        " shutil.disk_usage os.listdir os.makedirs os.removedirs os.rename"
+        " os.rmdir os.remove glob.glob tempfile.TemporaryFile"
         " tempfile.NamedTemporaryFile tempfile.TemporaryDirectory tempfile.mkstemp"
         " tempfile.mkdtemp",
         **_FILES,
     ),
+    # Iterators that read the directory as they are consumed (the Python docs): moving the call
+    # alone to a thread moves nothing (AEX207; the fixer declines).
+    **_entries(
+        Kind.FILE, "os.scandir os.walk glob.iglob", source="python-docs", lazy=True, **_FILES
+    ),
     **_entries(Kind.FILE, "io.open_code", source="flake8-async", **_FILES),
-    # blockbuster patches these; the other metadata reads (``os.path.exists``...) are left out:
-    # no runtime detector patches them, they answer in microseconds on a local disk.
     **_entries(
         Kind.FILE,
-        "os.stat os.mkdir os.replace os.readlink os.unlink",
+        "os.mkdir os.replace os.readlink os.unlink",
         source="blockbuster",
         **_FILES,
     ),
@@ -249,6 +280,26 @@ CALLS: dict[str, Entry] = {
     "pytz.timezone": Entry(Kind.FILE, needs_args=True, source="source", domain=Domain.FILES),
     # With no name it reads the local zone (``TZ``, ``/etc/localtime``): a file too.
     **_entries(Kind.FILE, "dateutil.tz.gettz dateutil.tz.tz.gettz", source="source", **_FILES),
+    # The stat family (AEX109): metadata reads, microseconds on a local disk, but a stall on a
+    # network file system or a loaded disk (blockbuster patches os.stat, which every one of them
+    # calls; flake8-async's ASYNC240 reports the os.path ones).
+    **_entries(
+        Kind.STAT,
+        "os.stat os.lstat os.access os.path.islink os.path.ismount",
+        source="blockbuster",
+        **_FILES,
+    ),
+    **_entries(
+        Kind.STAT,
+        "os.path.exists os.path.lexists os.path.isfile os.path.isdir os.path.getsize"
+        " os.path.getmtime os.path.getatime os.path.getctime os.path.samefile",
+        source="flake8-async",
+        **_FILES,
+    ),
+    # It searches every directory of $PATH, a stat per candidate (the docs).
+    "shutil.which": Entry(Kind.STAT, domain=Domain.FILES),
+    # The file is read (and parsed) when the object is made (the docs).
+    "netrc.netrc": Entry(Kind.FILE, domain=Domain.FILES),
     # -- CPU -------------------------------------------------------------------------------------
     # Slow by design, whatever the input: fires on any call.
     **_entries(
@@ -336,6 +387,9 @@ BOTO3_RESOURCE_OBJECT = "boto3.resources.base.ServiceResource"
 S3_GET_OUTPUT = "botocore.GetObjectOutput"
 STREAMING_BODY = "botocore.response.StreamingBody"
 URLLIB3_RESPONSE = "urllib3.HTTPResponse"
+# A LangChain/LangGraph runnable that calls a model (a chat model, a compiled graph, a chain
+# piped through one): ``prompt | llm`` is one too (``PIPE_TYPES``).
+RUNNABLE = "langchain_core.runnables.Runnable"
 
 # Constructors and factory functions whose result the engine tracks: qualified name -> type.
 CONSTRUCTORS: dict[str, str] = {
@@ -366,6 +420,26 @@ CONSTRUCTORS: dict[str, str] = {
     **_same(
         "urllib.request.OpenerDirector",
         "urllib.request.build_opener urllib.request.OpenerDirector",
+    ),
+    # LLM SDKs' sync clients (their async twins, ``AsyncOpenAI``, ``AsyncAnthropic``, are not here)
+    **_same("openai.OpenAI", "openai.OpenAI openai.AzureOpenAI openai.Client openai.AzureClient"),
+    **_same(
+        "anthropic.Anthropic",
+        "anthropic.Anthropic anthropic.Client anthropic.AnthropicBedrock anthropic.AnthropicVertex",
+    ),
+    # LangChain chat models and LangGraph graphs: runnables whose ``invoke`` is a request.
+    **_same(
+        RUNNABLE,
+        "langchain_openai.ChatOpenAI langchain_openai.AzureChatOpenAI langchain_openai.OpenAI"
+        " langchain_anthropic.ChatAnthropic langchain_community.chat_models.ChatOpenAI"
+        " langchain.chat_models.ChatOpenAI langchain.chat_models.init_chat_model"
+        " langchain_google_genai.ChatGoogleGenerativeAI langchain_ollama.ChatOllama"
+        " langchain_aws.ChatBedrock langchain_mistralai.ChatMistralAI langchain_groq.ChatGroq"
+        " langgraph.prebuilt.create_react_agent langchain.agents.AgentExecutor",
+    ),
+    **_same(
+        "langgraph.graph.StateGraph",
+        "langgraph.graph.StateGraph langgraph.graph.MessageGraph langgraph.graph.state.StateGraph",
     ),
     # databases and services
     "sqlite3.connect": "sqlite3.Connection",
@@ -458,6 +532,8 @@ CONSTRUCTORS: dict[str, str] = {
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "celery.result.AsyncResult": "celery.result.AsyncResult",
+    # made by hand: its done-callbacks run in the thread that sets its result, not on the loop
+    "concurrent.futures.Future": "concurrent.futures.Future",
 }
 
 THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
@@ -480,6 +556,7 @@ RETURNS: dict[tuple[str, str], str] = {
     **_returns(THREAD_POOL, FUTURE, "submit"),
     **_returns(PROCESS_POOL, FUTURE, "submit"),
     **_returns("celery.Task", "celery.result.AsyncResult", "delay apply_async"),
+    ("langgraph.graph.StateGraph", "compile"): RUNNABLE,
     ("socket.socket", "accept"): "socket.socket",  # (conn, address) in truth; rarely kept whole
     ("socket.socket", "makefile"): "socket.SocketIO",
     ("ssl.SSLContext", "wrap_socket"): "ssl.SSLSocket",
@@ -542,8 +619,17 @@ SUBSCRIPT_TYPES: dict[str, str] = {
     "pymongo.Database": "pymongo.Collection",
     "pymongo.Collection": "pymongo.Collection",
 }
+# ``a | b`` where either side is of one of these types gives that type (a LangChain pipe).
+PIPE_TYPES = frozenset({RUNNABLE})
+# Types whose objects have both sync methods and async twins (``invoke`` and ``ainvoke``): that a
+# function awaits one of their methods says nothing of the others (docs/precision.md, "Use proves
+# the object is async", is for sync-only types).
+DUAL_TYPES = frozenset({RUNNABLE})
 ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     **SUBSCRIPT_TYPES,
+    # ``client.chat.completions``, ``client.messages``: an SDK client's resources.
+    "openai.OpenAI": "openai.OpenAI",
+    "anthropic.Anthropic": "anthropic.Anthropic",
     "elasticsearch.Elasticsearch": "elasticsearch.NamespacedClient",
     # ``proxy.supervisor.signalProcess(...)``: a dotted method name of the server, still a request.
     "xmlrpc.client.ServerProxy": "xmlrpc.client.ServerProxy",
@@ -640,6 +726,18 @@ METHODS: dict[tuple[str, str], Entry] = {
         **_NET,
     ),
     **_methods("urllib.request.OpenerDirector", Kind.IO, "open", **_NET),
+    # -- LLM SDKs (their docs): a sync client's resource methods are HTTP requests --------------
+    **_methods(
+        "openai.OpenAI",
+        Kind.IO,
+        "create parse retrieve list delete update cancel generate edit create_variation content"
+        " upload create_and_poll poll",
+        **_NET,
+    ),
+    **_methods("anthropic.Anthropic", Kind.IO, "create count_tokens retrieve list delete", **_NET),
+    **_methods(RUNNABLE, Kind.IO, "invoke batch batch_as_completed predict", **_NET),
+    # ``stream`` returns an iterator that makes the request when consumed.
+    **_methods(RUNNABLE, Kind.IO, "stream", lazy=True, **_NET),
     # -- databases and services ------------------------------------------------------------------
     # Not rewritten: a sqlite3 connection may only be used in the thread that made it.
     **_methods(
@@ -741,7 +839,18 @@ METHODS: dict[tuple[str, str], Entry] = {
     **_methods(
         "pathlib.Path",
         Kind.FILE,
-        "iterdir glob rglob touch unlink mkdir rmdir rename replace stat",
+        "touch unlink mkdir rmdir rename replace",
+        source="blockbuster",
+        **_FILES,
+    ),
+    **_methods(
+        "pathlib.Path", Kind.FILE, "iterdir glob rglob", source="python-docs", lazy=True, **_FILES
+    ),
+    # The stat family (AEX109): ``Path.exists`` and the others call os.stat (blockbuster's).
+    **_methods(
+        "pathlib.Path",
+        Kind.STAT,
+        "stat lstat exists is_file is_dir is_symlink is_mount resolve samefile",
         source="blockbuster",
         **_FILES,
     ),
@@ -881,6 +990,13 @@ ANNOTATION_TYPES: dict[str, str] = {
     ),
     **_same(HTTP_RESPONSE, "requests.Response requests.models.Response httpx.Response"),
     **_same("paramiko.SFTPClient", "paramiko.SFTPClient paramiko.sftp_client.SFTPClient"),
+    **_same(
+        RUNNABLE,
+        "langchain_core.language_models.BaseChatModel"
+        " langchain_core.language_models.chat_models.BaseChatModel"
+        " langchain_core.language_models.BaseLanguageModel langgraph.graph.state.CompiledStateGraph"
+        " langgraph.graph.graph.CompiledGraph",
+    ),
 }
 
 
@@ -1000,6 +1116,14 @@ LOOP_CALLS = frozenset(
         "asyncio.all_tasks",
     }
 )
+
+# Objects a call puts in non-blocking mode, after which their I/O methods return at once or raise
+# ``BlockingIOError`` (the socket docs: ``setblocking(False)`` is ``settimeout(0.0)``): type -> the
+# methods that do it when given a false or zero value. Found on Home Assistant: a UDP socket made
+# non-blocking in a @callback to learn the source address.
+NONBLOCKING_MODE: dict[str, frozenset[str]] = {
+    "socket.socket": frozenset({"setblocking", "settimeout"}),
+}
 
 # Name lookups that never ask a resolver when given ``AI_NUMERICHOST`` in their flags: the host must
 # then be a numeric address, parsed locally (getaddrinfo(3); tornado's ``is_valid_ip`` is the

@@ -542,6 +542,7 @@ def resolve(
             project_dir=home,
             python=_python(chosen.get("python"), project),
             installed_cache_dir=_installed_cache_dir(chosen.get("cache")),
+            loop_callbacks=chosen["loop-callbacks"].text if "loop-callbacks" in chosen else "",
         )
     except ValueError as error:
         option, _, reason = str(error).partition(": ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_executor.analysis.loop_functions import mark_loop_functions
 from flake8_executor.analysis.project import context_for, refresh_projects
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
@@ -45,13 +46,21 @@ def analyze(
     Given the ``source`` too, a file that cannot have a finding is not walked at all. Given its
     ``path``, helpers are followed into the project's other modules (read from disk).
     """
-    if source is not None and not might_have_findings(source):
-        return []
     settings = settings or Settings()
+    if (
+        source is not None
+        and not might_have_findings(source)
+        and not any(name.rpartition(".")[2] in source for name in settings.loop_callbacks)
+    ):
+        return []
     walk = Walk(tree, settings.target_version)
     walk.run()
     context = context_for(path, settings) if settings.follow_calls else None
     state = FileState(settings, walk.calls, walk.import_roots, context)
+    project = context.project if context is not None else None
+    mark_loop_functions(
+        walk.scopes, walk.calls, walk.import_roots, state.resolver, settings, project
+    )
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME
     for call in walk.calls:

@@ -216,6 +216,11 @@ class NotFixed:
         "the helper also does GIL-holding work ({why}), which threads do not speed up"
     )
     RECEIVER_EFFECTS = "the receiver {receiver} would no longer be evaluated (it calls something)"
+    LAZY_ITERATOR = (
+        "{name}() returns an iterator that does its I/O as it is consumed: moving only the call to"
+        " a thread would move nothing (move the consumption: await asyncio.to_thread(lambda:"
+        " list(...)))"
+    )
     # A module that may run under trio, where a fix's asyncio function fails (``fix_plan``).
     TRIO = "the module uses trio, where {api} fails (the fix is asyncio's)"
     TRIO_IMPORTER = (
@@ -248,3 +253,4 @@ class NotFixed:
     IN_LAMBDA = "inside a lambda"
     IN_GENERATOR_EXPRESSION = "inside a generator expression"
     IN_CLASS_BODY = "inside a class body"
+    IN_LOOP_FUNCTION = "in a function that is not a coroutine ({why})"

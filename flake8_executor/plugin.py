@@ -90,6 +90,12 @@ class ExecutorChecker:
             "into (asked once for its sys.path). Default: $VIRTUAL_ENV, else .venv/ or venv/ at "
             "the project's root, else the Python running flake8.",
         )
+        option_manager.add_option(
+            "--executor-loop-callbacks",
+            default=None,
+            help="Decorators and registration functions (qualified names, separated by commas) "
+            "whose functions run on the event loop, as Home Assistant's @callback does.",
+        )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flake8_executor.catalog import Entry, parse_extra_calls
+from flake8_executor.profiles import parse_loop_callbacks
 
 # The oldest Python that asyncio.to_thread exists on; below it fixes use run_in_executor + partial.
 TO_THREAD_SINCE = (3, 9)
@@ -37,6 +38,8 @@ class Settings:
     # The project's line length (flake8's, else ruff's or black's): the fixer breaks a line it made
     # longer than this. None: the project declares none, and lines are left as written.
     line_length: int | None = None
+    # Decorators and registration functions whose functions run on the event loop (profiles.py).
+    loop_callbacks: tuple[str, ...] = ()
 
     @property
     def has_to_thread(self) -> bool:
@@ -117,6 +120,7 @@ def build_settings(
     python: str | None = None,
     installed_cache_dir: str | None = None,
     line_length: int | None = None,
+    loop_callbacks: str = "",
 ) -> Settings:
     """Check every option; a ``ValueError`` carries a one-line message naming the option."""
     checks = (
@@ -134,6 +138,7 @@ def build_settings(
         ("--executor-python", lambda: _environment(python, project_dir, follow_imports)),
         ("--executor-cache", lambda: installed_cache_dir),
         ("--executor-line-length", lambda: line_length),
+        ("--executor-loop-callbacks", lambda: parse_loop_callbacks(loop_callbacks or "")),
     )
     values = []
     for option, check in checks:

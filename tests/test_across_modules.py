@@ -294,3 +294,13 @@ def test_a_summary_is_the_same_after_its_json(module: str) -> None:
     assert again.to_json() == summary.to_json()
     assert again.functions == summary.functions
     assert again.signatures == summary.signatures
+
+
+def test_generators_come_back_from_the_cache(shop: Path) -> None:
+    """A generator's body steps are part of its module's summary: a warm run finds the same."""
+    exports = shop / "shop" / "api" / "exports.py"
+    cold = _flake8(shop, "shop/api/exports.py")
+    assert reported_findings(cold.stdout) == expected_findings(exports)
+    assert _cache_entries(shop)
+    warm = _flake8(shop, "shop/api/exports.py")
+    assert warm.stdout == cold.stdout

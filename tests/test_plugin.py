@@ -229,7 +229,7 @@ def test_messages_say_what_blocks_and_advise_what_works(tmp_path: Path) -> None:
     )
     assert messages[21].startswith(
         "AEX100 count() blocks the event loop: it calls sqlite3.Cursor.fetchone() (database file "
-        "I/O, via count -> sqlite3.Cursor.fetchone); run it in a thread: "
+        "I/O, via count -> sqlite3.Cursor.fetchone; it also does file I/O); run it in a thread: "
     )
     assert messages[23] == (
         "AEX100 connection.execute() blocks the event loop (sqlite3.Connection.execute: database "

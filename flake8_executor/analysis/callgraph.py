@@ -57,9 +57,11 @@ Reach = dict[Kind, tuple[tuple[str, ...], Guard]]
 # only when the name is an ``async def``); ("sized", (Kind, "json.loads", k, "data")): CPU work
 # whose input's size decides, on the helper's positional parameter k named "data" (-1, "": on
 # something else), judged where the helper is called or offloaded; ("body", ""): the helper
-# returns a whole body (``requests.get(u).content``).
+# returns a whole body (``requests.get(u).content``); ("iterate", "app.files.entries"): the
+# result of a project function is iterated there, which runs its body when it is a generator
+# function.
 CALL, LOOP, LOCAL, PROJECT, AWAIT = "call", "loop", "local", "project", "await"
-SIZED, BODY = "sized", "body"
+SIZED, BODY, ITERATE = "sized", "body", "iterate"
 Step = tuple[Any, ...]
 # What a called expression is, for a step: (tag, key, skip): ``skip`` leading arguments are not
 # the callee's parameters (``Base.__init__(self, ...)``); ``None``: none of them reach its
@@ -79,6 +81,8 @@ TRANSPARENT_DECORATORS = frozenset(
         "typing_extensions.final",
         "typing.override",
         "typing_extensions.override",
+        # Home Assistant's ``@callback`` only marks the function as safe to run on the loop.
+        "homeassistant.core.callback",
     }
 )
 
@@ -184,9 +188,9 @@ class Composer:
             if tag == CALL or (tag == SIZED and offloaded):
                 kind, qualified = value[0], value[1]
                 _add(reach, kind, (name, qualified), guard)
-            elif tag in (LOCAL, PROJECT, AWAIT):
-                callee = (AWAIT, value) if tag == AWAIT else value
-                composer = self._composer_of(tag)
+            elif tag in (LOCAL, PROJECT, AWAIT, ITERATE):
+                callee = (tag, value) if tag in (AWAIT, ITERATE) else value
+                composer = self._composer_of(PROJECT if tag == ITERATE else tag)
                 callee_reach, callee_complete = composer.reach(callee, depth + 1, offloaded)
                 complete = complete and callee_complete
                 if not callee_reach:
@@ -424,8 +428,13 @@ def function_steps(
     lookup: CatalogLookup,
     local: Callable[[ast.expr, Scope, ast.Call], Callee | None],
     project: Callable[[ast.expr, Scope], str | None],
+    iterate_local: Callable[[ast.expr, Scope], Step | None] | None = None,
 ) -> list[Step]:
-    """The steps of one function, from the calls the walk recorded in it, in source order."""
+    """The steps of one function, from the calls the walk recorded in it, in source order.
+
+    A call whose result is iterated where it stands (``for x in entries():``) adds the step of
+    iterating it: a generator function's body runs there, not where it is called.
+    """
     steps: list[Step] = []
     resolver = lookup.resolver
     for call in calls:
@@ -462,6 +471,13 @@ def function_steps(
                 else None
             )
             steps.append((tag, key, args, guard))
+            if call.iterated:
+                if tag == PROJECT:
+                    steps.append((ITERATE, key))
+                elif iterate_local is not None:
+                    iteration = iterate_local(func, scope)
+                    if iteration is not None:
+                        steps.append(iteration)
     if calls and _returns_body(calls[0].site.function, lookup):
         steps.append((BODY, ""))
     return steps
@@ -589,6 +605,7 @@ class CallGraph(Composer):
         self._lookup = lookup
         self._by_function = calls_by_function(calls)
         self._steps: dict[int, list[Step]] = {}
+        self._iteration_steps: dict[int, list[Step]] = {}
         self._project_name = project_name if other is not None else None
         self._asking: set[Any] = set()
 
@@ -734,18 +751,56 @@ class CallGraph(Composer):
             return None
         return PROJECT, name, passes_self(call, scope) if call is not None else 0
 
+    def iteration_reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What iterating the result of a call of ``func`` reaches, when ``func`` names a
+        generator function (of this file, or following imports, of the project)."""
+        iteration = self._iterate_local(func, scope)
+        composer: Composer = self
+        key: Any = iteration[1] if iteration is not None else None
+        if key is None:
+            if self.helper_of(func, scope) is not None:
+                return None  # a helper of this file that is no generator function
+            if self._other is None or self._project_name is None:
+                return None
+            name = self._project_name(func, scope)
+            if name is None:
+                return None
+            composer, key = self._other, (ITERATE, name)
+        reach, _complete = composer.reach(key)
+        bound = bind(composer.signature(key), None)
+        taken = {
+            kind: chain
+            for kind, (chain, guard) in reach.items()
+            if translate(guard, bound, top=True) is not None
+        }
+        return HelperReach(taken) if taken else None
+
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
-        found = self._steps.get(node_id)
+        iterating = isinstance(key, _Iteration)
+        memo = self._iteration_steps if iterating else self._steps
+        found = memo.get(node_id)
         if found is None:
             calls = self._by_function.get(node_id, ())
-            function = calls[0].site.function if calls else None
-            if function is not None and function.is_generator:
+            if self._is_generator(key.binding) and not iterating:
                 found = []  # calling a generator function runs none of its body
             else:
-                found = function_steps(calls, self._lookup, self._callee, self._project)
-            self._steps[node_id] = found
+                found = function_steps(
+                    calls, self._lookup, self._callee, self._project, self._iterate_local
+                )
+            memo[node_id] = found
         return found
+
+    def _is_generator(self, binding: Binding) -> bool:
+        calls = self._by_function.get(id(binding.node), ())
+        function = calls[0].site.function if calls else None
+        return function is not None and function.is_generator
+
+    def _iterate_local(self, func: ast.expr, scope: Scope) -> Step | None:
+        binding = self.helper_of(func, scope)
+        if binding is None or not self._is_generator(binding):
+            return None
+        return (LOCAL, _Iteration(binding))
 
     def signature(self, key: Any) -> Signature | None:
         if isinstance(key, _Key):
@@ -770,10 +825,26 @@ class _Key:
         self.binding = binding
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Key) and other.binding.node is self.binding.node
+        return (
+            isinstance(other, _Key)
+            and not isinstance(other, _Iteration)
+            and other.binding.node is self.binding.node
+        )
 
     def __hash__(self) -> int:
         return id(self.binding.node)
+
+
+class _Iteration(_Key):
+    """Iterating what a generator function of this file returns: its body's steps."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Iteration) and other.binding.node is self.binding.node
+
+    def __hash__(self) -> int:
+        return ~id(self.binding.node)
 
 
 def display_name(binding: Binding) -> str:

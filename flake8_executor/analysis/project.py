@@ -35,7 +35,7 @@ from typing import Any
 
 from flake8_executor import catalog
 from flake8_executor.analysis.cache import SummaryCache, content_digest
-from flake8_executor.analysis.callgraph import AWAIT, CALL, Composer, Reach, Step
+from flake8_executor.analysis.callgraph import AWAIT, CALL, ITERATE, Composer, Reach, Step
 from flake8_executor.analysis.conditions import Signature
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
@@ -56,9 +56,11 @@ MAX_INSTALLED_DEPTH = 6
 # steps of up to 2 s): such a module is checked by its content.
 MTIME_GRANULARITY_NS = 2_000_000_000
 
-FUNCTION, HOOK, BLOCKING, COROUTINE = "function", "hook", "blocking", "coroutine"
+FUNCTION, HOOK, BLOCKING = "function", "hook", "blocking"
+COROUTINE, GENERATOR = "coroutine", "generator"
 # ("function" or "coroutine", module name, name in the module), ("hook", ...) for the
 # ``__post_init__`` a generated ``__init__`` calls (the call's arguments are not its parameters),
+# ("generator", module name, name in the module): iterating what a generator function returns,
 # or ("blocking", Kind, "requests.Session.get").
 Target = tuple[str, Any, str]
 
@@ -331,12 +333,38 @@ class Project(Composer):
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None
 
+    def derives_from(self, name: str, targets: frozenset[str], depth: int = 0) -> bool:
+        """The project's class ``name`` has one of ``targets`` among its bases, at any depth
+        (through re-exports and the project's own base classes)."""
+        if depth > MAX_HOPS:
+            return False
+        split = self.tree.split(name)
+        if split is None:
+            return False
+        module, rest = split
+        summary = self.summary(module)
+        if summary is None:
+            return False
+        qualified = ".".join(rest)
+        if qualified not in summary.bases:
+            if rest[0] in summary.imports:
+                redirect = ".".join([summary.imports[rest[0]], *rest[1:]])
+                return redirect in targets or self.derives_from(redirect, targets, depth + 1)
+            return False
+        return any(
+            base in targets or (base != name and self.derives_from(base, targets, depth + 1))
+            for base in summary.bases[qualified]
+        )
+
     # -- composition -----------------------------------------------------------------------------
 
     def canonical(self, key: Any) -> Any:
-        """A name called (a function, or a catalog callable), or ``(AWAIT, name)`` awaited (a
-        coroutine of an installed package): calling a coroutine function runs none of it."""
+        """A name called (a function, or a catalog callable), ``(AWAIT, name)`` awaited (a
+        coroutine of an installed package: calling a coroutine function runs none of it), or
+        ``(ITERATE, name)``: what a generator function returns, iterated."""
         if isinstance(key, tuple):
+            if key[0] == ITERATE:
+                return self.generator(key[1])
             if key[0] != AWAIT:
                 return key
             target = self.target(key[1])
@@ -346,6 +374,17 @@ class Project(Composer):
             return target if module is not None and module.installed else None
         target = self.target(key)
         return None if target is None or target[0] == COROUTINE else target
+
+    def generator(self, name: str) -> Target | None:
+        """``(ITERATE, name)``: the generator function ``name`` is, when it is one."""
+        target = self.target(name)
+        if target is None or target[0] != FUNCTION:
+            return None
+        module = self.tree.find(target[1])
+        summary = self.summary(module) if module is not None else None
+        if summary is None or target[2] not in summary.generators:
+            return None
+        return (GENERATOR, target[1], target[2])
 
     def is_property(self, key: Any) -> bool:
         target = self.canonical(key)
@@ -371,7 +410,9 @@ class Project(Composer):
         summary = self.summary(module) if module is not None else None
         if summary is None:
             return None
-        return (summary.coroutines if how == COROUTINE else summary.functions).get(name)
+        if how == COROUTINE:
+            return summary.coroutines.get(name)
+        return (summary.generators if how == GENERATOR else summary.functions).get(name)
 
     def reach(self, key: Any, depth: int = 0, offloaded: bool = False) -> tuple[Reach, bool]:
         target = self.canonical(key)

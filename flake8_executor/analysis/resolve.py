@@ -408,6 +408,12 @@ class Resolver:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left = self.type_of(node.left, scope)
             return left if left == "pathlib.Path" else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            for side in (node.left, node.right):  # ``prompt | llm``: a LangChain pipe
+                piped = self.type_of(side, scope)
+                if isinstance(piped, str) and piped in catalog.PIPE_TYPES:
+                    return piped
+            return None
         if isinstance(node, ast.NamedExpr):
             return self.type_of(node.value, scope)
         if isinstance(node, ast.Await):

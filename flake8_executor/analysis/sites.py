@@ -22,6 +22,8 @@ class Site:
         "function",
         "handlers",
         "held_by",
+        "loop_advice",
+        "loop_reason",
         "on_loop",
         "scope",
         "why_no_await",
@@ -54,13 +56,18 @@ class Site:
         # in (``True`` for the body), for the steps of a helper that run only under a condition on
         # a parameter (``analysis/conditions.py``).
         self.conditions = conditions
+        # Set when a framework runs this sync function on the loop (``analysis/loop_functions``):
+        # why, as the message says it ("in a @callback function, which Home Assistant runs ...").
+        self.loop_reason: str | None = None
+        # ... and what the message advises instead of an await, which a sync function cannot use.
+        self.loop_advice: str | None = None
 
     def under(self, test: ast.expr, branch: bool) -> Site:
         """The same place, inside the ``branch`` of ``if test:`` (past a few levels, a deeper
         test is not recorded: a long ``elif`` chain would cost its square)."""
         if len(self.conditions) >= MAX_CONDITIONS:
             return self
-        return Site(
+        site = Site(
             self.scope,
             self.on_loop,
             self.why_no_await,
@@ -70,6 +77,8 @@ class Site:
             self.handlers,
             (*self.conditions, (test, branch)),
         )
+        site.loop_reason, site.loop_advice = self.loop_reason, self.loop_advice
+        return site
 
 
 class CallSite:
@@ -81,6 +90,7 @@ class CallSite:
         "in_wrap_file",
         "is_statement",
         "is_with_item",
+        "iterated",
         "narrowed",
         "node",
         "site",
@@ -98,6 +108,9 @@ class CallSite:
         self.guarded = False
         # The names an enclosing ``if x == "literal":`` pins, for the calls of its body.
         self.narrowed: dict[str, ast.Constant] | None = None
+        # Its result is iterated where it stands (``for x in f():``, ``list(f())``, a
+        # comprehension, ``yield from f()``): a generator's body runs here.
+        self.iterated = False
 
     @property
     def scope(self) -> Scope:

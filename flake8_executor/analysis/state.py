@@ -81,6 +81,12 @@ class FileState:
         graph = self._graph()
         return graph.property_reach(node, scope) if graph is not None else None
 
+    def iteration_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+        """What iterating a call's result reaches, when ``func`` is a generator function whose
+        body blocks (in this module or, following imports, another of the project)."""
+        graph = self._graph()
+        return graph.iteration_reach_of(func, scope) if graph is not None else None
+
     def _graph(self) -> CallGraph | None:
         if not self.settings.follow_calls:
             return None

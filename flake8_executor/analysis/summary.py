@@ -53,9 +53,11 @@ class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
     __slots__ = (
+        "bases",
         "classes",
         "coroutines",
         "functions",
+        "generators",
         "imports",
         "name",
         "objects",
@@ -75,11 +77,18 @@ class ModuleSummary:
         signatures: dict[str, Signature] | None = None,
         returns: dict[str, ObjectType] | None = None,
         properties: set[str] | None = None,
+        generators: dict[str, list[Step]] | None = None,
+        bases: dict[str, list[str]] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
         # The same for ``async def``s, summarised for installed packages only (awaited there).
         self.coroutines = coroutines or {}
+        # A generator function -> the steps of its body, which run as its result is iterated.
+        self.generators = generators or {}
+        # A module-level class -> the absolute names of its bases, as written (a framework's base
+        # class, ``tornado.web.RequestHandler``, may be reached through the project's own).
+        self.bases = bases or {}
         self.objects = objects  # ``http``, ``Repo.session`` -> a catalog type or an instance
         # A module-level class -> its bases' absolute names (None: not known) and the hook its
         # generated ``__init__`` calls (``__post_init__``), if it has one.
@@ -100,6 +109,8 @@ class ModuleSummary:
             "returns": _types_json(self.returns),
             "properties": sorted(self.properties),
             "classes": {name: list(value) for name, value in self.classes.items()},
+            "generators": _steps_json(self.generators),
+            "bases": self.bases,
             "imports": self.imports,
         }
 
@@ -122,6 +133,8 @@ class ModuleSummary:
             signatures=signatures,
             returns=_types_from_json(data["returns"]),
             properties=set(data["properties"]),
+            generators=_steps_from_json(data["generators"]),
+            bases={name: list(bases) for name, bases in data["bases"].items()},
         )
 
 
@@ -226,21 +239,26 @@ def summarize(
     classes: dict[str, tuple[list[str | None], str | None]] = {}
     returns: dict[str, ObjectType] = {}
     properties: set[str] = set()
+    generators: dict[str, list[Step]] = {}
+    bases: dict[str, list[str]] = {}
     for scope in walk.scopes:
         node = scope.node
         if scope.opened_by == Scope.CLASS and isinstance(node, ast.ClassDef):
             owner = scope.parent
             if owner is not None and owner.opened_by == Scope.MODULE:
-                bases = [
+                class_bases = [
                     _exported_class(base, name) if isinstance(base, Scope) else base
                     for base in resolver.bases(scope)
                 ]
-                classes[node.name] = (bases, resolver.post_init(scope))
+                classes[node.name] = (class_bases, resolver.post_init(scope))
                 for attribute, declared in scope.bindings.items():
                     if len(declared) == 1 and declared[0].annotation is not None:
                         found = _exported(resolver.attribute_type(scope, attribute), name)
                         if found is not None:
                             objects[f"{node.name}.{attribute}"] = found
+                named = [_base_name(base, owner, resolver, name, package) for base in node.bases]
+                if any(named):
+                    bases[node.name] = [base for base in named if base]
                 for attribute, bindings in scope.self_attributes.items():
                     found = _exported(resolver.bindings_type(bindings, None), name)
                     if found is not None:
@@ -274,13 +292,15 @@ def summarize(
         returned = _exported(resolver.returned_type(binding), name) if binding else None
         if returned is not None:
             returns[qualified] = returned
+        calls = by_function.get(id(node), ())
+        if coroutines:  # an installed package's function: its unconditional calls only
+            calls = _unconditional_calls(node, calls)
+        steps = function_steps(calls, lookup, local, resolver.project_name)
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
+            generators[qualified] = steps  # iterating what it returns runs all of it
         else:
-            calls = by_function.get(id(node), ())
-            if coroutines:  # an installed package's function: its unconditional calls only
-                calls = _unconditional_calls(node, calls)
-            functions[qualified] = function_steps(calls, lookup, local, resolver.project_name)
+            functions[qualified] = steps
     imports: dict[str, str] = {}
     for bound, bindings in walk.module.bindings.items():
         if len(bindings) != 1:
@@ -305,6 +325,8 @@ def summarize(
         signatures=signatures,
         returns=returns,
         properties=properties,
+        generators=generators,
+        bases=bases,
     )
 
 
@@ -322,6 +344,21 @@ def _exported_class(scope: Scope, module: str) -> str | None:
     if isinstance(node, ast.ClassDef) and owner is not None and owner.opened_by == Scope.MODULE:
         return f"{module}.{node.name}"
     return None
+
+
+def _base_name(
+    base: ast.expr, scope: Scope, resolver: Resolver, module: str, package: str | None
+) -> str | None:
+    """A base class's absolute name: an import's (``tornado.web.RequestHandler``) or, for a class
+    of this module, ``module.Name``."""
+    if isinstance(base, ast.Name):
+        bindings = scope.lookup(base.id)
+        if bindings and len(bindings) == 1 and bindings[0].how == Binding.CLASS:
+            return f"{module}.{base.id}"
+    name = resolver.qualified_name(base, scope)
+    if name is not None and name.startswith("."):
+        name = absolute_import(name, package)
+    return name
 
 
 def _exported(found: ObjectType | None, module: str) -> ObjectType | None:

@@ -40,6 +40,7 @@ class Walk:
         self._wrapped_calls: set[int] = set()
         self._guarded_calls: set[int] = set()
         self._narrowed_calls: dict[int, dict[str, ast.Constant]] = {}
+        self._iterated: set[int] = set()
         # The top-level modules the file imports (the lookup's fast path depends on them).
         self.import_roots: set[str] = set()
         self.target_version = target_version
@@ -89,6 +90,7 @@ class Walk:
             call.in_wrap_file = key in self._wrapped_calls
             call.guarded = key in self._guarded_calls
             call.narrowed = self._narrowed_calls.get(key)
+            call.iterated = key in self._iterated
 
     def release(self) -> None:
         """Break the scope <-> binding cycles, so reference counting frees the file at once.
@@ -198,6 +200,8 @@ class Walk:
             site.conditions,
         )
         for index, generator in enumerate(generators):
+            if not generator.is_async:
+                self._iterated.add(id(generator.iter))
             self._stack.append((generator.target, inner))
             if index:
                 self._stack.append((generator.iter, inner))
@@ -358,6 +362,18 @@ class Walk:
         self.calls.append(call)
         stack = self._stack
         func = node.func
+        if type(func) is ast.Name and func.id in _CONSUMERS and node.args:
+            # ``list(gen())`` iterates its argument; ``enumerate(gen())`` only when it is iterated.
+            if func.id not in _LAZY_WRAPPERS or id(node) in self._iterated:
+                for arg in node.args[1:] if func.id in _FUNCTION_FIRST else node.args:
+                    self._iterated.add(id(arg))
+        elif (
+            type(func) is ast.Attribute
+            and func.attr == "join"
+            and type(func.value) is ast.Constant
+            and len(node.args) == 1
+        ):
+            self._iterated.add(id(node.args[0]))  # ", ".join(gen())
         if (
             node.args
             and type(node.args[0]) is ast.Call
@@ -397,9 +413,19 @@ class Walk:
         self._push(node.body, site)
         self._push(node.orelse, site)
 
+    def _for(self, node: ast.For, site: Site) -> None:
+        """``for x in f():`` iterates ``f()`` where the loop stands (``async for`` does not)."""
+        self._iterated.add(id(node.iter))
+        self._stack.append((node.target, site))
+        self._stack.append((node.iter, site))
+        self._push(node.body, site)
+        self._push(node.orelse, site)
+
     def _yield(self, node: ast.Yield | ast.YieldFrom, site: Site) -> None:
         if site.function is not None:
             site.function.is_generator = True  # calling it runs nothing until it is iterated
+        if isinstance(node, ast.YieldFrom):
+            self._iterated.add(id(node.value))
         if node.value is not None:
             self._stack.append((node.value, site))
 
@@ -528,6 +554,7 @@ _HANDLERS: dict[type, Callable[[Walk, Any, Site], None]] = {
     ast.If: Walk._if,
     ast.While: Walk._while,
     ast.IfExp: Walk._if_expression,
+    ast.For: Walk._for,
     ast.Pass: Walk._skip,
     ast.Load: Walk._skip,
     ast.Store: Walk._skip,
@@ -542,6 +569,15 @@ for _name in ("Try", "TryStar"):
 if hasattr(ast, "TypeAlias"):
     _HANDLERS[ast.TypeAlias] = Walk._type_alias
 
+
+# Builtins that iterate their (positional) arguments when called; the lazy ones only when their own
+# result is iterated; ``map``/``filter`` take a function first.
+_CONSUMERS = frozenset(
+    "list tuple set frozenset sorted sum min max any all dict next enumerate zip map filter"
+    " reversed iter".split()
+)
+_LAZY_WRAPPERS = frozenset("enumerate zip map filter reversed iter".split())
+_FUNCTION_FIRST = frozenset({"map", "filter"})
 
 # Per node type, the fields that may hold child nodes (``ctx`` never holds anything we ask about).
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

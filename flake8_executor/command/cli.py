@@ -235,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Python running executor-fix)",
     )
     parser.add_argument(
+        "--loop-callbacks",
+        "--executor-loop-callbacks",
+        metavar="NAME,...",
+        help="decorators and registration functions whose functions run on the event loop",
+    )
+    parser.add_argument(
         "--unsafe-fixes",
         action="store_true",
         default=None,

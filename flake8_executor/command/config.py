@@ -28,6 +28,7 @@ SETTING_KEYS = (
     "source-roots",
     "cache",
     "python",
+    "loop-callbacks",
 )
 # The codes to act on (flake8's and ruff's names) and the files to walk (ruff's).
 CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.state import FileState
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix, NotFixed
+from flake8_executor.profiles import HA_EXECUTORS
 from flake8_executor.rules.base import Code, Docs, Rule, finding_at, unparse
 from flake8_executor.rules.executor_calls import RUN_IN_EXECUTOR, run_in_executor_call
 from flake8_executor.rules.fix_plan import names_blocked
@@ -21,7 +23,9 @@ AEX200 = Code(
     },
     Docs(
         what="Finds `loop.run_in_executor(executor, func, *args)` given keyword arguments other "
-        "than its own `executor=` and `func=`, on any receiver, in sync and async code.",
+        "than its own `executor=` and `func=`, on any receiver, in sync and async code; and Home "
+        "Assistant's `hass.async_add_executor_job(target, *args)` (and `async_add_job`) given "
+        "any keyword (reported, not fixed).",
         why="`run_in_executor` passes only positional arguments to `func`: any other keyword is a "
         "`TypeError` when the line runs, before the work is even scheduled.",
         example="import asyncio\n\nimport requests\n\n\nasync def load(url):\n"
@@ -54,7 +58,10 @@ AEX200 = Code(
 def keywords_to_run_in_executor(call: CallSite, state: FileState) -> Iterator[Finding]:
     """AEX200, with the ``functools.partial`` form written out from the user's own arguments."""
     arguments = run_in_executor_call(call, state)
-    if arguments is None or not arguments.extra:
+    if arguments is None:
+        yield from _keywords_to_framework_executor(call)
+        return
+    if not arguments.extra:
         return
     node = call.node
     function = arguments.function
@@ -82,9 +89,40 @@ def keywords_to_run_in_executor(call: CallSite, state: FileState) -> Iterator[Fi
     )
 
 
+def _keywords_to_framework_executor(call: CallSite) -> Iterator[Finding]:
+    """Home Assistant's ``hass.async_add_executor_job(target, *args)`` takes no keywords either
+    (profiles.HA_EXECUTORS); reported without a fix (the rewrite knows run_in_executor's form)."""
+    node = call.node
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in HA_EXECUTORS and node.keywords):
+        return
+    index = HA_EXECUTORS[func.attr]
+    if len(node.args) <= index or any(
+        isinstance(arg, ast.Starred) for arg in node.args[: index + 1]
+    ):
+        return
+    keywords = ", ".join(
+        f"{kw.arg}=" if kw.arg else f"**{unparse(kw.value)}" for kw in node.keywords
+    )
+    parts = [unparse(arg) for arg in node.args[index:]]
+    parts += [
+        f"{kw.arg}={unparse(kw.value)}" if kw.arg else f"**{unparse(kw.value)}"
+        for kw in node.keywords
+    ]
+    wrapped = "functools.partial(" + ", ".join(parts) + ")"
+    before = [unparse(arg) for arg in node.args[:index]]
+    partial = f"{unparse(func)}({', '.join([*before, wrapped])})"
+    yield finding_at(
+        node,
+        AEX200.message(call=f"{unparse(func)}()", keywords=keywords, partial=partial),
+    )
+
+
+_NAMES = frozenset({RUN_IN_EXECUTOR, *HA_EXECUTORS})
+
 RULE = Rule(
     codes=(AEX200,),
-    triggers=frozenset({RUN_IN_EXECUTOR}),
+    triggers=_NAMES,
     on_call=keywords_to_run_in_executor,
-    call_names=frozenset({RUN_IN_EXECUTOR}),
+    call_names=_NAMES,
 )

@@ -58,7 +58,7 @@ def get_event_loop(call: CallSite, state: FileState) -> Iterator[Finding]:
     shown = shown_call(node.func)
     if name != unparse(node.func):
         shown = f"{shown} ({name})"
-    if call.on_loop:
+    if call.on_loop and call.site.loop_reason is None:
         # asyncio.get_event_loop() keeps its receiver; a bare get_event_loop() needs asyncio.
         needs = () if isinstance(node.func, ast.Attribute) else ("asyncio",)
         unfixable = loop_not_asyncio(call, state) or names_blocked(call, needs)

@@ -1,4 +1,4 @@
-"""AEX100-AEX108: a blocking callable from the catalog, or a helper that reaches one, on the loop.
+"""AEX100-AEX109: a blocking callable from the catalog, or a helper that reaches one, on the loop.
 
 One family, one check: the catalog entry's kind picks the code, the words of the message and the
 rewrite. A coroutine's call of a sync helper of the module that reaches a blocking call (the call
@@ -16,6 +16,7 @@ from flake8_executor.analysis.state import FileState
 from flake8_executor.catalog import Entry, Kind
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix, NotFixed, Unsafe
+from flake8_executor.profiles import LOOP_FUNCTION_WORDS
 from flake8_executor.rules.base import (
     ON_THE_LOOP,
     Code,
@@ -39,6 +40,11 @@ from flake8_executor.rules.fix_plan import (
 from flake8_executor.rules.pool_model import spawn_without_guard
 
 _TO_THREAD_ADVICE = "run it in a thread: await asyncio.to_thread({ref}, ...)"
+# Decided by reading its findings on the benchmark corpus and Home Assistant (CHANGELOG).
+AEX109_DEFAULT_ON = False
+
+
+_GENERATOR_ADVICE = "consume it in a thread: await asyncio.to_thread(lambda: list({ref}(...)))"
 
 
 # A `with` item cannot be awaited, and moving only the call to a thread would leave the block's
@@ -58,8 +64,9 @@ def _templates(
     advice: str, helper_advice: str | None = None, with_advice: str = _WITH_ADVICE
 ) -> dict[str, str]:
     """A blocking call's message, a helper's (which goes to a thread as a whole), a `with` item's,
-    an installed package's function (the same, naming the package) and an installed package's
-    coroutine (awaited on the loop: only the package can fix it)."""
+    an installed package's function (the same, naming the package), an installed package's
+    coroutine (awaited on the loop: only the package can fix it) and a generator function's,
+    whose body runs where its result is iterated."""
     return {
         "": "{call} blocks the event loop ({resolved}{why}); " + advice,
         "helper": "{call} blocks the event loop: it calls {target}() ({why}, via {chain}{others}); "
@@ -73,6 +80,8 @@ def _templates(
         "property": "{attribute} blocks the event loop: the property's getter calls {target}() "
         "({why}, via {chain}{others}); read it in a thread: await asyncio.to_thread(getattr, "
         "{owner}, {name!r})",
+        "generator": "iterating {call} blocks the event loop: the generator calls {target}() "
+        "({why}, via {chain}{others}); " + _GENERATOR_ADVICE,
     }
 
 
@@ -87,6 +96,7 @@ _ALSO: dict[Kind, str] = {
     Kind.STDIN: "waits for the terminal",
     Kind.FUTURE_WAIT: "waits for a concurrent.futures future",
     Kind.THREAD_WAIT: "waits for another thread or process",
+    Kind.STAT: "reads file metadata",
 }
 # Where a kind's words are wrong for a library: sqlite3 reads and writes a database file, and
 # no network is involved.
@@ -111,16 +121,18 @@ def _also(kinds: tuple[Kind, ...]) -> str:
 
 # The fix of every code moved to a thread, said once; docs/fixer.md has the whole of it.
 _TO_THREAD_FIX = (
-    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)`, and `import asyncio` is added once; "
-    "a coroutine's call of a blocking helper is moved the same way, as a whole (unsafe). Safe "
-    "where the call runs the same, with the same arguments, in the default thread pool; declined "
-    "where `await` cannot be added (`with open(p) as f:`, a generator expression, a sync `with` "
-    "block). Unsafe or declined where the inserted `await` changes the outcome: a sync lock held "
-    "across it, a timeout or a broad handler around it, shared state read across it, "
-    "thread-bound state ([safe and unsafe fixes](../fixer.md#safe-and-unsafe-fixes)). What it "
-    "writes below py39 and in modules that use anyio, Starlette or trio (Twisted, gevent, curio: "
-    "declined), and every case it leaves unsafe or declines: "
-    "[moving a call to a thread](../fixer.md#moving-a-call-to-a-thread)."
+    "`f(a, k=v)` becomes `await asyncio.to_thread(f, a, k=v)`, and `import asyncio` is added "
+    "once; a coroutine's call of a blocking helper is moved the same way, as a whole (unsafe). "
+    "Safe where the call runs the same, with the same arguments, in the default thread pool; "
+    "declined where `await` cannot be added (`with open(p) as f:`, a generator expression, a "
+    "sync `with` block, a sync function a framework runs on the loop such as a Home Assistant "
+    "`@callback`) and for a lazy iterator (`os.scandir(p)`, `os.walk(p)`, `Path.iterdir()`, a "
+    "generator's iteration: only its creation would move to the thread). Unsafe or declined "
+    "where the inserted `await` changes the outcome: a sync lock held across it, a timeout or a "
+    "broad handler around it, shared state read across it, thread-bound state ([safe and unsafe "
+    "fixes](../fixer.md#safe-and-unsafe-fixes)). What it writes below py39 and in modules that "
+    "use anyio, Starlette or trio (Twisted, gevent, curio: declined), and every case it leaves "
+    "unsafe or declines: [moving a call to a thread](../fixer.md#moving-a-call-to-a-thread)."
 )
 
 AEX100 = Code(
@@ -426,6 +438,46 @@ AEX108 = Code(
     fix="`await asyncio.to_thread(...)` (not `acquire()`)",
 )
 
+AEX109 = Code(
+    "AEX109",
+    "file-system metadata call (the stat family) on the event loop",
+    _templates(_TO_THREAD_ADVICE),
+    Docs(
+        what="Finds the stat family called in an `async def`: `os.stat/lstat/access`, "
+        "`os.path.exists/lexists/isfile/isdir/islink/ismount/getsize/getmtime/getatime/getctime/"
+        "samefile`, `Path(...).stat/lstat/exists/is_file/is_dir/is_symlink/is_mount/resolve/"
+        "samefile`, and `shutil.which`. Its own code, off by default: select it with "
+        "`--extend-select=AEX109` (flake8-async's ASYNC240 is the peer, for `os.path`).",
+        why="Each is one `stat` (or a few) of the file system: microseconds on a local disk, but "
+        "on a network file system, a disk under load or a slow `$PATH` it waits, and the event "
+        "loop waits with it (blockbuster traces of `os.stat`; aiohttp moved its `FileResponse` "
+        "checks to a thread for this). Off by default: on the benchmark corpus (14 findings) and "
+        "Home Assistant 2024.3.3 (18) every finding was a real stat in a coroutine, but half were "
+        "one-time start-up checks, and on a local disk a thread hop costs more than the stat.",
+        example="import os\n\n\nasync def cached(path):\n"
+        "    return os.path.exists(path)  # error: AEX109\n",
+        use_instead="import asyncio\nimport os\n\n\nasync def cached(path):\n"
+        "    return await asyncio.to_thread(os.path.exists, path)\n",
+        fix=_TO_THREAD_FIX,
+        fixed="import asyncio\nimport os\n\n\nasync def cached(path):\n"
+        "    return await asyncio.to_thread(os.path.exists, path)\n",
+        invalid=(
+            "import shutil\nfrom pathlib import Path\n\n\nasync def tool(path):\n"
+            "    if Path(path).is_file():  # error: AEX109\n        return path\n"
+            '    return shutil.which("git")  # error: AEX109\n',
+        ),
+        valid=(
+            "import os\nfrom pathlib import Path\n\n\nasync def names(path):\n"
+            "    # pure path arithmetic touches no disk\n"
+            "    return os.path.join(path, 'a'), Path(path).name, os.path.basename(path)\n",
+        ),
+        flake8_args=("--extend-select=AEX109",),
+        fix_args=("--select=AEX109",),
+    ),
+    fix="`await asyncio.to_thread(...)`",
+    default_on=AEX109_DEFAULT_ON,
+)
+
 # The kind of a catalog entry decides the code.
 CODE_OF_KIND: dict[Kind, Code] = {
     Kind.IO: AEX100,
@@ -437,6 +489,7 @@ CODE_OF_KIND: dict[Kind, Code] = {
     Kind.STDIN: AEX106,
     Kind.FUTURE_WAIT: AEX107,
     Kind.THREAD_WAIT: AEX108,
+    Kind.STAT: AEX109,
 }
 
 
@@ -458,6 +511,10 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         reach = state.helper_reach(node.func, call.scope, node) or state.sized_helper_reach(call)
         if reach is not None:
             yield _helper_call(call, reach, state)
+        elif call.iterated:
+            reach = state.iteration_reach(node.func, call.scope)
+            if reach is not None:
+                yield _helper_call(call, reach, state, generator=True)
         return
     qualified, entry = found
     kind = entry.kind
@@ -480,7 +537,9 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
     fix, unfixable, unsafe = _fix_plan(entry, call, state, qualified)
     yield finding_at(
         node,
-        advice_in_framework(CODE_OF_KIND[kind].message(variant, **fields), call, state),
+        _on_a_loop_function(
+            advice_in_framework(CODE_OF_KIND[kind].message(variant, **fields), call, state), call
+        ),
         qualified=qualified,
         kind=kind.value,
         fix=fix,
@@ -549,14 +608,26 @@ def blocking_property(item: AttributeSite, state: FileState) -> Iterator[Finding
     yield finding_at(node, message, qualified=reach.chain[0], kind=kind.value)
 
 
-def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Finding:
-    """A call of a sync helper of this module that reaches a blocking call, reported by its kind."""
+def _helper_call(
+    call: CallSite, reach: HelperReach, state: FileState, generator: bool = False
+) -> Finding:
+    """A call of a sync helper of this module that reaches a blocking call, reported by its kind;
+    or, ``generator``, the iteration of a generator function's result, whose body blocks."""
     node = call.node
     kind = reach.kind
-    message = _reach_message(call, reach, "installed" if reach.package else "helper")
+    variant = "generator" if generator else "installed" if reach.package else "helper"
+    message = _reach_message(call, reach, variant)
     # The helper goes to an executor as a whole: a pool for GIL-holding work, a thread otherwise.
-    entry = Entry(kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD)
-    fix, unfixable, unsafe = _fix_plan(entry, call, state, helper=_helper_def(call, state))
+    entry = Entry(
+        kind, Fix.PROCESS_POOL if kind is Kind.CPU_HOLDS_GIL else Fix.TO_THREAD, lazy=generator
+    )
+    fix, unfixable, unsafe = _fix_plan(
+        entry,
+        call,
+        state,
+        reach.chain[0] if generator else None,
+        helper=_helper_def(call, state),
+    )
     if fix is not None and unfixable is None:
         if reach.loop_call is not None:
             unfixable, unsafe = NotFixed.HELPER_USES_LOOP.format(call=f"{reach.loop_call}()"), None
@@ -564,13 +635,24 @@ def _helper_call(call: CallSite, reach: HelperReach, state: FileState) -> Findin
             unsafe = f"{unsafe}; {Unsafe.HELPER}" if unsafe else Unsafe.HELPER
     return finding_at(
         node,
-        advice_in_framework(message, call, state),
+        _on_a_loop_function(advice_in_framework(message, call, state), call),
         qualified=reach.chain[0],
         kind=kind.value,
         fix=fix,
         unfixable=unfixable,
         unsafe=unsafe,
     )
+
+
+def _on_a_loop_function(message: Message, call: CallSite) -> Message:
+    """In a sync function a framework runs on the loop: say why it runs there, and advise what
+    such a function can do (it cannot ``await``)."""
+    site = call.site
+    if site.loop_reason is None:
+        return message
+    head = message.text.rsplit("; ", 1)[0]
+    advice = (site.loop_advice or "").format(ref=unparse(call.node.func))
+    return message._replace(text=f"{head}, {site.loop_reason}; {advice}")
 
 
 # Names whose rewrite is unsafe unless the data they write is a literal (it may change meanwhile).
@@ -629,6 +711,8 @@ def _call_plan(
         return None, None, None
     node = call.node
     settings = state.settings
+    if entry.lazy:
+        return fix, NotFixed.LAZY_ITERATOR.format(name=qualified or unparse(node.func)), None
     blocked = await_blocked(call, state)
     if blocked:
         return fix, blocked, None
@@ -753,7 +837,8 @@ def _catches(call: CallSite, state: FileState, names: frozenset[str]) -> bool:
 
 RULE = Rule(
     codes=tuple(CODE_OF_KIND.values()),
-    triggers=ON_THE_LOOP,
+    # ``async``, or the words of the framework profiles that run a plain ``def`` on the loop.
+    triggers=ON_THE_LOOP | LOOP_FUNCTION_WORDS,
     on_call=blocking_call,
     call_names=None,  # any call: catalog names, tracked methods, and the module's own helpers
     on_attribute=blocking_property,

@@ -15,6 +15,7 @@ from flake8_executor.rules import (
     aex204_dropped,
     aex205_get_event_loop,
     aex206_to_thread,
+    aex207_lazy_iterators,
     blocking,
 )
 from flake8_executor.rules.base import AttributeCheck, CallCheck, Code, Rule, WithItemCheck
@@ -28,6 +29,7 @@ RULE_MODULES = (
     aex204_dropped,
     aex205_get_event_loop,
     aex206_to_thread,
+    aex207_lazy_iterators,
 )
 RULES: tuple[Rule, ...] = tuple(module.RULE for module in RULE_MODULES)
 

@@ -1,0 +1,197 @@
+"""Sync functions that a framework runs on the event loop: their calls count as on the loop.
+
+The walk decides "on the loop" by ``async def``; this pass, run once the walk is over (it resolves
+names), adds the plain ``def``s that the framework profiles (``profiles.py``) and the
+``loop-callbacks`` setting say run there: Home Assistant's ``@callback`` and sync ``async_*``
+functions, the callbacks given to ``loop.call_soon``/``call_later``/... and
+``fut.add_done_callback``, a Tornado ``RequestHandler``'s sync ``get``/``post``. Each call in such a
+function is then on the loop, with the reason for the message, and no ``await`` may be added there
+(the function is no coroutine), so every rewrite that needs one is declined with that reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from flake8_executor import catalog, profiles
+from flake8_executor.analysis.project import Project
+from flake8_executor.analysis.resolve import Binding, Resolver, Scope
+from flake8_executor.analysis.sites import CallSite
+from flake8_executor.fixes import NotFixed
+from flake8_executor.profiles import LoopReason
+from flake8_executor.settings import Settings
+
+PARTIAL = "functools.partial"
+# ``executor.submit(...)`` gives a concurrent.futures future, whose callbacks run in the worker.
+_POOL_SUBMIT = frozenset({"submit"})
+# A loop-run function is followed no deeper than this many base classes (Tornado handlers).
+_MAX_BASES = 8
+
+
+def mark_loop_functions(
+    scopes: Iterable[Scope],
+    calls: list[CallSite],
+    import_roots: frozenset[str] | set[str],
+    resolver: Resolver,
+    settings: Settings,
+    project: Project | None = None,
+) -> None:
+    """Mark the call sites of every sync function the frameworks run on the event loop (a base
+    class of another module of the ``project`` counts, following imports)."""
+    user = frozenset(settings.loop_callbacks)
+    home_assistant = profiles.HOME_ASSISTANT in import_roots
+    reasons: dict[int, tuple[str, LoopReason]] = {}  # id(def or lambda node) -> (name, reason)
+    for scope in scopes:
+        node = scope.node
+        if (
+            scope.opened_by != Scope.FUNCTION
+            or scope.is_async
+            or not isinstance(node, ast.FunctionDef)
+        ):
+            continue
+        found = _decorated(node, scope, resolver, user, home_assistant)
+        if found is None:
+            found = _tornado_method(node, scope, resolver, project)
+        if found is not None:
+            reasons.setdefault(id(node), found)
+    for call in calls:
+        for target, reason in _registered(call, resolver, user):
+            reasons.setdefault(id(target), reason)
+    if not reasons:
+        return
+    for call in calls:
+        function = call.site.function
+        found = reasons.get(id(function.node)) if function is not None else None
+        if found is None or function is None or function.is_async:
+            continue
+        name, reason = found
+        site = call.site
+        site.on_loop = True
+        site.loop_reason = reason.why.format(registration=name, name=name)
+        site.loop_advice = reason.advice
+        site.why_no_await = NotFixed.IN_LOOP_FUNCTION.format(why=site.loop_reason)
+
+
+def _decorated(
+    node: ast.FunctionDef,
+    scope: Scope,
+    resolver: Resolver,
+    user: frozenset[str],
+    home_assistant: bool,
+) -> tuple[str, LoopReason] | None:
+    outer = scope.parent or scope
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = resolver.qualified_name(target, outer)
+        if name in profiles.HA_CALLBACK_DECORATORS:
+            return name, profiles.HA_CALLBACK
+        if name is not None and name in user:
+            return name, profiles.USER_DECORATOR
+    if home_assistant and node.name.startswith(profiles.HA_ASYNC_PREFIX):
+        return node.name, profiles.HA_ASYNC_NAMED
+    return None
+
+
+def _tornado_method(
+    node: ast.FunctionDef, scope: Scope, resolver: Resolver, project: Project | None
+) -> tuple[str, LoopReason] | None:
+    """A sync ``get``/``post``/... of a class that derives from ``tornado.web.RequestHandler``."""
+    owner = scope.parent
+    if node.name not in profiles.TORNADO_METHODS or owner is None:
+        return None
+    if owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
+        return None
+    outer = owner.parent or owner
+    if _derives_from(owner.node, outer, resolver, profiles.TORNADO_HANDLERS, project, 0):
+        return node.name, profiles.TORNADO_HANDLER
+    return None
+
+
+def _derives_from(
+    node: ast.ClassDef,
+    scope: Scope,
+    resolver: Resolver,
+    bases: frozenset[str],
+    project: Project | None,
+    depth: int,
+) -> bool:
+    """One of the class's bases is one of ``bases``, directly or through classes of the module
+    or, following imports, of the project."""
+    if depth > _MAX_BASES:
+        return False
+    for base in node.bases:
+        name = resolver.qualified_name(base, scope)
+        if name in bases:
+            return True
+        if name is not None and project is not None and project.derives_from(name, bases):
+            return True
+        if isinstance(base, ast.Name):
+            bindings = scope.lookup(base.id)
+            if bindings and len(bindings) == 1 and bindings[0].how == Binding.CLASS:
+                local = bindings[0]
+                if isinstance(local.node, ast.ClassDef) and _derives_from(
+                    local.node, local.scope, resolver, bases, project, depth + 1
+                ):
+                    return True
+    return False
+
+
+def _registered(
+    call: CallSite, resolver: Resolver, user: frozenset[str]
+) -> list[tuple[ast.AST, tuple[str, LoopReason]]]:
+    """The functions (``def`` or ``lambda`` nodes) a call hands to the loop to run there."""
+    node = call.node
+    func = node.func
+    scope = call.scope
+    handed: list[ast.expr] = []
+    name = ""
+    reason: LoopReason | None = None
+    if isinstance(func, ast.Attribute) and func.attr in profiles.ASYNCIO_CALLBACKS:
+        index = profiles.ASYNCIO_CALLBACKS[func.attr]
+        if len(node.args) <= index or _runs_elsewhere(func, scope, resolver):
+            return []
+        handed = [node.args[index]]
+        name, reason = func.attr, profiles.ASYNCIO_CALLBACK
+    elif user:
+        qualified = resolver.qualified_name(func, scope)
+        if qualified is None or qualified not in user:
+            return []
+        handed = [*node.args, *(keyword.value for keyword in node.keywords)]
+        name, reason = qualified, profiles.USER_REGISTRATION
+    if reason is None:
+        return []
+    found = []
+    for argument in handed:
+        target = _function_node(argument, scope, resolver)
+        if target is not None:
+            found.append((target, (name, reason)))
+    return found
+
+
+def _runs_elsewhere(func: ast.Attribute, scope: Scope, resolver: Resolver) -> bool:
+    """A ``concurrent.futures`` future calls its done-callbacks in the thread that completes it."""
+    receiver = func.value
+    if (
+        isinstance(receiver, ast.Call)
+        and isinstance(receiver.func, ast.Attribute)
+        and receiver.func.attr in _POOL_SUBMIT
+    ):
+        return True  # ``executor.submit(f).add_done_callback(cb)``, whatever the executor
+    return resolver.type_of(receiver, scope) == catalog.FUTURE
+
+
+def _function_node(argument: ast.expr, scope: Scope, resolver: Resolver) -> ast.AST | None:
+    """The sync ``def`` (of the module, or ``self.method``) or the ``lambda`` an argument is."""
+    while (
+        isinstance(argument, ast.Call)
+        and argument.args
+        and resolver.qualified_name(argument.func, scope) == PARTIAL
+    ):
+        argument = argument.args[0]
+    if isinstance(argument, ast.Lambda):
+        return argument
+    binding = resolver.function_def(argument, scope) or resolver.method_def(argument, scope)
+    if binding is not None and isinstance(binding.node, ast.FunctionDef):
+        return binding.node
+    return None
