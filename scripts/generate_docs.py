@@ -58,6 +58,13 @@ def _flags(action: argparse.Action) -> str:
     return names
 
 
+# Keys that no flag of either front end describes.
+KEY_MEANINGS = {
+    "per-file-ignores": "codes not to report or fix in the files a glob matches, as flake8's "
+    'per-file-ignores: a table of globs and lists of codes, or flake8\'s string ("tests/*:AEX101")',
+}
+
+
 def configuration_keys() -> str:
     """Every key of ``[tool.flake8-executor]``, with the flags that set it and what it means."""
     recorded = _RecordedOptions()
@@ -70,14 +77,22 @@ def configuration_keys() -> str:
     ]
     for key in project_config.KEYS:
         fixer = by_flag.get(f"--{key}")
+        spelled = f"--{key}"
+        if fixer is not None and fixer.help == argparse.SUPPRESS:
+            # A yes/no flag kept for flake8's spelling: --help names its --no- form.
+            fixer, spelled = by_flag.get(f"--no-{key}"), f"--no-{key}"
         flake8_option = f"--executor-{key}"
-        meaning = recorded.help.get(flake8_option) or (_flag_help(parser, fixer) if fixer else "")
+        meaning = (
+            recorded.help.get(flake8_option)
+            or (_flag_help(parser, fixer) if fixer else "")
+            or KEY_MEANINGS.get(key, "")
+        )
         rows.append(
             "| "
             + " | ".join(
                 [
                     f"`{key}`",
-                    f"`--{key}`" if fixer else "",
+                    f"`{spelled}`" if fixer else "",
                     f"`{flake8_option}`" if flake8_option in recorded.help else "",
                     "yes" if key in LSP_KEYS else "",
                     docs._cell(meaning),
@@ -93,8 +108,8 @@ def fixer_flags() -> str:
     parser = cli.build_parser()
     rows = ["| flag | meaning |", "|---|---|"]
     for action in parser._actions:
-        if isinstance(action, argparse._HelpAction):
-            continue
+        if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
+            continue  # --help itself, and the flags --help does not show
         rows.append(f"| {docs._cell(_flags(action))} | {docs._cell(_flag_help(parser, action))} |")
     return "\n".join(rows) + "\n"
 
