@@ -47,7 +47,8 @@ class ExecutorChecker:
             default=None,
             comma_separated_list=False,
             help="More blocking callables, as qualified.name=kind pairs separated by commas "
-            "(kinds: io, sleep, subprocess, file, cpu-releases-gil, cpu-holds-gil, stdin).",
+            "(kinds: io, sleep, subprocess, file, stat, cpu-releases-gil, cpu-holds-gil, stdin, "
+            "thread-wait).",
         )
         option_manager.add_option(
             "--executor-process-pool",
