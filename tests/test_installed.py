@@ -88,6 +88,12 @@ PYFOO = {
                 sock.setblocking(False)
                 return sock.recv(1024)  # its own non-blocking socket
 
+            async def body(self):
+                return await self.raw()
+
+            async def payload(self):
+                return json.loads(await self.body())  # the library's parse: its API at work
+
             async def connect(self, host, tls=False):
                 if tls:  # only for some arguments: not followed
                     return ssl.create_default_context()
@@ -130,6 +136,7 @@ async def main(path):
     settle()
     await api.connect("example.com")
     await api.raw()
+    await api.payload()
 """
 EXPECTED = {(8, "AEX100"), (12, "AEX103"), (14, "AEX103"), (16, "AEX101")}
 

@@ -43,6 +43,8 @@ from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import SAME_SIZE_METHODS, data_argument, evidently_large
 from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Entry, Kind
 
+CPU_KINDS = frozenset({Kind.CPU_HOLDS_GIL, Kind.CPU_RELEASES_GIL})
+
 # A chain longer than this is not followed: real helpers are shallow, pathological files are not.
 MAX_DEPTH = 40
 
@@ -661,10 +663,13 @@ class CallGraph(Composer):
         if not reach:
             return None
         bound = bind(self._other.signature(key), None)
+        # A library coroutine's CPU work (``await request.json()`` parsing the body it read) is
+        # the library's API doing what it is for: reported are the waits it makes on the loop
+        # (a file read, an SSL context built from certificate files, a sync request).
         taken = {
             kind: chain
             for kind, (chain, guard) in reach.items()
-            if translate(guard, bound, top=True) is not None
+            if kind not in CPU_KINDS and translate(guard, bound, top=True) is not None
         }
         if not taken:
             return None
