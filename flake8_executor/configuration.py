@@ -31,9 +31,7 @@ from flake8_executor.command.config import (
     infer_target_version,
     load,
 )
-from flake8_executor.rules.registry import OFF_BY_DEFAULT
-from flake8_executor.selection import Selection, checked_codes, parse_per_file_ignores
-from flake8_executor.settings import (
+from flake8_executor.config.settings import (
     DEFAULT_TARGET,
     Settings,
     build_settings,
@@ -41,6 +39,8 @@ from flake8_executor.settings import (
     parse_paths,
     parse_target_version,
 )
+from flake8_executor.rules.registry import OFF_BY_DEFAULT
+from flake8_executor.selection import Selection, checked_codes, parse_per_file_ignores
 
 # The directory, under the project's, where module summaries are cached (``cache = false``: none).
 CACHE_DIRECTORY = ".flake8-executor-cache"

@@ -14,10 +14,10 @@ from typing import Any
 
 from flake8_executor import __version__, configuration
 from flake8_executor.command import config as project_config
+from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection, is_opted_in, unknown_codes
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings
 
 
 class ExecutorChecker:

@@ -18,8 +18,8 @@ from flake8.main.application import Application
 from flake8_executor.command import cli
 from flake8_executor.command import config as project_config
 from flake8_executor.command.config import start_directory
+from flake8_executor.config.settings import Settings, build_settings
 from flake8_executor.plugin import ExecutorChecker
-from flake8_executor.settings import Settings, build_settings
 from tests.cli_runs import shown
 
 # Per setting, a distinct valid value for each source, so the winner can be told apart.

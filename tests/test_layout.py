@@ -12,9 +12,9 @@ import pytest
 
 import flake8_executor
 from flake8_executor import catalog, rules
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import CODES, RULE_MODULES, RULES, TRIGGERS
-from flake8_executor.settings import Settings
 from tests.fixture_format import FIXTURES
 
 PACKAGE = Path(flake8_executor.__file__).parent

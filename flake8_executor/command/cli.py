@@ -39,10 +39,10 @@ from flake8_executor.command.job import (
     process_file,
 )
 from flake8_executor.command.workers import run_all
+from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings, parse_bool
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
 STDIN = "-"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flake8_executor.settings import SUPPORTED_TARGETS
+from flake8_executor.config.settings import SUPPORTED_TARGETS
 
 TABLE = "flake8-executor"
 # The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key); the

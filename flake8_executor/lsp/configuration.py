@@ -17,8 +17,8 @@ from typing import Any
 
 from flake8_executor.command import cli
 from flake8_executor.command import config as project_config
+from flake8_executor.config.settings import Settings
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 
 # ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
 SECTION = project_config.TABLE
