@@ -4,7 +4,7 @@ The flake8 plugin and ``executor-fix`` must never disagree about a file (``flake
 ``executor-fix --check`` fails), so both resolve their settings here, with the same precedence:
 
 1. the command line (``--executor-*`` for flake8; the fixer's flags);
-2. ``[tool.flake8-executor]`` in the nearest ``pyproject.toml`` (``command/config.py`` reads it);
+2. ``[tool.flake8-executor]`` in the nearest ``pyproject.toml`` (``config/pyproject.py`` reads it);
 3. the ``executor-*`` keys of flake8's config file (``setup.cfg``, ``tox.ini``, ``.flake8``, found
    as flake8 finds it).
 
@@ -25,12 +25,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from flake8_executor.command.config import (
-    SETTING_KEYS,
-    ProjectConfig,
-    infer_target_version,
-    load,
-)
+from flake8_executor.config.keys import SETTING_KEYS
+from flake8_executor.config.pyproject import ProjectConfig, infer_target_version, load
 from flake8_executor.config.settings import (
     DEFAULT_TARGET,
     Settings,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flake8_executor import __version__, configuration
-from flake8_executor.command import config as project_config
+from flake8_executor.config import pyproject as project_config
 from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import OFF_BY_DEFAULT

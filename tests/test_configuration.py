@@ -16,8 +16,8 @@ import pytest
 from flake8.main.application import Application
 
 from flake8_executor.command import cli
-from flake8_executor.command import config as project_config
-from flake8_executor.command.config import start_directory
+from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.pyproject import start_directory
 from flake8_executor.config.settings import Settings, build_settings
 from flake8_executor.plugin import ExecutorChecker
 from tests.cli_runs import shown

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from flake8_executor import __version__, configuration, docs
-from flake8_executor.command import config as project_config
 from flake8_executor.command import output
 from flake8_executor.command.discovery import (
     DEFAULT_EXCLUDES,
@@ -39,6 +38,8 @@ from flake8_executor.command.job import (
     process_file,
 )
 from flake8_executor.command.workers import run_all
+from flake8_executor.config import keys
+from flake8_executor.config import pyproject as project_config
 from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings, parse_bool
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
@@ -124,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
-        f"pyproject.toml (keys: {', '.join(project_config.KEYS)}); flags win. The --executor-* "
+        f"pyproject.toml (keys: {', '.join(keys.KEYS)}); flags win. The --executor-* "
         "spellings of flake8's options work too.",
         epilog=EXIT_CODES,
     )

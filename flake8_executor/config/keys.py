@@ -1,0 +1,27 @@
+"""The one list of configuration keys: the pyproject table's, which are also ``executor-fix``'s flags
+(``--key``), the flake8 plugin's options (``--executor-key``, the settings only), the language
+server's settings, and the rows of the generated ``docs/configuration.md``.
+
+A new key is added here first; the front ends and the docs take it from these lists.
+"""
+
+from __future__ import annotations
+
+TABLE = "flake8-executor"
+# The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key); the
+# table also holds what only a front end reads (the fixer's unsafe-fixes and exclude, the codes).
+SETTING_KEYS = (
+    "extra-calls",
+    "process-pool",
+    "target-version",
+    "follow-calls",
+    "follow-imports",
+    "source-roots",
+    "cache",
+    "python",
+    "loop-callbacks",
+)
+# The codes to act on (flake8's and ruff's names) and the files to walk (ruff's).
+CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FILE_KEYS = ("exclude", "extend-exclude")
+KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
