@@ -25,3 +25,9 @@ SETTING_KEYS = (
 CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
 FILE_KEYS = ("exclude", "extend-exclude")
 KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
+
+# flake8's own keys that executor-fix and the language server honour, so that they act on exactly
+# the findings flake8 reports (select only for the opt-in codes it names in full:
+# ``codes.resolve_selection``).
+FLAKE8_CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
+FLAKE8_LINE_LENGTH = "max-line-length"

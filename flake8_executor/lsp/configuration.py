@@ -81,7 +81,7 @@ def configure(path: str | None, options: ClientOptions) -> Configured:
         where = [path or os.getcwd()]
         project = project_config.load(project_config.find_pyproject(where))
         flags = _as_flags(options)
-        # The one configuration (configuration.py): the client's settings stand for the flags.
+        # The one configuration (config/resolve.py): the client's settings stand for the flags.
         settings = cli._settings(flags, project, project_config.start_directory(where))
         selection = cli._selection(flags, project)
         return Configured(settings, selection.for_path(path) if path else selection)
