@@ -26,6 +26,12 @@ CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ign
 FILE_KEYS = ("exclude", "extend-exclude")
 KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
 
+# The language server's settings (``config/lsp.py``): ``initializationOptions`` may hold the keys
+# themselves or one table named like the pyproject's. ``exclude`` picks files for a run over
+# directories: an open document is always checked.
+SECTION = TABLE
+OPTION_KEYS = tuple(key for key in KEYS if key not in FILE_KEYS)
+
 # flake8's own keys that executor-fix and the language server honour, so that they act on exactly
 # the findings flake8 reports (select only for the opt-in codes it names in full:
 # ``codes.resolve_selection``).

@@ -1,4 +1,5 @@
-"""The settings a document is analysed and fixed with: ``executor-fix``'s, for the file's project.
+"""The settings a document is analysed and fixed with in the language server: ``executor-fix``'s, for
+the file's project.
 
 They come from where ``executor-fix`` takes them: ``[tool.flake8-executor]`` in the pyproject.toml
 nearest the document (``config.pyproject``), with the client's ``initializationOptions`` (or
@@ -16,15 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flake8_executor.command import cli
-from flake8_executor.config import keys
 from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.keys import OPTION_KEYS, SECTION
 from flake8_executor.config.settings import Settings
 from flake8_executor.selection import Selection
-
-# ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
-SECTION = keys.TABLE
-# ``exclude`` picks files for a run over directories: an open document is always checked.
-OPTION_KEYS = tuple(key for key in keys.KEYS if key not in keys.FILE_KEYS)
 
 
 @dataclass(frozen=True)
