@@ -346,10 +346,7 @@ def _per_file(resolved: resolve.Resolved, path: str) -> Settings:
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
     """Flags, the table and flake8's config (``codes.resolve_selection``)."""
-    flags = {
-        key: getattr(args, key.replace("-", "_"), None)
-        for key in ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
-    }
+    flags = {key: getattr(args, key.replace("-", "_"), None) for key in keys.CODE_KEYS}
     try:
         return codes.resolve_selection(flags, config, flake8_file.flake8_code_values())
     except ValueError as error:

@@ -2,7 +2,9 @@
 (``--key``), the flake8 plugin's options (``--executor-key``, the settings only), the language
 server's settings, and the rows of the generated ``docs/configuration.md``.
 
-A new key is added here first; the front ends and the docs take it from these lists.
+A new key is added here first: the table's reader (``pyproject``), the precedence (``resolve``), the
+language server and ``docs/configuration.md`` take it from these lists; each front end declares its
+flag for it with its help (``command/cli.py``, ``plugin.py``).
 """
 
 from __future__ import annotations
