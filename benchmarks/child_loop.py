@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 
 def _engine() -> Callable[[ast.AST, str], Any]:
+    from flake8_executor.config.settings import Settings
     from flake8_executor.engine import analyze
-    from flake8_executor.settings import Settings
 
     settings = Settings()
     return lambda tree, source: analyze(tree, settings, source)

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
-from flake8_executor.settings import Settings
 
 corpus = (
     sys.argv[1] if len(sys.argv) > 1 else str(Path.home() / ".cache/flake8-executor-bench/corpus")

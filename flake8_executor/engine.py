@@ -16,6 +16,7 @@ from flake8_executor.analysis.loop_functions import mark_loop_functions
 from flake8_executor.analysis.project import context_for, refresh_projects
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
+from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
 from flake8_executor.rules.registry import (
     ATTRIBUTE_CHECKS,
@@ -24,7 +25,6 @@ from flake8_executor.rules.registry import (
     TRIGGERS,
     WITH_ITEM_CHECKS,
 )
-from flake8_executor.settings import Settings
 
 
 def might_have_findings(source: str) -> bool:

@@ -12,12 +12,14 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from flake8_executor import __version__, configuration
-from flake8_executor.command import config as project_config
+from flake8_executor import __version__
+from flake8_executor.config import codes, flake8_file, keys, resolve
+from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings
+from flake8_executor.config.targets import TargetVersions
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection, is_opted_in, unknown_codes
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings
 
 
 class ExecutorChecker:
@@ -27,7 +29,7 @@ class ExecutorChecker:
     version = __version__
     settings = Settings()
     # Each file's target version, when no flag names one for every file (None: --isolated).
-    targets: configuration.TargetVersions | None = None
+    targets: TargetVersions | None = None
     # select/ignore/... of [tool.flake8-executor]: they narrow what flake8 reports, as in
     # executor-fix (flake8 applies its own options itself).
     table_selection: Selection = Selection()
@@ -100,7 +102,7 @@ class ExecutorChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Settings as ``executor-fix`` resolves them (``configuration.py``): flags, then
+        """Settings as ``executor-fix`` resolves them (``config/resolve.py``): flags, then
         ``[tool.flake8-executor]``, then the ``executor-*`` keys of flake8's config file.
 
         The options are not parsed from flake8's config by flake8 itself (``parse_from_config`` is
@@ -114,21 +116,21 @@ class ExecutorChecker:
                 project = project_config.load(project_config.find_pyproject(paths))
             flags = {
                 key: getattr(options, "executor_" + key.replace("-", "_"), None)
-                for key in configuration.SETTING_KEYS
+                for key in keys.SETTING_KEYS
             }
-            flake8_values = configuration.flake8_config_values(
+            flake8_values = flake8_file.flake8_config_values(
                 getattr(options, "config", None),
                 getattr(options, "append_config", None) or [],
                 isolated,
             )
             # --isolated: no project file is read, not even for the declared Python.
             start = None if isolated else project_config.start_directory(paths)
-            resolved = configuration.resolve(
+            resolved = resolve.resolve(
                 flags, project, flake8_values, start, flag_prefix="--executor-"
             )
             cls.settings = resolved.settings
             cls.targets = None if isolated else resolved.targets
-            table = configuration.resolve_selection({}, project, {}, flag_prefix="--executor-")
+            table = codes.resolve_selection({}, project, {}, flag_prefix="--executor-")
             flake8_named = [
                 code
                 for code in (

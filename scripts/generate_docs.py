@@ -24,8 +24,7 @@ from typing import Any
 
 from flake8_executor import docs
 from flake8_executor.command import cli
-from flake8_executor.command import config as project_config
-from flake8_executor.lsp.configuration import OPTION_KEYS as LSP_KEYS
+from flake8_executor.config import keys
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.rules.registry import CODES
 
@@ -75,7 +74,7 @@ def configuration_keys() -> str:
         "| key | `executor-fix` | flake8 | language server | meaning |",
         "|---|---|---|---|---|",
     ]
-    for key in project_config.KEYS:
+    for key in keys.KEYS:
         fixer = by_flag.get(f"--{key}")
         spelled = f"--{key}"
         if fixer is not None and fixer.help == argparse.SUPPRESS:
@@ -94,7 +93,7 @@ def configuration_keys() -> str:
                     f"`{key}`",
                     f"`{spelled}`" if fixer else "",
                     f"`{flake8_option}`" if flake8_option in recorded.help else "",
-                    "yes" if key in LSP_KEYS else "",
+                    "yes" if key in keys.OPTION_KEYS else "",
                     docs._cell(meaning),
                 ]
             )

@@ -20,7 +20,7 @@ import pytest
 
 from flake8_executor.analysis.modules import SourceTree, absolute_import, module_of_file
 from flake8_executor.analysis.summary import ModuleSummary, summarize
-from flake8_executor.settings import Settings
+from flake8_executor.config.settings import Settings
 from tests.cli_runs import Run, shown
 from tests.fixture_format import FIXTURES, ROOT, expected_findings, reported_findings, run_flake8
 

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
-from flake8_executor.settings import Settings
 from tests.cli_runs import Result, in_process_runner, shown
 
 ROOT = Path(__file__).resolve().parent.parent

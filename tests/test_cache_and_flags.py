@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_executor.configuration import CACHE_DIRECTORY
+from flake8_executor.config.cache_dirs import CACHE_DIRECTORY
 from tests.cli_runs import SLEEPY, Run
 
 

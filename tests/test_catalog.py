@@ -8,8 +8,8 @@ import pytest
 
 from flake8_executor import catalog
 from flake8_executor.analysis.walk import _version_verdict
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
-from flake8_executor.settings import Settings
 
 
 def _entries() -> list[catalog.Entry]:

@@ -488,7 +488,7 @@ def test_without_a_toml_reader_the_pyproject_is_skipped_with_a_note(
     executor_fix: Run, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Python 3.9 and 3.10 without tomli: defaults, and a note saying why."""
-    from flake8_executor.command import config
+    from flake8_executor.config import pyproject as config
 
     monkeypatch.setattr(config, "_load_toml", lambda: None)
     (project / "pyproject.toml").write_text(

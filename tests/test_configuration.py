@@ -16,10 +16,10 @@ import pytest
 from flake8.main.application import Application
 
 from flake8_executor.command import cli
-from flake8_executor.command import config as project_config
-from flake8_executor.command.config import start_directory
+from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.pyproject import start_directory
+from flake8_executor.config.settings import Settings, build_settings
 from flake8_executor.plugin import ExecutorChecker
-from flake8_executor.settings import Settings, build_settings
 from tests.cli_runs import shown
 
 # Per setting, a distinct valid value for each source, so the winner can be told apart.
@@ -264,21 +264,21 @@ def _run_config() -> project_config.ProjectConfig:
 
 
 def test_each_directory_is_looked_up_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8_executor import configuration
+    from flake8_executor.config import targets
 
     monkeypatch.chdir(tmp_path)
     apps = _sibling_projects(tmp_path, FETCH)
     loaded: list[str] = []
-    real_load = configuration.load
+    real_load = targets.load
 
     def counting_load(path: str | None) -> project_config.ProjectConfig:
         loaded.append(str(path))
         return real_load(path)
 
-    monkeypatch.setattr(configuration, "load", counting_load)
+    monkeypatch.setattr(targets, "load", counting_load)
     checked: list[str] = []
-    monkeypatch.setattr(configuration.os.path, "isfile", _counting(os.path.isfile, checked))
-    targets = configuration.TargetVersions(None, None)
+    monkeypatch.setattr(targets.os.path, "isfile", _counting(os.path.isfile, checked))
+    targets = targets.TargetVersions(None, None)
     for _ in range(3):
         for app in apps.values():
             targets.settings_for(Settings(), str(app))

@@ -13,9 +13,9 @@ import ast
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 
 HEADER = """\
 import asyncio

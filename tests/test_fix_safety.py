@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.rules.registry import CODES
-from flake8_executor.settings import Settings
 from tests.cli_runs import Run, in_process_runner, shown
 from tests.fixture_format import FIXTURES, ROOT
 

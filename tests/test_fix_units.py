@@ -16,17 +16,17 @@ from typing import Any
 import pytest
 
 from flake8_executor.command import workers
-from flake8_executor.command.config import infer_target_version
 from flake8_executor.command.discovery import Finder, discover, is_excluded
 from flake8_executor.command.job import unified_diff
 from flake8_executor.command.workers import run_all
+from flake8_executor.config.pyproject import infer_target_version
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding, ImportOrigin
 from flake8_executor.fix import imports, pipeline
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.fixes import Fix, NotFixed
 from flake8_executor.selection import Noqa, Selection
-from flake8_executor.settings import Settings
 
 
 def at(source: str, call: str, fix: Fix, code: str = "AEX100", **fields: object) -> Finding:

@@ -47,12 +47,12 @@ from hypothesis import strategies as st
 from flake8_executor import catalog
 from flake8_executor.command.cli import main as fixer_main
 from flake8_executor.command.job import FileJob, Mode, fix_bytes
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.rules.registry import CODES, OFF_BY_DEFAULT
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 
 # hypothesmith compiles what it generates: `1()` and the like warn, and say nothing about us.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")

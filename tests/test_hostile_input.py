@@ -32,9 +32,9 @@ import pytest
 
 from flake8_executor.command import files as fix_files
 from flake8_executor.command import job as fix_job
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.plugin import ExecutorChecker
-from flake8_executor.settings import Settings
 from tests.cli_runs import FETCH, FETCH_FIXED, SLEEPY, SLEEPY_FIXED, UNFIXABLE, Result, Run, shown
 
 
@@ -636,7 +636,7 @@ import os, signal, sys
 from flake8_executor.command import cli
 from flake8_executor.command import job
 from flake8_executor.fix.pipeline import fix_source
-from flake8_executor.settings import Settings
+from flake8_executor.config.settings import Settings
 
 fix_source("import time\\nasync def f():\\n    time.sleep(1)\\n", Settings())
 real_fix_bytes = job.fix_bytes

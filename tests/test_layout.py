@@ -12,9 +12,10 @@ import pytest
 
 import flake8_executor
 from flake8_executor import catalog, rules
+from flake8_executor.config import keys
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.rules.registry import CODES, RULE_MODULES, RULES, TRIGGERS
-from flake8_executor.settings import Settings
 from tests.fixture_format import FIXTURES
 
 PACKAGE = Path(flake8_executor.__file__).parent
@@ -164,6 +165,75 @@ def test_the_fixer_is_a_pipeline_without_cycles_or_upward_imports() -> None:
         "flake8_executor.fix.pipeline"
     ]
     assert not any("flake8_executor.fix.pipeline" in graph[name] for name in fixer)
+
+
+def _reached(graph: dict[str, set[str]], start: str) -> set[str]:
+    reached: set[str] = set()
+    stack = [start]
+    while stack:
+        for target in graph.get(stack.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                stack.append(target)
+    return reached
+
+
+def test_the_configuration_is_below_the_front_ends() -> None:
+    """``config/`` imports no front end (``command/``, ``lsp/``, ``fix/``, the plugin): the plugin
+    loads it, and must not load libcst with it. The one exception is ``config.lsp``, which puts
+    the client's settings through ``executor-fix``'s own checks (``command.cli``)."""
+    graph = import_graph(from_packages=True)
+    front_ends = {"flake8_executor.command", "flake8_executor.lsp", "flake8_executor.fix"}
+    config = sorted(name for name in graph if name.startswith("flake8_executor.config"))
+    assert {"flake8_executor.config.keys", "flake8_executor.config.resolve"} <= set(config)
+    for name in config:
+        if name == "flake8_executor.config.lsp":
+            assert "flake8_executor.command.cli" in graph[name]
+            continue
+        reached = _reached(graph, name)
+        above = sorted(
+            target
+            for target in reached
+            if target == "flake8_executor.plugin"
+            or any(target == end or target.startswith(f"{end}.") for end in front_ends)
+        )
+        assert not above, (name, above)
+
+
+def _key_definitions(tree: ast.Module) -> list[int]:
+    """The lines that spell configuration keys: a tuple, list or set of two or more of them, or
+    a name ending in ``KEYS``."""
+    known = {*keys.KEYS, *keys.FLAKE8_CODE_KEYS, keys.FLAKE8_LINE_LENGTH}
+    lines: list[int] = []
+    for node in ast.walk(tree):
+        items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else []
+        if len(items) >= 2 and all(
+            isinstance(item, ast.Constant) and item.value in known for item in items
+        ):
+            lines.append(node.lineno)
+        if isinstance(node, ast.Assign):
+            names = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            names = [node.target]
+        else:
+            continue
+        if any(isinstance(name, ast.Name) and name.id.endswith("KEYS") for name in names):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_configuration_keys_are_defined_in_config_keys_only() -> None:
+    """A new key is added in one place (``config/keys.py``); the table's reader, the precedence,
+    the language server and the generated docs take it from there."""
+    assert _key_definitions(ast.parse('FLAGS = ("select", "ignore")\nMY_KEYS = ()\n')) == [1, 2]
+    assert _key_definitions(ast.parse('NAMES = ("select", "python3")\n')) == []
+    found = {
+        name: lines
+        for name, path in _modules().items()
+        if name != "flake8_executor.config.keys"
+        and (lines := _key_definitions(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert not found, found
 
 
 def test_every_rule_module_is_registered() -> None:

@@ -27,12 +27,12 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.docs import explain
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.lsp.actions import FIX_ALL
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 from tests.lsp_client import SERVER, TIMEOUT, Published, document_edit, initialize_params
 from tests.lsp_text import apply_edits, utf16_units
 

@@ -16,15 +16,15 @@ import pytest
 
 pytest.importorskip("lsprotocol", reason="the lsp tests need the test extra (pygls, lsprotocol)")
 
+from flake8_executor.config.lsp import ClientOptions, Configured, configure
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.lsp import actions
 from flake8_executor.lsp.actions import fixed_text
-from flake8_executor.lsp.configuration import ClientOptions, Configured, configure
 from flake8_executor.lsp.documents import Analysis, analyze_document
 from flake8_executor.lsp.edits import pieces, text_edits
 from flake8_executor.lsp.positions import char_column
 from flake8_executor.lsp.titles import call_source, fix_title
-from flake8_executor.settings import Settings
 from tests.lsp_text import apply_edits, utf16_units
 
 

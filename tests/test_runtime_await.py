@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
-from flake8_executor.settings import Settings
 from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
 
 # A child that takes 0.3 s, then appends a line to sent.txt: a request whose effect lands late.

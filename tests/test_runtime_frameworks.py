@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings
 from flake8_executor.fixes import Fix
-from flake8_executor.settings import Settings
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("anyio") is None, reason="anyio is not installed"

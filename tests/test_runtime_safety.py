@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
-from flake8_executor.settings import Settings
 
 DEADLOCK = "TIMEOUT"
 

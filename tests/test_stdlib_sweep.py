@@ -28,11 +28,11 @@ import libcst
 import pytest
 
 from flake8_executor.command.files import FileError, decode
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.plugin import ExecutorChecker
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
-from flake8_executor.settings import Settings
 
 # Parsing old files warns (invalid escape sequences): true, and nothing to do with us.
 pytestmark = [

@@ -18,9 +18,9 @@ from flake8_executor import catalog, profiles
 from flake8_executor.analysis.project import Project
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
+from flake8_executor.config.settings import Settings
 from flake8_executor.fixes import NotFixed
 from flake8_executor.profiles import LoopReason
-from flake8_executor.settings import Settings
 
 PARTIAL = "functools.partial"
 # ``executor.submit(...)`` gives a concurrent.futures future, whose callbacks run in the worker.

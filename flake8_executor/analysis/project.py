@@ -42,7 +42,7 @@ from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_f
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
 from flake8_executor.analysis.summary import ModuleSummary, summarize
 from flake8_executor.catalog import CALLS, Entry
-from flake8_executor.settings import Settings
+from flake8_executor.config.settings import Settings
 from flake8_executor.stdlib_modules import STDLIB_MODULES
 
 LOG = logging.getLogger("flake8.executor")

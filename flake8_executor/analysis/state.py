@@ -10,7 +10,7 @@ from flake8_executor.analysis.lookup import CatalogLookup
 from flake8_executor.analysis.project import FileContext
 from flake8_executor.analysis.resolve import Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
-from flake8_executor.settings import Settings
+from flake8_executor.config.settings import Settings
 
 
 class FileState:

@@ -46,7 +46,7 @@ from flake8_executor.analysis.resolve import (
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.catalog import Kind
-from flake8_executor.settings import Settings
+from flake8_executor.config.settings import Settings
 
 
 class ModuleSummary:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from flake8_executor.configuration import (
+from flake8_executor.config.cache_dirs import (
     CACHE_DIRECTORY,
     USER_CACHE_NAME,
     cache_directory,

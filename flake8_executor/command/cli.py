@@ -21,8 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
-from flake8_executor import __version__, configuration, docs
-from flake8_executor.command import config as project_config
+from flake8_executor import __version__, docs
 from flake8_executor.command import output
 from flake8_executor.command.discovery import (
     DEFAULT_EXCLUDES,
@@ -39,10 +38,13 @@ from flake8_executor.command.job import (
     process_file,
 )
 from flake8_executor.command.workers import run_all
+from flake8_executor.config import codes, flake8_file, keys, resolve
+from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.cache_dirs import CACHE_DIRECTORY
+from flake8_executor.config.settings import SUPPORTED_TARGETS, Settings, parse_bool
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection
-from flake8_executor.settings import SUPPORTED_TARGETS, Settings, parse_bool
 
 PROG = "executor-fix"
 STDIN = "-"
@@ -124,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite blocking calls in asyncio code (flake8-executor's findings) where it "
         "is safe: asyncio.to_thread, asyncio.sleep, asyncio.wrap_future, functools.partial, "
         "get_running_loop. Settings also come from [tool.flake8-executor] in the nearest "
-        f"pyproject.toml (keys: {', '.join(project_config.KEYS)}); flags win. The --executor-* "
+        f"pyproject.toml (keys: {', '.join(keys.KEYS)}); flags win. The --executor-* "
         "spellings of flake8's options work too.",
         epilog=EXIT_CODES,
     )
@@ -223,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_const",
         const="no",
         help=f"do not read or write the cache of module summaries "
-        f"({configuration.CACHE_DIRECTORY}/ at the project's root)",
+        f"({CACHE_DIRECTORY}/ at the project's root)",
     )
     parser.add_argument("--cache", "--executor-cache", metavar="yes|no", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -285,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--clean",
         action=_CleanAndExit,
         nargs=0,
-        help=f"remove the project's cache ({configuration.CACHE_DIRECTORY}/ at the root found "
+        help=f"remove the project's cache ({CACHE_DIRECTORY}/ at the root found "
         "from the working directory) and the user's cache for the tool, as ruff clean; then exit",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -309,13 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _resolved(
     args: argparse.Namespace, config: project_config.ProjectConfig, start: str
-) -> configuration.Resolved:
-    """Flags, then the pyproject table, then flake8's config (``configuration.py``, as the plugin)."""
-    flags = {key: getattr(args, key.replace("-", "_")) for key in configuration.SETTING_KEYS}
+) -> resolve.Resolved:
+    """Flags, then the pyproject table, then flake8's config (``config/resolve.py``, as the plugin)."""
+    flags = {key: getattr(args, key.replace("-", "_")) for key in keys.SETTING_KEYS}
     try:
-        resolved = configuration.resolve(flags, config, configuration.flake8_config_values(), start)
+        resolved = resolve.resolve(flags, config, flake8_file.flake8_config_values(), start)
         # Only the fixer writes lines: the line length it keeps them within.
-        length = configuration.line_length(config, configuration.flake8_code_values())
+        length = resolve.line_length(config, flake8_file.flake8_code_values())
     except ValueError as error:
         raise UsageError(str(error)) from None
     if length is None:
@@ -332,7 +334,7 @@ def _settings(
     return _resolved(args, config, start).settings
 
 
-def _per_file(resolved: configuration.Resolved, path: str) -> Settings:
+def _per_file(resolved: resolve.Resolved, path: str) -> Settings:
     """The run's settings with the target version of ``path``'s own project."""
     if resolved.targets is None:
         return resolved.settings
@@ -343,13 +345,10 @@ def _per_file(resolved: configuration.Resolved, path: str) -> Settings:
 
 
 def _selection(args: argparse.Namespace, config: project_config.ProjectConfig) -> Selection:
-    """Flags, the table and flake8's config (``configuration.resolve_selection``)."""
-    flags = {
-        key: getattr(args, key.replace("-", "_"), None)
-        for key in ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
-    }
+    """Flags, the table and flake8's config (``codes.resolve_selection``)."""
+    flags = {key: getattr(args, key.replace("-", "_"), None) for key in keys.CODE_KEYS}
     try:
-        return configuration.resolve_selection(flags, config, configuration.flake8_code_values())
+        return codes.resolve_selection(flags, config, flake8_file.flake8_code_values())
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from flake8_executor.command.files import FileError, decode, encode, read, write_atomic
 from flake8_executor.command.requires import needs_newer_python
+from flake8_executor.config.settings import Settings
 from flake8_executor.fix.errors import BrokenFix, UnparsableSource
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.pipeline import fix_source
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 
 
 class Mode(str, enum.Enum):

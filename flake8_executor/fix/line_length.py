@@ -2,7 +2,7 @@
 
 ``await asyncio.to_thread(requests.get, url, timeout=3)`` is longer than the call it replaces, and
 a line that fitted may no longer fit. Only lines the fixes wrote are touched, only when the project
-declares a line length (``configuration.line_length``), and only at the call that ends the line:
+declares a line length (``config.resolve.line_length``), and only at the call that ends the line:
 
 1. black's right-hand split: the arguments on a line of their own, one level deeper, when they
    fit there::

@@ -24,6 +24,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
 from flake8_executor.fix import imports, rewrite
 from flake8_executor.fix.errors import BrokenFix
@@ -32,7 +33,6 @@ from flake8_executor.fix.plan import parse, plan, wanted_findings
 from flake8_executor.fix.text import default_newline, split_lines
 from flake8_executor.rules.registry import OFF_BY_DEFAULT
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
 
 # Fixes enable others only in short chains (AEX200 or AEX202, then AEX206); this bounds a loop that
 # a bug could make endless.

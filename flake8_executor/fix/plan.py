@@ -12,6 +12,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze
 from flake8_executor.findings import Finding
 from flake8_executor.fix.errors import UnparsableSource
@@ -19,7 +20,6 @@ from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.text import split_lines
 from flake8_executor.fixes import NotFixed
 from flake8_executor.selection import Noqa, Selection, file_is_skipped
-from flake8_executor.settings import Settings
 
 
 def _syntax_error(error: SyntaxError) -> UnparsableSource:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
 from flake8_executor.fix import fragments
 from flake8_executor.fix.imports import module_aliases
@@ -25,7 +26,6 @@ from flake8_executor.fix.text import (
     read_otherwise_by_libcst,
     with_final_cr,
 )
-from flake8_executor.settings import Settings
 
 # The rewritten text and what became of each finding.
 Rewritten = tuple[str, list[Outcome]]

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
 from flake8_executor.fix.locate import Span, node_span
 from flake8_executor.fix.outcome import Outcome
 from flake8_executor.fix.rewrites import REWRITES, Declined, RewriteContext
 from flake8_executor.fixes import Fix, NotFixed
-from flake8_executor.settings import Settings
 
 # Frames that change where ``await`` may go; "coroutine" is the only one that allows it.
 _FRAME_REASONS = {

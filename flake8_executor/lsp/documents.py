@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from flake8_executor.config.lsp import Configured
 from flake8_executor.findings import Finding
 from flake8_executor.fix.errors import UnparsableSource
 from flake8_executor.fix.plan import parse, wanted_findings
 from flake8_executor.fix.text import split_lines
-from flake8_executor.lsp.configuration import Configured
 from flake8_executor.lsp.positions import Units, finding_range
 
 

@@ -16,9 +16,10 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from flake8_executor import __version__
+from flake8_executor.config.keys import OPTION_KEYS, SECTION
+from flake8_executor.config.lsp import ClientOptions, configure
 from flake8_executor.engine import refresh_modules
 from flake8_executor.lsp import actions
-from flake8_executor.lsp.configuration import OPTION_KEYS, SECTION, ClientOptions, configure
 from flake8_executor.lsp.diagnostics import diagnostics
 from flake8_executor.lsp.documents import Analysis, analyze_document
 from flake8_executor.lsp.hover import hover

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 
 from flake8_executor.columns import char_column
+from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
 from flake8_executor.fixes import Fix
-from flake8_executor.settings import Settings
 
 FIX_ALL_TITLE = "Fix all safe AEX findings in this file"
 # A name longer than this is cut: a menu entry should fit on a line.

@@ -15,8 +15,8 @@ from typing import Any
 
 import libcst as cst
 
+from flake8_executor.config.settings import Settings
 from flake8_executor.fixes import Fix
-from flake8_executor.settings import Settings
 
 
 class Declined(Exception):

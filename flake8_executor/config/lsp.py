@@ -1,7 +1,8 @@
-"""The settings a document is analysed and fixed with: ``executor-fix``'s, for the file's project.
+"""The settings a document is analysed and fixed with in the language server: ``executor-fix``'s, for
+the file's project.
 
 They come from where ``executor-fix`` takes them: ``[tool.flake8-executor]`` in the pyproject.toml
-nearest the document (``command.config``), with the client's ``initializationOptions`` (or
+nearest the document (``config.pyproject``), with the client's ``initializationOptions`` (or
 ``workspace/didChangeConfiguration`` settings) in the place of the command line's flags: the same
 keys as the table, and they win over it. Both go through the command line's own checks
 (``command.cli``), so a value means in the editor what it means in a terminal.
@@ -16,14 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flake8_executor.command import cli
-from flake8_executor.command import config as project_config
+from flake8_executor.config import pyproject as project_config
+from flake8_executor.config.keys import OPTION_KEYS, SECTION
+from flake8_executor.config.settings import Settings
 from flake8_executor.selection import Selection
-from flake8_executor.settings import Settings
-
-# ``initializationOptions`` may hold the keys themselves or one table named like the pyproject's.
-SECTION = project_config.TABLE
-# ``exclude`` picks files for a run over directories: an open document is always checked.
-OPTION_KEYS = tuple(key for key in project_config.KEYS if key not in project_config.FILE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def configure(path: str | None, options: ClientOptions) -> Configured:
         where = [path or os.getcwd()]
         project = project_config.load(project_config.find_pyproject(where))
         flags = _as_flags(options)
-        # The one configuration (configuration.py): the client's settings stand for the flags.
+        # The one configuration (config/resolve.py): the client's settings stand for the flags.
         settings = cli._settings(flags, project, project_config.start_directory(where))
         selection = cli._selection(flags, project)
         return Configured(settings, selection.for_path(path) if path else selection)

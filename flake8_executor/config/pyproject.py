@@ -1,8 +1,9 @@
 """``[tool.flake8-executor]`` and ``requires-python`` from the nearest ``pyproject.toml``.
 
-The table holds the same settings as the flake8 options, under the flag names of ``executor-fix``;
-flags given on the command line win. ``tomllib`` is standard from 3.11; on 3.9 and 3.10 ``tomli`` is
-used when installed, and without it the file is skipped with a note rather than misread.
+The table holds the same settings as the flake8 options, under the flag names of ``executor-fix``
+(``keys``); flags given on the command line win (``resolve``). ``tomllib`` is standard from 3.11;
+on 3.9 and 3.10 ``tomli`` is used when installed, and without it the file is skipped with a note
+rather than misread.
 """
 
 from __future__ import annotations
@@ -14,26 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flake8_executor.settings import SUPPORTED_TARGETS
-
-TABLE = "flake8-executor"
-# The settings of ``Settings``, by their key in pyproject.toml (flake8: ``executor-`` + key); the
-# table also holds what only a front end reads (the fixer's unsafe-fixes and exclude, the codes).
-SETTING_KEYS = (
-    "extra-calls",
-    "process-pool",
-    "target-version",
-    "follow-calls",
-    "follow-imports",
-    "source-roots",
-    "cache",
-    "python",
-    "loop-callbacks",
-)
-# The codes to act on (flake8's and ruff's names) and the files to walk (ruff's).
-CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
-FILE_KEYS = ("exclude", "extend-exclude")
-KEYS = (*SETTING_KEYS, "unsafe-fixes", *CODE_KEYS, *FILE_KEYS)
+from flake8_executor.config.keys import KEYS, TABLE
+from flake8_executor.config.settings import SUPPORTED_TARGETS
 
 
 class ConfigError(Exception):
