@@ -799,7 +799,9 @@ pathlib.Path(me).touch()
 deadline = time.monotonic() + 1
 while time.monotonic() < deadline and not pathlib.Path(other).exists():
     time.sleep(0.01)
-print(me, "with" if pathlib.Path(other).exists() else "alone", flush=True)
+# One write of one short line: the two children share the pipe, and print() may write twice.
+sys.stdout.write(me + (" with" if pathlib.Path(other).exists() else " alone") + "\\\\n")
+sys.stdout.flush()
 time.sleep(0.1)
 pathlib.Path(me).unlink()
 '''
