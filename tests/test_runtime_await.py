@@ -861,6 +861,66 @@ def test_a_pool_initializer_is_lost_in_threads(tmp_path: Path) -> None:
     assert run(fixed, tmp_path) == "None\n"
 
 
+# A pool whose workers start by spawn: a fresh interpreter that imports the program again, without
+# what the program set up under its main guard (here the sockets' default timeout).
+SPAWN_CONTEXT = """\
+import asyncio
+import http.server
+import multiprocessing
+import socket
+import threading
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+
+POOL = ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn"))
+
+
+class Slow(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(0.5)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def status(url):
+    with urllib.request.urlopen(url) as response:
+        return response.status
+
+
+async def main(url):
+    loop = asyncio.get_running_loop()
+    try:
+        print(await loop.run_in_executor(POOL, status, url))
+    except OSError as error:
+        print("failed:", error)
+
+
+if __name__ == "__main__":
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    socket.setdefaulttimeout(0.2)  # the program's own sockets give up after 0.2 s
+    asyncio.run(main(f"http://127.0.0.1:{server.server_port}/"))
+    POOL.shutdown()
+"""
+
+
+def test_a_spawned_pool_swapped_for_threads_now_sees_the_programs_set_up(tmp_path: Path) -> None:
+    # The spawned worker has no default timeout: it waits the 0.5 s the server takes.
+    assert run(SPAWN_CONTEXT, tmp_path) == "204\n"
+    [finding] = analyze_source(SPAWN_CONTEXT)
+    assert finding.code == "AEX202" and finding.unfixable is None
+    assert finding.unsafe is not None
+    assert "no longer run in workers started by spawn (a fresh interpreter)" in finding.unsafe
+    fixed = unsafe_fixed(SPAWN_CONTEXT, Settings())
+    assert "print(await asyncio.to_thread(status, url))" in fixed
+    # In a thread of the program, the call has the program's 0.2 s default timeout.
+    assert run(fixed, tmp_path) == "failed: timed out\n"
+
+
 SPAWNED_POOL = """\
 import asyncio
 import json
