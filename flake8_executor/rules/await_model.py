@@ -644,21 +644,31 @@ def thread_affinity(place: Place, fix: Fix, helpers: list[ast.AST]) -> str | Non
     call = place.call
     module_scope = call.scope.module
     # The receiver's root runs in the thread; the arguments are evaluated on the loop, but a
-    # helper's body all runs in the thread.
-    roots = [(root, call.scope) for root in _receiver_roots(call.node)]
+    # helper's body all runs in the thread. A thread-local object is the worker's own only where
+    # the thread reads its attributes: in a helper, or in a method called on it (``LOCAL.fetch``
+    # binds ``self``, whose attributes the method reads there); ``LOCAL.session.get`` reads
+    # ``LOCAL.session`` on the loop, when the call is written, and hands the thread that object.
+    func = call.node.func
+    roots = [
+        (root, call.scope, isinstance(func, ast.Attribute) and func.value is root)
+        for root in _receiver_roots(call.node)
+    ]
     for helper in helpers:
         roots.extend(
-            (node, module_scope) for node in _own_nodes(helper) if isinstance(node, ast.Name)
+            (node, module_scope, True) for node in _own_nodes(helper) if isinstance(node, ast.Name)
         )
-    for name, scope in roots:
+    for name, scope, read_there in roots:
         bound = _bound_call(name, scope)
         if bound is None:
             continue
         made_by = place.name(bound.func, module_scope)
         if made_by in SCOPED_SESSIONS:
             return NotFixed.SCOPED_SESSION.format(name=name.id)
-        if made_by in THREAD_LOCALS:
+        if read_there and made_by in THREAD_LOCALS:
             return NotFixed.THREAD_LOCAL.format(name=name.id)
+        local_class = _thread_local_class(bound.func, module_scope, place.state)
+        if read_there and local_class is not None:
+            return NotFixed.THREAD_LOCAL_CLASS.format(name=name.id, cls=local_class)
         if made_by == "sqlite3.connect" and helpers:
             return NotFixed.HELPER_SQLITE.format(name=name.id)
     for helper in helpers:
@@ -677,6 +687,30 @@ def thread_affinity(place: Place, fix: Fix, helpers: list[ast.AST]) -> str | Non
     callback = _loop_callback(place)
     if callback is not None:
         return NotFixed.LOOP_CALLBACK.format(name=callback[0], call=callback[1])
+    return None
+
+
+def _thread_local_class(func: ast.expr, scope: Scope, state: FileState) -> str | None:
+    """The name of the module's class ``func`` makes when it derives from ``threading.local``
+    (directly or through the module's own classes): each thread gets its own instance."""
+    resolver = state.resolver
+    start = resolver.class_of(func, scope)
+    stack = [start] if start is not None else []
+    seen: set[int] = set()
+    while stack:
+        class_scope = stack.pop()
+        if id(class_scope) in seen:
+            continue
+        seen.add(id(class_scope))
+        node, outer = class_scope.node, class_scope.parent
+        if not isinstance(node, ast.ClassDef) or outer is None:
+            continue
+        for base in node.bases:
+            if resolver.qualified_name(base, outer) in THREAD_LOCALS:
+                return unparse(func)
+            local = resolver.class_of(base, outer)
+            if local is not None:
+                stack.append(local)
     return None
 
 
