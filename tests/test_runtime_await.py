@@ -23,6 +23,7 @@ import pytest
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.settings import Settings
+from tests.cli_runs import Run, shown
 from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
 
 # A child that takes 0.3 s, then appends a line to sent.txt: a request whose effect lands late.
@@ -1239,123 +1240,61 @@ def test_a_caller_in_another_module_holds_a_lock_around_the_await(tmp_path: Path
     assert run(program, tmp_path) == "the thread holding the lock waits for it\n"
 
 
-def test_a_caller_in_another_module_waits_for_it_with_a_timeout(tmp_path: Path) -> None:
-    """The same class as ``caller-wait_for`` above (its run-time proof), found across modules."""
-    send = "import subprocess\n\n\nasync def send(args):\n    subprocess.run(args)\n"
-    caller = "import asyncio\n\nfrom app.send import send\n\n\nasync def main():\n"
-    caller += "    await asyncio.wait_for(send(['true']), 1)\n"
-    _package(tmp_path, {"app/__init__.py": "", "app/send.py": send, "app/main.py": caller})
-    [finding] = analyze_source(send, Settings(), path=str(tmp_path / "app" / "send.py"))
-    assert finding.unfixable is None and finding.unsafe is not None
-    assert finding.unsafe.startswith("app.main.main() runs this coroutine under asyncio.wait_for()")
+# The coroutine of WAIT_FOR, in a module of its own; its caller, in the program, waits for it with
+# a timeout.
+SEND_MODULE = """\
+import subprocess
+import sys
+
+APPEND = "import time; time.sleep(0.3); open('sent.txt', 'a').write('sent\\\\n')"
 
 
-# A threading.local subclass whose worker-thread instance is another object: where the thread
-# reads its attributes, the call sees another session (or none).
-LOCAL_RECEIVER = """\
+async def send():
+    subprocess.run([sys.executable, "-c", APPEND])
+"""
+WAITS_FOR_SEND = """\
 import asyncio
-import http.server
-import threading
+from pathlib import Path
 
-import requests
-
-
-class Echo(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = self.headers.get("Authorization", "no token").encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+from app.send import send
 
 
-SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-threading.Thread(target=SERVER.serve_forever, daemon=True).start()
-URL = f"http://127.0.0.1:{SERVER.server_address[1]}/"
-
-
-class Client(threading.local):
-    def __init__(self):
-        self.session = requests.Session()  # made again in each thread that uses the object
-
-    def fetch(self, url):
-        return self.session.get(url, timeout=5)
-
-
-class Slot(threading.local):
-    session: requests.Session
-
-
-LOCAL = Client()
-SLOT = Slot()
+def sent():
+    path = Path("sent.txt")
+    return path.read_text().count("sent") if path.exists() else 0
 
 
 async def main():
-    LOCAL.session.headers["Authorization"] = "token 42"
-    SLOT.session = LOCAL.session
     try:
-        print("server saw:", {call}.text)
-    except AttributeError as error:
-        print(error)
+        await asyncio.wait_for(send(), 0.1)
+        print("sent", sent())
+    except asyncio.TimeoutError:
+        print("timed out", sent())
 
 
 asyncio.run(main())
+print("at exit", sent())
 """
 
 
-def test_an_attribute_of_a_thread_local_is_read_on_the_loop(tmp_path: Path) -> None:
-    """``LOCAL.session.get`` is evaluated where the call is written: the worker gets that
-    session, and never reads its own copy of ``LOCAL`` (a safe fix, made by a default run)."""
-    pytest.importorskip("requests")
-    source = LOCAL_RECEIVER.replace("{call}", "LOCAL.session.get(URL, timeout=5)")
-    assert run(source, tmp_path) == "server saw: token 42\n"
-    [finding] = analyze_source(source)
-    assert finding.unfixable is None and finding.unsafe is None
-    fixed = fix_source(source, Settings()).text
-    assert "(await asyncio.to_thread(LOCAL.session.get, URL, timeout=5)).text" in fixed
-    assert run(fixed, tmp_path) == "server saw: token 42\n"
-
-
-# A helper that reads the thread-local object: its whole body runs in the worker.
-FETCH_SLOT = """
-
-def fetch(url):
-    return SLOT.session.get(url, timeout=5)
-"""
-
-
-@pytest.mark.parametrize(
-    ("helper", "call", "reason", "after"),
-    [
-        (
-            "",
-            "LOCAL.fetch(URL)",
-            "LOCAL is a Client, a subclass of threading.local",
-            "server saw: no token\n",
-        ),
-        (
-            FETCH_SLOT,
-            "fetch(URL)",
-            "SLOT is a Slot, a subclass of threading.local",
-            "'Slot' object has no attribute 'session'\n",
-        ),
-    ],
-    ids=["method-of-the-object", "helper-reads-it"],
-)
-def test_a_thread_local_object_read_in_the_thread_is_another_one(
-    tmp_path: Path, helper: str, call: str, reason: str, after: str
+def test_a_caller_in_another_module_waits_for_it_with_a_timeout(
+    tmp_path: Path, executor_fix: Run
 ) -> None:
-    pytest.importorskip("requests")
-    source = LOCAL_RECEIVER.replace("{call}", call)
-    source = source.replace("\n\nasync def main", helper + "\n\nasync def main")
-    assert run(source, tmp_path) == "server saw: token 42\n"
-    rewritten = forced(source, Settings(), reason)
-    assert f"(await asyncio.to_thread({call.replace('(', ', ').rstrip(')')})).text" in rewritten
-    # The worker's instance: a session made again without the token, or no session at all.
-    assert run(rewritten, tmp_path) == after
+    """WAIT_FOR's class across modules: executor-fix on the project, the program before and after."""
+    _package(tmp_path, {"app/__init__.py": "", "app/send.py": SEND_MODULE})
+    module = tmp_path / "app" / "send.py"
+    assert run(WAITS_FOR_SEND, tmp_path) == "sent 1\nat exit 1\n"  # writes program.py too
+    (tmp_path / "sent.txt").unlink()
+    result = executor_fix(tmp_path / "app")  # the program is read as the caller, not fixed
+    assert module.read_text(encoding="utf-8") == SEND_MODULE, shown(result)
+    assert (
+        "send.py:8:5: AEX102 not fixed: unsafe fix not applied: program.main() runs this coroutine"
+        " under asyncio.wait_for()" in shown(result)
+    )
+    executor_fix("--unsafe-fixes", tmp_path / "app")
+    assert "await asyncio.to_thread(subprocess.run," in module.read_text(encoding="utf-8")
+    # The timeout now fires at the await in send(); the child appends its line later.
+    assert run(WAITS_FOR_SEND, tmp_path) == "timed out 0\nat exit 1\n"
 
 
 # -- unsafe reasons that say what happens ----------------------------------------------------------
