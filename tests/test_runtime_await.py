@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
 from flake8_executor.settings import Settings
 from tests.cli_runs import Run, shown
+from tests.test_fix_safety import marks, reasons
 from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
 
 # A child that takes 0.3 s, then appends a line to sent.txt: a request whose effect lands late.
@@ -1295,6 +1297,48 @@ def test_a_caller_in_another_module_waits_for_it_with_a_timeout(
     assert "await asyncio.to_thread(subprocess.run," in module.read_text(encoding="utf-8")
     # The timeout now fires at the await in send(); the child appends its line later.
     assert run(WAITS_FOR_SEND, tmp_path) == "timed out 0\nat exit 1\n"
+
+
+ACROSS_MODULES = Path(__file__).resolve().parent.parent / "fixtures" / "fix" / "across_modules"
+
+
+def test_an_async_context_manager_of_another_module_holds_a_lock(
+    tmp_path: Path, executor_fix: Run
+) -> None:
+    """``async with locked():`` where ``locked`` is another module's ``@asynccontextmanager``
+    whose yield stands inside ``with LOCK:`` (or after ``LOCK.acquire()``): declined, as in one
+    module; forced, the second task blocks the loop on the lock the first holds."""
+    shutil.copytree(ACROSS_MODULES, tmp_path, dirs_exist_ok=True)
+    worker = tmp_path / "app" / "worker.py"
+    original = worker.read_text(encoding="utf-8")
+
+    def program(name: str) -> str:
+        return SELF_WAIT_PROBE + (
+            f"import asyncio\n\nfrom app.worker import {name}\n\n\n"
+            f"async def main():\n    await asyncio.gather({name}(1), {name}(2))\n\n\n"
+            "asyncio.run(main())\n"
+        )
+
+    for name in ("worker", "other", "plain"):
+        assert run(program(name), tmp_path) == "done 1\ndone 2\n"
+    result = executor_fix(tmp_path / "app")
+    said = reasons(shown(result))
+    promised = marks(ACROSS_MODULES / "app" / "worker.py", "declined")
+    assert len(promised) == 2
+    for line, words in promised.items():
+        assert any(words in reason for reason in said.get(line, [])), (line, words, shown(result))
+    fixed = worker.read_text(encoding="utf-8")
+    assert fixed.count("await asyncio.sleep(0.05)") == 1  # plain(): traced() holds nothing
+    assert run(program("plain"), tmp_path) == "done 1\ndone 2\n"
+    # The declined rewrites, forced through the same rewriter.
+    settings = Settings()
+    findings = analyze_source(fixed, settings, path=str(worker))
+    cleared = [dataclasses.replace(finding, unfixable=None) for finding in findings]
+    worker.write_text(apply_findings(fixed, cleared, settings).text, encoding="utf-8")
+    assert worker.read_text(encoding="utf-8").count("await asyncio.sleep(0.05)") == 3
+    for name in ("worker", "other"):
+        assert run(program(name), tmp_path) == "the thread holding the lock waits for it\n"
+    assert original != fixed
 
 
 # -- unsafe reasons that say what happens ----------------------------------------------------------

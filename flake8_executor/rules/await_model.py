@@ -15,7 +15,9 @@ asyncio.wrap_future(...)``) changes three things at once:
 The rewrite is safe only where none of the three can change the outcome. ``fix_plan.await_changes``
 asks this module, with the call's place from the walk and the coroutine's own tree; the answers are
 reasons from ``fixes.NotFixed`` (always wrong: declined) or ``fixes.Unsafe`` (usually right).
-Callers are looked for in the file (another module's callers are not known to the walk).
+Callers, and ``@asynccontextmanager`` functions used around the call, are looked for in the file
+and, through the project graph (``analysis/importers.py``, ``SourceTree``), in the project's
+other modules, read as written there.
 """
 
 from __future__ import annotations
@@ -254,18 +256,57 @@ def _own_nodes(root: ast.AST) -> Iterator[ast.AST]:
 
 
 def _held_at_yield(manager: ast.Call, place: Place) -> str | None:
-    """For ``async with cm():`` with ``cm`` this module's ``@asynccontextmanager``: the sync manager
-    (or acquired lock) its ``yield`` stands in, which the ``async with`` body then runs under."""
+    """For ``async with cm():`` with ``cm`` the project's ``@asynccontextmanager`` (this module's,
+    or one imported from another module of the project): the sync manager (or acquired lock) its
+    ``yield`` stands in, which the ``async with`` body then runs under."""
     binding = place.state.resolver.function_def(manager.func, place.call.scope)
     node = binding.node if binding is not None else None
-    if not isinstance(node, ast.AsyncFunctionDef):
+    if isinstance(node, ast.AsyncFunctionDef):
+        module_scope = place.call.scope.module
+        if not any(
+            place.name(_decorator(decorator), module_scope) in ASYNC_CONTEXT_MANAGERS
+            for decorator in node.decorator_list
+        ):
+            return None
+        return _yield_held(node)
+    return _imported_held_at_yield(manager, place)
+
+
+def _imported_held_at_yield(manager: ast.Call, place: Place) -> str | None:
+    """``_held_at_yield`` for a manager imported from another module of the project (not an
+    installed package): its ``async def`` found in that module's tree, read as written there
+    (``@asynccontextmanager`` or ``@contextlib.asynccontextmanager``), as ``_project_callers``
+    reads the callers."""
+    state = place.state
+    context = state.context
+    name = state.resolver.project_name(manager.func, place.call.scope)
+    if context is None or name is None:
         return None
-    module_scope = place.call.scope.module
-    if not any(
-        place.name(_decorator(decorator), module_scope) in ASYNC_CONTEXT_MANAGERS
-        for decorator in node.decorator_list
-    ):
+    split = context.project.tree.split(name)
+    if split is None:
         return None
+    module, path = split
+    if module.installed or len(path) != 1:
+        return None
+    tree = _parsed(module.path)
+    if tree is None:
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.AsyncFunctionDef)
+            and node.name == path[0]
+            and any(
+                _last(_decorator(decorator)) == "asynccontextmanager"
+                for decorator in node.decorator_list
+            )
+        ):
+            held = _yield_held(node)
+            return f"{held} (in {module.name})" if held is not None else None
+    return None
+
+
+def _yield_held(node: ast.AsyncFunctionDef) -> str | None:
+    """The sync manager (or acquired lock) around the generator's ``yield``, or None."""
     for inner in _own_nodes(node):
         if not isinstance(inner, ast.Yield):
             continue
