@@ -361,6 +361,71 @@ def test_a_cancel_in_finally_now_skips_the_rest_of_the_cleanup(tmp_path: Path) -
     assert run(fixed, tmp_path) == "work\ntask cancelled\n"
 
 
+# A retry loop with no timeout: the await is a cancellation point, but nothing cancels there on a
+# deadline, and a cancel is not an Exception (it ends the loop). What the loop catches is the
+# call's own error, which reaches the await from the thread as it was.
+RETRY_NO_TIMEOUT = """\
+import asyncio
+import subprocess
+import sys
+
+# Fails twice, then succeeds: each attempt appends a character to a file.
+FLAKY = (
+    "import pathlib, sys; p = pathlib.Path('tries'); n = len(p.read_text()) if p.exists() else 0;"
+    " open('tries', 'a').write('x'); sys.exit(0 if n >= 2 else 1)"
+)
+
+
+async def deploy():
+    for attempt in range(3):
+        try:
+            subprocess.run([sys.executable, "-c", FLAKY], check=True)
+        except Exception as error:
+            print("retry after", type(error).__name__)
+            continue
+        return attempt
+    return None
+
+
+async def main():
+    print("succeeded at attempt", await deploy())
+    task = asyncio.create_task(deploy())
+    await asyncio.sleep(0)
+    task.cancel()
+    try:
+        print("finished at attempt", await task)
+    except asyncio.CancelledError:
+        print("cancelled")
+    for _wait in range(100):  # an attempt left running in a thread ends in its own time
+        if len(open("tries").read()) >= 4:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # a retry caught at the cancel would have started by now
+    print("attempts", len(open("tries").read()))
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_retry_loop_without_a_timeout_is_unchanged(tmp_path: Path) -> None:
+    """A safe fix (``fixtures/fix/retry_loop.py``): the same attempts before and after, and a
+    cancel at the new await ends the loop instead of being retried."""
+    expected = "retry after CalledProcessError\nretry after CalledProcessError\n"
+    expected += "succeeded at attempt 2\n"
+    # Before, the attempts block the event loop: the cancel comes once the task is done.
+    assert run(RETRY_NO_TIMEOUT, tmp_path) == expected + "finished at attempt 0\nattempts 4\n"
+    fixed = fix_source(RETRY_NO_TIMEOUT, Settings()).text  # a default run
+    assert "await asyncio.to_thread(subprocess.run, [sys.executable" in fixed
+    (tmp_path / "tries").unlink()
+    # After, the cancel reaches the first attempt's await (what any to_thread fix allows): it is
+    # not caught by `except Exception`, so the loop ends, and no attempt starts beside the one in
+    # the thread (a handler for BaseException would make 5). That one finishes there (4), or
+    # never runs when the cancel came before a worker thread took it (3).
+    after = run(fixed, tmp_path)
+    assert after in {expected + f"cancelled\nattempts {count}\n" for count in (3, 4)}, after
+
+
 # -- 3. new interleavings: unsafe ---------------------------------------------------------------
 
 READ_WRITE = """\
