@@ -1406,6 +1406,114 @@ def test_an_async_context_manager_of_another_module_holds_a_lock(
     assert original != fixed
 
 
+# A threading.local subclass whose worker-thread instance is another object: where the thread
+# reads its attributes, the call sees another session (or none).
+LOCAL_RECEIVER = """\
+import asyncio
+import http.server
+import threading
+
+import requests
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = self.headers.get("Authorization", "no token").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+threading.Thread(target=SERVER.serve_forever, daemon=True).start()
+URL = f"http://127.0.0.1:{SERVER.server_address[1]}/"
+
+
+class Client(threading.local):
+    def __init__(self):
+        self.session = requests.Session()  # made again in each thread that uses the object
+
+    def fetch(self, url):
+        return self.session.get(url, timeout=5)
+
+
+class Slot(threading.local):
+    session: requests.Session
+
+
+LOCAL = Client()
+SLOT = Slot()
+
+
+async def main():
+    LOCAL.session.headers["Authorization"] = "token 42"
+    SLOT.session = LOCAL.session
+    try:
+        print("server saw:", {call}.text)
+    except AttributeError as error:
+        print(error)
+
+
+asyncio.run(main())
+"""
+
+
+def test_an_attribute_of_a_thread_local_is_read_on_the_loop(tmp_path: Path) -> None:
+    """``LOCAL.session.get`` is evaluated where the call is written: the worker gets that
+    session, and never reads its own copy of ``LOCAL`` (a safe fix, made by a default run)."""
+    pytest.importorskip("requests")
+    source = LOCAL_RECEIVER.replace("{call}", "LOCAL.session.get(URL, timeout=5)")
+    assert run(source, tmp_path) == "server saw: token 42\n"
+    [finding] = analyze_source(source)
+    assert finding.unfixable is None and finding.unsafe is None
+    fixed = fix_source(source, Settings()).text
+    assert "(await asyncio.to_thread(LOCAL.session.get, URL, timeout=5)).text" in fixed
+    assert run(fixed, tmp_path) == "server saw: token 42\n"
+
+
+# A helper that reads the thread-local object: its whole body runs in the worker.
+FETCH_SLOT = """
+
+def fetch(url):
+    return SLOT.session.get(url, timeout=5)
+"""
+
+
+@pytest.mark.parametrize(
+    ("helper", "call", "reason", "after"),
+    [
+        (
+            "",
+            "LOCAL.fetch(URL)",
+            "LOCAL is a Client, a subclass of threading.local",
+            "server saw: no token\n",
+        ),
+        (
+            FETCH_SLOT,
+            "fetch(URL)",
+            "SLOT is a Slot, a subclass of threading.local",
+            "'Slot' object has no attribute 'session'\n",
+        ),
+    ],
+    ids=["method-of-the-object", "helper-reads-it"],
+)
+def test_a_thread_local_object_read_in_the_thread_is_another_one(
+    tmp_path: Path, helper: str, call: str, reason: str, after: str
+) -> None:
+    pytest.importorskip("requests")
+    source = LOCAL_RECEIVER.replace("{call}", call)
+    source = source.replace("\n\nasync def main", helper + "\n\nasync def main")
+    assert run(source, tmp_path) == "server saw: token 42\n"
+    rewritten = forced(source, Settings(), reason)
+    assert f"(await asyncio.to_thread({call.replace('(', ', ').rstrip(')')})).text" in rewritten
+    # The worker's instance: a session made again without the token, or no session at all.
+    assert run(rewritten, tmp_path) == after
+
+
 # -- unsafe reasons that say what happens ----------------------------------------------------------
 
 HELPER_SQLITE = """\
