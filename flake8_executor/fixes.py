@@ -193,6 +193,10 @@ class NotFixed:
         "{name} is a threading.local(): a worker thread sees its own attributes, not the loop"
         " thread's"
     )
+    THREAD_LOCAL_CLASS = (
+        "{name} is a {cls}, a subclass of threading.local: a worker thread gets its own instance"
+        " ({cls}.__init__ runs again there), with its own attributes, not the loop thread's"
+    )
     HELPER_SQLITE = (
         "the helper uses {name}, a module-level sqlite3 connection, which may only be used in the"
         " thread that made it (ProgrammingError in a worker thread)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import pytest
 from flake8_executor.config.settings import Settings
 from flake8_executor.engine import analyze_source
 from flake8_executor.fix.pipeline import apply_findings, fix_source
+from tests.cli_runs import Run, shown
+from tests.test_fix_safety import marks, reasons
 from tests.test_runtime_safety import DEADLOCK, SELF_WAIT_PROBE, forced, run, unsafe_fixed
 
 # A child that takes 0.3 s, then appends a line to sent.txt: a request whose effect lands late.
@@ -356,6 +359,71 @@ def test_a_cancel_in_finally_now_skips_the_rest_of_the_cleanup(tmp_path: Path) -
     assert run(FINALLY, tmp_path) == "work\ncleaned up\ntask finished\n"
     fixed = unsafe_fixed(FINALLY, Settings())
     assert run(fixed, tmp_path) == "work\ntask cancelled\n"
+
+
+# A retry loop with no timeout: the await is a cancellation point, but nothing cancels there on a
+# deadline, and a cancel is not an Exception (it ends the loop). What the loop catches is the
+# call's own error, which reaches the await from the thread as it was.
+RETRY_NO_TIMEOUT = """\
+import asyncio
+import subprocess
+import sys
+
+# Fails twice, then succeeds: each attempt appends a character to a file.
+FLAKY = (
+    "import pathlib, sys; p = pathlib.Path('tries'); n = len(p.read_text()) if p.exists() else 0;"
+    " open('tries', 'a').write('x'); sys.exit(0 if n >= 2 else 1)"
+)
+
+
+async def deploy():
+    for attempt in range(3):
+        try:
+            subprocess.run([sys.executable, "-c", FLAKY], check=True)
+        except Exception as error:
+            print("retry after", type(error).__name__)
+            continue
+        return attempt
+    return None
+
+
+async def main():
+    print("succeeded at attempt", await deploy())
+    task = asyncio.create_task(deploy())
+    await asyncio.sleep(0)
+    task.cancel()
+    try:
+        print("finished at attempt", await task)
+    except asyncio.CancelledError:
+        print("cancelled")
+    for _wait in range(100):  # an attempt left running in a thread ends in its own time
+        if len(open("tries").read()) >= 4:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # a retry caught at the cancel would have started by now
+    print("attempts", len(open("tries").read()))
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_retry_loop_without_a_timeout_is_unchanged(tmp_path: Path) -> None:
+    """A safe fix (``fixtures/fix/retry_loop.py``): the same attempts before and after, and a
+    cancel at the new await ends the loop instead of being retried."""
+    expected = "retry after CalledProcessError\nretry after CalledProcessError\n"
+    expected += "succeeded at attempt 2\n"
+    # Before, the attempts block the event loop: the cancel comes once the task is done.
+    assert run(RETRY_NO_TIMEOUT, tmp_path) == expected + "finished at attempt 0\nattempts 4\n"
+    fixed = fix_source(RETRY_NO_TIMEOUT, Settings()).text  # a default run
+    assert "await asyncio.to_thread(subprocess.run, [sys.executable" in fixed
+    (tmp_path / "tries").unlink()
+    # After, the cancel reaches the first attempt's await (what any to_thread fix allows): it is
+    # not caught by `except Exception`, so the loop ends, and no attempt starts beside the one in
+    # the thread (a handler for BaseException would make 5). That one finishes there (4), or
+    # never runs when the cancel came before a worker thread took it (3).
+    after = run(fixed, tmp_path)
+    assert after in {expected + f"cancelled\nattempts {count}\n" for count in (3, 4)}, after
 
 
 # -- 3. new interleavings: unsafe ---------------------------------------------------------------
@@ -863,6 +931,66 @@ def test_a_pool_initializer_is_lost_in_threads(tmp_path: Path) -> None:
     assert run(fixed, tmp_path) == "None\n"
 
 
+# A pool whose workers start by spawn: a fresh interpreter that imports the program again, without
+# what the program set up under its main guard (here the sockets' default timeout).
+SPAWN_CONTEXT = """\
+import asyncio
+import http.server
+import multiprocessing
+import socket
+import threading
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+
+POOL = ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn"))
+
+
+class Slow(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(0.5)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def status(url):
+    with urllib.request.urlopen(url) as response:
+        return response.status
+
+
+async def main(url):
+    loop = asyncio.get_running_loop()
+    try:
+        print(await loop.run_in_executor(POOL, status, url))
+    except OSError as error:
+        print("failed:", error)
+
+
+if __name__ == "__main__":
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    socket.setdefaulttimeout(0.2)  # the program's own sockets give up after 0.2 s
+    asyncio.run(main(f"http://127.0.0.1:{server.server_port}/"))
+    POOL.shutdown()
+"""
+
+
+def test_a_spawned_pool_swapped_for_threads_now_sees_the_programs_set_up(tmp_path: Path) -> None:
+    # The spawned worker has no default timeout: it waits the 0.5 s the server takes.
+    assert run(SPAWN_CONTEXT, tmp_path) == "204\n"
+    [finding] = analyze_source(SPAWN_CONTEXT)
+    assert finding.code == "AEX202" and finding.unfixable is None
+    assert finding.unsafe is not None
+    assert "no longer run in workers started by spawn (a fresh interpreter)" in finding.unsafe
+    fixed = unsafe_fixed(SPAWN_CONTEXT, Settings())
+    assert "print(await asyncio.to_thread(status, url))" in fixed
+    # In a thread of the program, the call has the program's 0.2 s default timeout.
+    assert run(fixed, tmp_path) == "failed: timed out\n"
+
+
 SPAWNED_POOL = """\
 import asyncio
 import json
@@ -1181,15 +1309,211 @@ def test_a_caller_in_another_module_holds_a_lock_around_the_await(tmp_path: Path
     assert run(program, tmp_path) == "the thread holding the lock waits for it\n"
 
 
-def test_a_caller_in_another_module_waits_for_it_with_a_timeout(tmp_path: Path) -> None:
-    """The same class as ``caller-wait_for`` above (its run-time proof), found across modules."""
-    send = "import subprocess\n\n\nasync def send(args):\n    subprocess.run(args)\n"
-    caller = "import asyncio\n\nfrom app.send import send\n\n\nasync def main():\n"
-    caller += "    await asyncio.wait_for(send(['true']), 1)\n"
-    _package(tmp_path, {"app/__init__.py": "", "app/send.py": send, "app/main.py": caller})
-    [finding] = analyze_source(send, Settings(), path=str(tmp_path / "app" / "send.py"))
-    assert finding.unfixable is None and finding.unsafe is not None
-    assert finding.unsafe.startswith("app.main.main() runs this coroutine under asyncio.wait_for()")
+# The coroutine of WAIT_FOR, in a module of its own; its caller, in the program, waits for it with
+# a timeout.
+SEND_MODULE = """\
+import subprocess
+import sys
+
+APPEND = "import time; time.sleep(0.3); open('sent.txt', 'a').write('sent\\\\n')"
+
+
+async def send():
+    subprocess.run([sys.executable, "-c", APPEND])
+"""
+WAITS_FOR_SEND = """\
+import asyncio
+from pathlib import Path
+
+from app.send import send
+
+
+def sent():
+    path = Path("sent.txt")
+    return path.read_text().count("sent") if path.exists() else 0
+
+
+async def main():
+    try:
+        await asyncio.wait_for(send(), 0.1)
+        print("sent", sent())
+    except asyncio.TimeoutError:
+        print("timed out", sent())
+
+
+asyncio.run(main())
+print("at exit", sent())
+"""
+
+
+def test_a_caller_in_another_module_waits_for_it_with_a_timeout(
+    tmp_path: Path, executor_fix: Run
+) -> None:
+    """WAIT_FOR's class across modules: executor-fix on the project, the program before and after."""
+    _package(tmp_path, {"app/__init__.py": "", "app/send.py": SEND_MODULE})
+    module = tmp_path / "app" / "send.py"
+    assert run(WAITS_FOR_SEND, tmp_path) == "sent 1\nat exit 1\n"  # writes program.py too
+    (tmp_path / "sent.txt").unlink()
+    result = executor_fix(tmp_path / "app")  # the program is read as the caller, not fixed
+    assert module.read_text(encoding="utf-8") == SEND_MODULE, shown(result)
+    assert (
+        "send.py:8:5: AEX102 not fixed: unsafe fix not applied: program.main() runs this coroutine"
+        " under asyncio.wait_for()" in shown(result)
+    )
+    executor_fix("--unsafe-fixes", tmp_path / "app")
+    assert "await asyncio.to_thread(subprocess.run," in module.read_text(encoding="utf-8")
+    # The timeout now fires at the await in send(); the child appends its line later.
+    assert run(WAITS_FOR_SEND, tmp_path) == "timed out 0\nat exit 1\n"
+
+
+ACROSS_MODULES = Path(__file__).resolve().parent.parent / "fixtures" / "fix" / "across_modules"
+
+
+def test_an_async_context_manager_of_another_module_holds_a_lock(
+    tmp_path: Path, executor_fix: Run
+) -> None:
+    """``async with locked():`` where ``locked`` is another module's ``@asynccontextmanager``
+    whose yield stands inside ``with LOCK:`` (or after ``LOCK.acquire()``): declined, as in one
+    module; forced, the second task blocks the loop on the lock the first holds."""
+    shutil.copytree(ACROSS_MODULES, tmp_path, dirs_exist_ok=True)
+    worker = tmp_path / "app" / "worker.py"
+    original = worker.read_text(encoding="utf-8")
+
+    def program(name: str) -> str:
+        return SELF_WAIT_PROBE + (
+            f"import asyncio\n\nfrom app.worker import {name}\n\n\n"
+            f"async def main():\n    await asyncio.gather({name}(1), {name}(2))\n\n\n"
+            "asyncio.run(main())\n"
+        )
+
+    for name in ("worker", "other", "plain"):
+        assert run(program(name), tmp_path) == "done 1\ndone 2\n"
+    result = executor_fix(tmp_path / "app")
+    said = reasons(shown(result))
+    promised = marks(ACROSS_MODULES / "app" / "worker.py", "declined")
+    assert len(promised) == 2
+    for line, words in promised.items():
+        assert any(words in reason for reason in said.get(line, [])), (line, words, shown(result))
+    fixed = worker.read_text(encoding="utf-8")
+    assert fixed.count("await asyncio.sleep(0.05)") == 1  # plain(): traced() holds nothing
+    assert run(program("plain"), tmp_path) == "done 1\ndone 2\n"
+    # The declined rewrites, forced through the same rewriter.
+    settings = Settings()
+    findings = analyze_source(fixed, settings, path=str(worker))
+    cleared = [dataclasses.replace(finding, unfixable=None) for finding in findings]
+    worker.write_text(apply_findings(fixed, cleared, settings).text, encoding="utf-8")
+    assert worker.read_text(encoding="utf-8").count("await asyncio.sleep(0.05)") == 3
+    for name in ("worker", "other"):
+        assert run(program(name), tmp_path) == "the thread holding the lock waits for it\n"
+    assert original != fixed
+
+
+# A threading.local subclass whose worker-thread instance is another object: where the thread
+# reads its attributes, the call sees another session (or none).
+LOCAL_RECEIVER = """\
+import asyncio
+import http.server
+import threading
+
+import requests
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = self.headers.get("Authorization", "no token").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+threading.Thread(target=SERVER.serve_forever, daemon=True).start()
+URL = f"http://127.0.0.1:{SERVER.server_address[1]}/"
+
+
+class Client(threading.local):
+    def __init__(self):
+        self.session = requests.Session()  # made again in each thread that uses the object
+
+    def fetch(self, url):
+        return self.session.get(url, timeout=5)
+
+
+class Slot(threading.local):
+    session: requests.Session
+
+
+LOCAL = Client()
+SLOT = Slot()
+
+
+async def main():
+    LOCAL.session.headers["Authorization"] = "token 42"
+    SLOT.session = LOCAL.session
+    try:
+        print("server saw:", {call}.text)
+    except AttributeError as error:
+        print(error)
+
+
+asyncio.run(main())
+"""
+
+
+def test_an_attribute_of_a_thread_local_is_read_on_the_loop(tmp_path: Path) -> None:
+    """``LOCAL.session.get`` is evaluated where the call is written: the worker gets that
+    session, and never reads its own copy of ``LOCAL`` (a safe fix, made by a default run)."""
+    pytest.importorskip("requests")
+    source = LOCAL_RECEIVER.replace("{call}", "LOCAL.session.get(URL, timeout=5)")
+    assert run(source, tmp_path) == "server saw: token 42\n"
+    [finding] = analyze_source(source)
+    assert finding.unfixable is None and finding.unsafe is None
+    fixed = fix_source(source, Settings()).text
+    assert "(await asyncio.to_thread(LOCAL.session.get, URL, timeout=5)).text" in fixed
+    assert run(fixed, tmp_path) == "server saw: token 42\n"
+
+
+# A helper that reads the thread-local object: its whole body runs in the worker.
+FETCH_SLOT = """
+
+def fetch(url):
+    return SLOT.session.get(url, timeout=5)
+"""
+
+
+@pytest.mark.parametrize(
+    ("helper", "call", "reason", "after"),
+    [
+        (
+            "",
+            "LOCAL.fetch(URL)",
+            "LOCAL is a Client, a subclass of threading.local",
+            "server saw: no token\n",
+        ),
+        (
+            FETCH_SLOT,
+            "fetch(URL)",
+            "SLOT is a Slot, a subclass of threading.local",
+            "'Slot' object has no attribute 'session'\n",
+        ),
+    ],
+    ids=["method-of-the-object", "helper-reads-it"],
+)
+def test_a_thread_local_object_read_in_the_thread_is_another_one(
+    tmp_path: Path, helper: str, call: str, reason: str, after: str
+) -> None:
+    pytest.importorskip("requests")
+    source = LOCAL_RECEIVER.replace("{call}", call)
+    source = source.replace("\n\nasync def main", helper + "\n\nasync def main")
+    assert run(source, tmp_path) == "server saw: token 42\n"
+    rewritten = forced(source, Settings(), reason)
+    assert f"(await asyncio.to_thread({call.replace('(', ', ').rstrip(')')})).text" in rewritten
+    # The worker's instance: a session made again without the token, or no session at all.
+    assert run(rewritten, tmp_path) == after
 
 
 # -- unsafe reasons that say what happens ----------------------------------------------------------

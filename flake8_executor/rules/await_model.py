@@ -15,7 +15,9 @@ asyncio.wrap_future(...)``) changes three things at once:
 The rewrite is safe only where none of the three can change the outcome. ``fix_plan.await_changes``
 asks this module, with the call's place from the walk and the coroutine's own tree; the answers are
 reasons from ``fixes.NotFixed`` (always wrong: declined) or ``fixes.Unsafe`` (usually right).
-Callers are looked for in the file (another module's callers are not known to the walk).
+Callers, and ``@asynccontextmanager`` functions used around the call, are looked for in the file
+and, through the project graph (``analysis/importers.py``, ``SourceTree``), in the project's
+other modules, read as written there.
 """
 
 from __future__ import annotations
@@ -254,18 +256,57 @@ def _own_nodes(root: ast.AST) -> Iterator[ast.AST]:
 
 
 def _held_at_yield(manager: ast.Call, place: Place) -> str | None:
-    """For ``async with cm():`` with ``cm`` this module's ``@asynccontextmanager``: the sync manager
-    (or acquired lock) its ``yield`` stands in, which the ``async with`` body then runs under."""
+    """For ``async with cm():`` with ``cm`` the project's ``@asynccontextmanager`` (this module's,
+    or one imported from another module of the project): the sync manager (or acquired lock) its
+    ``yield`` stands in, which the ``async with`` body then runs under."""
     binding = place.state.resolver.function_def(manager.func, place.call.scope)
     node = binding.node if binding is not None else None
-    if not isinstance(node, ast.AsyncFunctionDef):
+    if isinstance(node, ast.AsyncFunctionDef):
+        module_scope = place.call.scope.module
+        if not any(
+            place.name(_decorator(decorator), module_scope) in ASYNC_CONTEXT_MANAGERS
+            for decorator in node.decorator_list
+        ):
+            return None
+        return _yield_held(node)
+    return _imported_held_at_yield(manager, place)
+
+
+def _imported_held_at_yield(manager: ast.Call, place: Place) -> str | None:
+    """``_held_at_yield`` for a manager imported from another module of the project (not an
+    installed package): its ``async def`` found in that module's tree, read as written there
+    (``@asynccontextmanager`` or ``@contextlib.asynccontextmanager``), as ``_project_callers``
+    reads the callers."""
+    state = place.state
+    context = state.context
+    name = state.resolver.project_name(manager.func, place.call.scope)
+    if context is None or name is None:
         return None
-    module_scope = place.call.scope.module
-    if not any(
-        place.name(_decorator(decorator), module_scope) in ASYNC_CONTEXT_MANAGERS
-        for decorator in node.decorator_list
-    ):
+    split = context.project.tree.split(name)
+    if split is None:
         return None
+    module, path = split
+    if module.installed or len(path) != 1:
+        return None
+    tree = _parsed(module.path)
+    if tree is None:
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.AsyncFunctionDef)
+            and node.name == path[0]
+            and any(
+                _last(_decorator(decorator)) == "asynccontextmanager"
+                for decorator in node.decorator_list
+            )
+        ):
+            held = _yield_held(node)
+            return f"{held} (in {module.name})" if held is not None else None
+    return None
+
+
+def _yield_held(node: ast.AsyncFunctionDef) -> str | None:
+    """The sync manager (or acquired lock) around the generator's ``yield``, or None."""
     for inner in _own_nodes(node):
         if not isinstance(inner, ast.Yield):
             continue
@@ -644,21 +685,31 @@ def thread_affinity(place: Place, fix: Fix, helpers: list[ast.AST]) -> str | Non
     call = place.call
     module_scope = call.scope.module
     # The receiver's root runs in the thread; the arguments are evaluated on the loop, but a
-    # helper's body all runs in the thread.
-    roots = [(root, call.scope) for root in _receiver_roots(call.node)]
+    # helper's body all runs in the thread. A thread-local object is the worker's own only where
+    # the thread reads its attributes: in a helper, or in a method called on it (``LOCAL.fetch``
+    # binds ``self``, whose attributes the method reads there); ``LOCAL.session.get`` reads
+    # ``LOCAL.session`` on the loop, when the call is written, and hands the thread that object.
+    func = call.node.func
+    roots = [
+        (root, call.scope, isinstance(func, ast.Attribute) and func.value is root)
+        for root in _receiver_roots(call.node)
+    ]
     for helper in helpers:
         roots.extend(
-            (node, module_scope) for node in _own_nodes(helper) if isinstance(node, ast.Name)
+            (node, module_scope, True) for node in _own_nodes(helper) if isinstance(node, ast.Name)
         )
-    for name, scope in roots:
+    for name, scope, read_there in roots:
         bound = _bound_call(name, scope)
         if bound is None:
             continue
         made_by = place.name(bound.func, module_scope)
         if made_by in SCOPED_SESSIONS:
             return NotFixed.SCOPED_SESSION.format(name=name.id)
-        if made_by in THREAD_LOCALS:
+        if read_there and made_by in THREAD_LOCALS:
             return NotFixed.THREAD_LOCAL.format(name=name.id)
+        local_class = _thread_local_class(bound.func, module_scope, place.state)
+        if read_there and local_class is not None:
+            return NotFixed.THREAD_LOCAL_CLASS.format(name=name.id, cls=local_class)
         if made_by == "sqlite3.connect" and helpers:
             return NotFixed.HELPER_SQLITE.format(name=name.id)
     for helper in helpers:
@@ -677,6 +728,30 @@ def thread_affinity(place: Place, fix: Fix, helpers: list[ast.AST]) -> str | Non
     callback = _loop_callback(place)
     if callback is not None:
         return NotFixed.LOOP_CALLBACK.format(name=callback[0], call=callback[1])
+    return None
+
+
+def _thread_local_class(func: ast.expr, scope: Scope, state: FileState) -> str | None:
+    """The name of the module's class ``func`` makes when it derives from ``threading.local``
+    (directly or through the module's own classes): each thread gets its own instance."""
+    resolver = state.resolver
+    start = resolver.class_of(func, scope)
+    stack = [start] if start is not None else []
+    seen: set[int] = set()
+    while stack:
+        class_scope = stack.pop()
+        if id(class_scope) in seen:
+            continue
+        seen.add(id(class_scope))
+        node, outer = class_scope.node, class_scope.parent
+        if not isinstance(node, ast.ClassDef) or outer is None:
+            continue
+        for base in node.bases:
+            if resolver.qualified_name(base, outer) in THREAD_LOCALS:
+                return unparse(func)
+            local = resolver.class_of(base, outer)
+            if local is not None:
+                stack.append(local)
     return None
 
 

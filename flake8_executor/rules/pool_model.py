@@ -68,10 +68,33 @@ def threads_lose(pool: ast.expr, scope: Scope) -> str | None:
         return Unsafe.POOL_SETUP.format(
             pool=unparse(pool), what="an initializer", lost="no worker is set up by it"
         )
-    if argument(made, "mp_context") is not None:
-        return Unsafe.POOL_SETUP.format(
-            pool=unparse(pool), what="an mp_context", lost="the calls no longer run in processes"
-        )
+    context = argument(made, "mp_context")
+    if context is not None:
+        method = _start_method(context)
+        lost = "the calls no longer run in processes"
+        if method is not None:
+            # A worker started by spawn or forkserver is a fresh interpreter that imported the
+            # main module: it lacks what the program set up after import, which threads share.
+            lost = (
+                f"the calls no longer run in workers started by {method} (a fresh interpreter):"
+                " they now see the state the program set up after import (socket default"
+                " timeout, logging, globals)"
+            )
+        return Unsafe.POOL_SETUP.format(pool=unparse(pool), what="an mp_context", lost=lost)
+    return None
+
+
+def _start_method(context: ast.expr) -> str | None:
+    """``spawn`` or ``forkserver`` for ``multiprocessing.get_context("spawn")`` and the like."""
+    if (
+        isinstance(context, ast.Call)
+        and isinstance(context.func, (ast.Attribute, ast.Name))
+        and unparse(context.func).rpartition(".")[2] == "get_context"
+        and context.args
+        and isinstance(context.args[0], ast.Constant)
+        and context.args[0].value in _STARTS_BY_IMPORT
+    ):
+        return str(context.args[0].value)
     return None
 
 
@@ -85,19 +108,13 @@ def spawn_without_guard(pool: str, scope: Scope, state: FileState) -> str | None
         return None
     made = constructor(expression, scope)
     context = argument(made, "mp_context") if made is not None else None
-    if not (
-        isinstance(context, ast.Call)
-        and isinstance(context.func, (ast.Attribute, ast.Name))
-        and unparse(context.func).rpartition(".")[2] == "get_context"
-        and context.args
-        and isinstance(context.args[0], ast.Constant)
-        and context.args[0].value in _STARTS_BY_IMPORT
-    ):
+    method = _start_method(context) if context is not None else None
+    if method is None:
         return None
     tree = scope.module.node
     if not isinstance(tree, ast.Module) or _has_main_guard(tree):
         return None
-    return NotFixed.SPAWN_WITHOUT_GUARD.format(pool=pool, method=context.args[0].value)
+    return NotFixed.SPAWN_WITHOUT_GUARD.format(pool=pool, method=method)
 
 
 def _has_main_guard(tree: ast.Module) -> bool:
