@@ -65,6 +65,11 @@ class Context:
     file_list: Path  # the same list, one path a line, for the tools that read a list
     env: dict[str, str]
     python: str = sys.executable
+    # The Home Assistant rows' tree (``--ha-dir``), its file list, and the interpreter of the
+    # environment its requirements are installed in (``--ha-python``).
+    ha: Corpus | None = None
+    ha_file_list: Path | None = None
+    ha_python: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Tool:
     flake8_row: bool = False
     default: bool = True
     warm_up: bool = False  # run once, untimed, before the first repetition (a warm cache)
+    floor: str = "flake8-floor"  # the row its "/ flake8 floor" ratio divides by
+    on_ha: bool = False  # runs on the Home Assistant tree (``--ha-dir``), not the corpus
 
 
 @dataclass
@@ -96,6 +103,7 @@ class Row:
     notes: list[str] = field(default_factory=list)
     findings: tuple[str, str] = ("", "")
     finding_variants: set[tuple[str, str]] = field(default_factory=set)
+    cwd: Path | None = None  # where its commands run (default: the corpus root)
 
 
 # --- finding counters -------------------------------------------------------------------------
@@ -171,11 +179,13 @@ def _flake8(
     needs: str | None = None,
     cache: str | None = None,
     extra: tuple[str, ...] = (),
+    ha: bool = False,
 ) -> Callable[[Context], list[list[str]] | str]:
     """flake8 through ``child_flake8.py``, which loads only ``plugins`` (see its docstring).
 
     ``cache``: ``"fresh"`` gives each run an empty summary cache (cold), ``"warm"`` one directory
-    kept for every run of the row (warmed by an untimed run first).
+    kept for every run of the row (warmed by an untimed run first). ``ha``: on the Home Assistant
+    tree, with its environment as the analysed one when flake8-executor is loaded.
     """
 
     def commands(ctx: Context) -> list[list[str]] | str:
@@ -183,9 +193,20 @@ def _flake8(
             return "flake8 not installed"
         if needs is not None and importlib.util.find_spec(needs) is None:
             return f"{needs} not installed"
+        file_list = ctx.file_list
+        options = list(extra)
+        if ha:
+            if ctx.ha is None or ctx.ha_file_list is None:
+                return "needs --ha-dir"
+            file_list = ctx.ha_file_list
+            if plugins != "none":
+                if ctx.ha_python is None:
+                    return "needs --ha-python"
+                options.append(f"--executor-python={ctx.ha_python}")
         where = []
         if cache is not None:
-            directory = "fresh" if cache == "fresh" else str(ctx.file_list.parent / "warm-cache")
+            warm = "warm-cache-ha" if ha else "warm-cache"
+            directory = "fresh" if cache == "fresh" else str(ctx.file_list.parent / warm)
             where = ["--cache-dir", directory]
         return [
             [
@@ -194,14 +215,14 @@ def _flake8(
                 "--plugins",
                 plugins,
                 "--files",
-                str(ctx.file_list),
+                str(file_list),
                 *where,
                 "--",
                 "-j1",
                 "--isolated",  # no setup.cfg/tox.ini/.flake8 of the corpus or of this repository
                 "--exit-zero",  # so that a non-zero exit always means the run failed
                 f"--select={select}",
-                *extra,
+                *options,
             ]
         ]
 
@@ -345,6 +366,39 @@ TOOLS: tuple[Tool, ...] = (
         flake8_row=True,
         default=False,
     ),
+    # Not in the default run, and n/a without --ha-dir (and --ha-python): Home Assistant core with
+    # its installed requirements as the analysed environment (issue 20's cost rows).
+    Tool(
+        "flake8-floor-ha",
+        "flake8 -j1 --select=E999, no plugins, on the Home Assistant tree",
+        _flake8("none", "E999", ha=True),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
+        floor="flake8-floor-ha",
+        on_ha=True,
+    ),
+    Tool(
+        "flake8-aex-ha",
+        "flake8 -j1 --select=AEX --executor-python=HA, Home Assistant tree, cold summary caches",
+        _flake8("flake8-executor", "AEX", cache="fresh", ha=True),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
+        floor="flake8-floor-ha",
+        on_ha=True,
+    ),
+    Tool(
+        "flake8-aex-ha-warm",
+        "flake8 -j1 --select=AEX --executor-python=HA, Home Assistant tree, warm summary caches",
+        _flake8("flake8-executor", "AEX", cache="warm", ha=True),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
+        warm_up=True,
+        floor="flake8-floor-ha",
+        on_ha=True,
+    ),
 )
 
 
@@ -365,7 +419,7 @@ def measure_all(rows: list[Row], ctx: Context, repeat: int, budget: float) -> No
     """
     for row in rows:
         if row.unavailable is None and row.tool.warm_up:
-            run_command_chunks(row.commands, ctx.corpus.root, ctx.env)
+            run_command_chunks(row.commands, row.cwd or ctx.corpus.root, ctx.env)
     for rep in range(repeat):
         live = [
             row
@@ -377,7 +431,7 @@ def measure_all(rows: list[Row], ctx: Context, repeat: int, budget: float) -> No
             return
         shift = rep % len(live)
         for row in live[shift:] + live[:shift]:
-            run = run_command_chunks(row.commands, ctx.corpus.root, ctx.env)
+            run = run_command_chunks(row.commands, row.cwd or ctx.corpus.root, ctx.env)
             bad = [code for code in run.returncodes if code not in row.tool.ok_codes]
             if bad:
                 partial = set(bad) == {2} and FIX_SUMMARY.search(run.stdout + run.stderr)
@@ -480,6 +534,14 @@ def corpus_lines(ctx: Context) -> list[str]:
         lines.append(
             f"Dropped (this Python cannot parse them): {len(dropped)}: {', '.join(dropped[:10])}"
         )
+    if ctx.ha is not None:
+        ha_files = ctx.ha.files
+        ha_lines = sum(project.lines for project in ctx.ha.projects)
+        lines += [
+            "",
+            f"Home Assistant rows: the {len(ha_files):,} parseable files ({ha_lines:,} lines) "
+            f"under `{ctx.ha.root}`; analysed environment: `{ctx.ha_python or 'none given'}`.",
+        ]
     return lines
 
 
@@ -499,7 +561,6 @@ def _fmt_ratio(value: float | None) -> str:
 def table_lines(rows: list[Row], ctx: Context) -> list[str]:
     stats: dict[str, Stats] = {row.tool.key: summarize(row.runs) for row in rows if row.runs}
     parse = stats.get("parse")
-    floor = stats.get("flake8-floor")
     out = [
         "| tool | median s | spread s (min-max; IQR) | n | files/s | CPU s | peak RSS MiB "
         "| / ast.parse | / flake8 floor | findings |",
@@ -515,7 +576,8 @@ def table_lines(rows: list[Row], ctx: Context) -> list[str]:
         spread = f"{s.low:.2f}-{s.high:.2f}"
         if s.n >= 4:
             spread += f"; {s.q1:.2f}-{s.q3:.2f}"
-        to_parse = s.median / parse.median if parse else None
+        to_parse = s.median / parse.median if parse and not row.tool.on_ha else None
+        floor = stats.get(row.tool.floor)
         to_floor = s.median / floor.median if floor and row.tool.flake8_row else None
         findings = row.findings[0]
         if len(row.finding_variants) > 1:
@@ -540,17 +602,21 @@ def table_lines(rows: list[Row], ctx: Context) -> list[str]:
     ]
     if details:
         out += ["", "Findings by code (first repetition):", "", *details]
-    for key, what, target in (
-        ("flake8-aex", "`flake8 --select=AEX`, cold cache", 1.3),
-        ("flake8-aex-warm", "`flake8 --select=AEX`, warm cache", 1.15),
+    for key, floor_key, what, target in (
+        ("flake8-aex", "flake8-floor", "`flake8 --select=AEX`, cold cache", 1.3),
+        ("flake8-aex-warm", "flake8-floor", "`flake8 --select=AEX`, warm cache", 1.15),
+        ("flake8-aex-ha", "flake8-floor-ha", "Home Assistant, cold caches", 2.0),
+        ("flake8-aex-ha-warm", "flake8-floor-ha", "Home Assistant, warm caches", 1.2),
     ):
         aex = stats.get(key)
+        floor = stats.get(floor_key)
         if aex and floor:
             ratio = aex.median / floor.median
             verdict = "met" if ratio <= target else "NOT met"
             out += [
                 "",
-                f"Target {what} <= {target}x the flake8 floor: {ratio:.2f}x, {verdict}.",
+                f"Target {what} <= {target}x the flake8 floor: {ratio:.2f}x, {verdict}"
+                f" (peak RSS {aex.peak_rss_mib:.0f} MiB against {floor.peak_rss_mib:.0f} MiB).",
             ]
     return out
 
@@ -587,6 +653,16 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"stop repeating a row once it has taken this many seconds in total (default "
         f"{DEFAULT_ROW_BUDGET:g}; 0 = always --repeat times)",
     )
+    parser.add_argument(
+        "--ha-dir",
+        type=Path,
+        help="a Home Assistant tree (the directory holding homeassistant/) for the -ha rows",
+    )
+    parser.add_argument(
+        "--ha-python",
+        help="the interpreter of the environment Home Assistant's requirements are installed in "
+        "(given to flake8 as --executor-python by the -ha rows)",
+    )
     parser.add_argument("--only", help="comma-separated rows to run (default: the default rows)")
     parser.add_argument("--output", type=Path, help="also write the report as markdown to FILE")
     args = parser.parse_args(argv)
@@ -607,8 +683,20 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
+    if args.only and "all" in args.only:
+        tools = list(TOOLS)
+    elif args.only:
+        tools = [tool for tool in TOOLS if tool.key in args.only]
+    else:
+        tools = [tool for tool in TOOLS if tool.default]
+    ha = None
     try:
-        if args.corpus_dir is not None:
+        if args.ha_dir is not None:
+            print(f"Home Assistant tree: reading {args.ha_dir}", file=sys.stderr, flush=True)
+            ha = from_directory(args.ha_dir)
+        if ha is not None and all(tool.on_ha for tool in tools):
+            corpus = ha  # only the Home Assistant rows: no corpus to build
+        elif args.corpus_dir is not None:
             corpus = from_directory(args.corpus_dir)
         else:
             print(f"corpus: building or reusing under {args.cache}", file=sys.stderr, flush=True)
@@ -617,15 +705,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     files = corpus.files
-    if args.corpus_limit:
+    if args.corpus_limit and corpus is not ha:
         files = files[: args.corpus_limit]
-
-    if args.only and "all" in args.only:
-        tools = list(TOOLS)
-    elif args.only:
-        tools = [tool for tool in TOOLS if tool.key in args.only]
-    else:
-        tools = [tool for tool in TOOLS if tool.default]
 
     env = dict(os.environ)
     # The repository first, so every row runs this checkout's flake8_executor even where an older
@@ -639,13 +720,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         file_list = Path(tmp) / "files.txt"
         file_list.write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
         ctx = Context(corpus, files, file_list, env)
+        if ha is not None:
+            ctx.ha = ha
+            ctx.ha_file_list = Path(tmp) / "ha-files.txt"
+            ctx.ha_file_list.write_text("".join(f"{name}\n" for name in ha.files), "utf-8")
+            ctx.ha_python = args.ha_python
         rows = []
         for tool in tools:
             made = tool.commands(ctx)
+            cwd = ha.root if tool.on_ha and ha is not None else None
             if isinstance(made, str):
-                rows.append(Row(tool, unavailable=made))
+                rows.append(Row(tool, unavailable=made, cwd=cwd))
             else:
-                rows.append(Row(tool, commands=made))
+                rows.append(Row(tool, commands=made, cwd=cwd))
         print(
             f"timing {len(rows)} rows x {args.repeat} repetitions on {len(files)} files",
             file=sys.stderr,

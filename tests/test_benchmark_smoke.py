@@ -168,3 +168,44 @@ def test_bad_arguments_exit_2() -> None:
     )
     assert result.returncode == 2
     assert "unknown rows nonsense" in result.stderr
+
+
+HA_ROWS = ("flake8-floor-ha", "flake8-aex-ha", "flake8-aex-ha-warm")
+
+
+def _run(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--repeat", "1", "--only", ",".join(HA_ROWS), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_home_assistant_rows_time_the_tree_against_flake8_alone(tmp_path: Path) -> None:
+    tree = tmp_path / "ha"
+    (tree / "homeassistant").mkdir(parents=True)
+    (tree / "homeassistant" / "core.py").write_text(FILES["app/service.py"], encoding="utf-8")
+    output = _run("--ha-dir", str(tree), "--ha-python", sys.executable)
+    assert "Home Assistant rows: the 1 parseable files (" in output and f"under `{tree}`" in output
+    for key in HA_ROWS:
+        cells = [cell.strip() for cell in _row(output, key).strip("|").split("|")]
+        assert re.fullmatch(r"\d+\.\d\d", cells[1]), cells
+        assert re.fullmatch(r"\d+\.\d\dx", cells[8]), cells  # over flake8-floor-ha
+    assert _row(output, "flake8-aex-ha-warm").endswith("| AEX 2 |")  # time.sleep, requests.get
+    assert "Target Home Assistant, cold caches <= 2.0x the flake8 floor: " in output
+    assert "Target Home Assistant, warm caches <= 1.2x the flake8 floor: " in output
+
+
+def test_home_assistant_rows_need_the_tree_and_its_environment(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("x = 1\n", encoding="utf-8")
+    output = _run("--corpus-dir", str(tmp_path))
+    for key in HA_ROWS:
+        assert "n/a (needs --ha-dir)" in _row(output, key)
+    output = _run("--ha-dir", str(tmp_path))
+    assert re.search(r"\| \d+\.\d\d \|", _row(output, "flake8-floor-ha"))
+    assert "n/a (needs --ha-python)" in _row(output, "flake8-aex-ha")

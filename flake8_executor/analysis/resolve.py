@@ -103,6 +103,7 @@ class Scope:
     """A module, class, function, lambda or comprehension scope."""
 
     __slots__ = (
+        "app_state",
         "async_receivers",
         "bindings",
         "declared_global",
@@ -137,6 +138,9 @@ class Scope:
         self.self_name: str | None = None
         # Receivers whose calls are awaited here (``analysis/usage.py``); None when there are none.
         self.async_receivers: set[str] | None = None
+        # For the module: ``<owner>.state.<name> = value`` anywhere in it, by name, with the
+        # expression that owns the state (``app``, ``request.app``); None when there is none.
+        self.app_state: dict[str, list[tuple[ast.expr, Binding]]] | None = None
 
     def bind(self, name: str, binding: Binding) -> None:
         target = self
@@ -204,6 +208,7 @@ class Resolver:
     ) -> None:
         self._types: dict[int, ObjectType | None] = {}
         self._busy: set[int] = set()
+        self._lifespan_names: frozenset[str] | None = None
         self.package = package
         self.follow_imports = follow_imports
         self._imported_type = imported_type
@@ -390,6 +395,13 @@ class Resolver:
             bindings = scope.lookup(node.id)
             return self.bindings_type(bindings, node.id) if bindings else None
         if isinstance(node, ast.Attribute):
+            holder = node.value
+            if (
+                type(holder) is ast.Attribute
+                and holder.attr == "state"
+                and self.is_application(holder.value, scope)
+            ):
+                return self._state_type(node, scope)
             owner = self.type_of(node.value, scope)
             if isinstance(owner, ClassInstance):
                 return self.attribute_type(owner.scope, node.attr)
@@ -503,6 +515,80 @@ class Resolver:
                     if found is not None:
                         return found
         return None
+
+    # -- application state (Starlette, FastAPI) --------------------------------------------------
+
+    def is_application(self, node: ast.expr, scope: Scope) -> bool:
+        """A Starlette/FastAPI application: ``request.app`` (``websocket.app``...), a name every
+        binding of which is one (``app = FastAPI()``, ``app: FastAPI``, the parameter of a function
+        given as ``lifespan=`` to one, another module's ``app`` imported)."""
+        if isinstance(node, ast.Attribute):
+            if node.attr != "app" or not isinstance(node.value, ast.Name):
+                return False
+            bindings = scope.lookup(node.value.id)  # not a method's ``self.app`` (a middleware's)
+            return not bindings or all(binding.owner_class is None for binding in bindings)
+        if not isinstance(node, ast.Name):
+            return False
+        bindings = scope.lookup(node.id)
+        return bool(bindings) and all(self._binds_application(binding) for binding in bindings)
+
+    def _binds_application(self, binding: Binding) -> bool:
+        scope = binding.scope
+        if binding.annotation is not None:
+            return self.qualified_name(binding.annotation, scope) in APPLICATION_CLASSES
+        if binding.how == Binding.VALUE:
+            value = binding.value
+            return (
+                isinstance(value, ast.Call)
+                and self.qualified_name(value.func, scope) in APPLICATION_CLASSES
+            )
+        if binding.how == Binding.PARAM:
+            node = scope.node
+            return isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef)
+            ) and node.name in self._lifespans(scope.module)
+        if binding.how == Binding.IMPORT:
+            found = self._binding_type(binding)
+            return isinstance(found, ImportedInstance) and found.name in APPLICATION_CLASSES
+        return False
+
+    def _lifespans(self, module: Scope) -> frozenset[str]:
+        """The functions a module gives an application as its ``lifespan=``: their first
+        parameter is the application."""
+        found = self._lifespan_names
+        if found is None:
+            tree = module.node
+            names = set()
+            for node in ast.walk(tree) if isinstance(tree, ast.Module) else ():
+                if (
+                    isinstance(node, ast.Call)
+                    and self.qualified_name(node.func, module) in APPLICATION_CLASSES
+                ):
+                    names.update(
+                        keyword.value.id
+                        for keyword in node.keywords
+                        if keyword.arg == "lifespan" and isinstance(keyword.value, ast.Name)
+                    )
+            found = self._lifespan_names = frozenset(names)
+        return found
+
+    def state_assigned(self, module: Scope, name: str) -> ObjectType | None:
+        """The type of what this module assigns to an application's ``state.<name>``, when every
+        assignment agrees (``app.state.engine = create_engine(...)`` at start-up)."""
+        assigned = [
+            binding
+            for owner, binding in (module.app_state or {}).get(name, ())
+            if self.is_application(owner, binding.scope)
+        ]
+        return self.bindings_type(assigned, None) if assigned else None
+
+    def _state_type(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
+        """``request.app.state.engine``: what the module assigns to it, else, for an application
+        imported from another module of the project, what that module does (its summary)."""
+        module = scope.module
+        if module.app_state and node.attr in module.app_state:
+            return self.state_assigned(module, node.attr)
+        return self._imported_object(node, scope)
 
     def _imported_object(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
         """``clients.http`` after ``from app import clients``: an object another module defines."""
@@ -675,6 +761,17 @@ _GENERATED_INIT = {
     "attrs.frozen": "__attrs_post_init__",
     "attrs.mutable": "__attrs_post_init__",
 }
+
+# Starlette's application and its subclasses: ``app.state`` is one object for the application's
+# whole life, so what start-up code assigns to ``app.state.x`` is what handlers read back
+# (``request.app.state.x``). A request's own ``request.state`` is not (it is per request).
+APPLICATION_CLASSES = frozenset(
+    {
+        "starlette.applications.Starlette",
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+    }
+)
 
 # The modules a fix refers to by the module's own alias (``aio.sleep`` after ``import asyncio as
 # aio``): the rules check the name is free to use, the fixer writes it.

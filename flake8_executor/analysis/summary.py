@@ -314,6 +314,7 @@ def summarize(
             found = _exported(resolver.bindings_type(bindings, bound), name)
             if found is not None:
                 objects[bound] = found
+    _application_state(walk.module, resolver, name, objects)
     walk.release()
     return ModuleSummary(
         name,
@@ -328,6 +329,27 @@ def summarize(
         generators=generators,
         bases=bases,
     )
+
+
+def _application_state(
+    module: Scope, resolver: Resolver, name: str, objects: dict[str, ObjectType]
+) -> None:
+    """``app.state.engine`` for each module-level application ``app`` and each name the module
+    assigns on an application's state: so that ``from main import app`` and
+    ``app.state.engine.connect()`` in another module find the engine."""
+    if not module.app_state:
+        return
+    applications = [
+        bound
+        for bound, bindings in module.bindings.items()
+        if bindings[0].how != Binding.IMPORT
+        and resolver.is_application(ast.Name(id=bound, ctx=ast.Load()), module)
+    ]
+    for attribute in module.app_state if applications else ():
+        found = _exported(resolver.state_assigned(module, attribute), name)
+        if found is not None:
+            for bound in applications:
+                objects[f"{bound}.state.{attribute}"] = found
 
 
 def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:

@@ -101,6 +101,7 @@ class Walk:
         for scope in self.scopes:
             scope.bindings.clear()
             scope.self_attributes.clear()
+            scope.app_state = None
         self.scopes.clear()
 
     def _push(self, nodes: list, site: Site) -> None:  # type: ignore[type-arg]
@@ -269,6 +270,20 @@ class Walk:
                     Binding(Binding.VALUE, scope, value=value, annotation=annotation)
                 )
             return True
+        if (
+            type(target) is ast.Attribute
+            and type(target.value) is ast.Attribute
+            and target.value.attr == "state"
+        ):  # ``app.state.engine = ...``: the resolver decides whether the owner is an application
+            module = self.module
+            if module.app_state is None:
+                module.app_state = {}
+            module.app_state.setdefault(target.attr, []).append(
+                (
+                    target.value.value,
+                    Binding(Binding.VALUE, scope, value=value, annotation=annotation),
+                )
+            )
         return False
 
     def _named_expr(self, node: ast.NamedExpr, site: Site) -> None:
