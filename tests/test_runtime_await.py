@@ -981,8 +981,9 @@ if __name__ == "__main__":
 
 
 def test_a_spawned_pool_swapped_for_threads_now_sees_the_programs_set_up(tmp_path: Path) -> None:
-    # The spawned worker has no default timeout: it waits the 0.5 s the server takes.
-    assert run(SPAWN_CONTEXT, tmp_path) == "204\n"
+    # The spawned worker has no default timeout: it waits the 0.5 s the server takes. (On 3.9 the
+    # spawn context's resource tracker may warn at exit, on stderr: only the printed line counts.)
+    assert run(SPAWN_CONTEXT, tmp_path).splitlines()[0] == "204"
     [finding] = analyze_source(SPAWN_CONTEXT)
     assert finding.code == "AEX202" and finding.unfixable is None
     assert finding.unsafe is not None
@@ -990,7 +991,7 @@ def test_a_spawned_pool_swapped_for_threads_now_sees_the_programs_set_up(tmp_pat
     fixed = unsafe_fixed(SPAWN_CONTEXT, Settings())
     assert "print(await asyncio.to_thread(status, url))" in fixed
     # In a thread of the program, the call has the program's 0.2 s default timeout.
-    assert run(fixed, tmp_path) == "failed: timed out\n"
+    assert run(fixed, tmp_path).splitlines()[0] == "failed: timed out"
 
 
 SPAWNED_POOL = """\
