@@ -36,6 +36,7 @@ from flake8_executor.command.job import (
     crashed,
     fix_bytes,
     process_file,
+    write_pending,
 )
 from flake8_executor.command.workers import run_all
 from flake8_executor.config import codes, flake8_file, keys, resolve
@@ -533,7 +534,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     ]
     processes, chunk_size = worker_plan(file_paths, args.jobs or os.cpu_count() or 1)
     reports = [FileReport(path, skipped=EXCLUDED) for path in found.skipped]
-    reports += run_all(jobs, process_file, processes, crashed, chunk_size)
+    reports += [
+        write_pending(report)
+        for report in run_all(jobs, process_file, processes, crashed, chunk_size)
+    ]
     if STDIN in args.paths:
         name = args.stdin_filename or STDIN_NAME
         # As a named file: checked unless --force-exclude and its place is excluded.

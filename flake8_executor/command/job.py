@@ -2,7 +2,10 @@
 
 ``process_file`` is what a worker process runs; it never raises for a bad file, it returns a
 ``FileReport`` naming the problem, so the command can go on with the other files and decide the exit
-code from all of them.
+code from all of them. It does not write: ``write_pending`` does, in the command's own process, once
+the report is back. A worker that dies takes the reports of its pool's unfinished chunks with it,
+and those files are fixed again alone: had a worker written them already, the second run would find
+nothing to fix and the summary would miss them.
 """
 
 from __future__ import annotations
@@ -11,9 +14,16 @@ import difflib
 import enum
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from flake8_executor.command.files import FileError, decode, encode, read, write_atomic
+from flake8_executor.command.files import (
+    FileError,
+    ReadFile,
+    decode,
+    encode,
+    read,
+    write_atomic,
+)
 from flake8_executor.command.requires import needs_newer_python
 from flake8_executor.config.settings import Settings
 from flake8_executor.fix.errors import BrokenFix, UnparsableSource
@@ -63,6 +73,9 @@ class FileReport:
     # line's text, while an ASCII line (most) counts the same in every unit and is left out.
     lines_before: dict[int, str] = field(default_factory=dict)
     lines_after: dict[int, str] = field(default_factory=dict)
+    # In write mode, what ``write_pending`` writes: the file as read (its stat, not its bytes) and
+    # the fixed bytes; None once written, or when there is nothing to write.
+    pending: tuple[ReadFile, bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def error_line(self) -> str:
@@ -176,16 +189,27 @@ def process_file(job: FileJob) -> FileReport:
         return FileReport(job.path, problem=Problem.UNREADABLE, reason=str(error))
     report, new_data = fix_bytes(job.path, original.data, job)
     if report.changed and job.mode is Mode.WRITE:
-        try:
-            write_atomic(original, new_data)
-        except FileError as error:
-            return FileReport(
-                job.path,
-                unfixed=report.unfixed,
-                problem=Problem.UNWRITABLE,
-                reason=str(error),
-                lines_before=report.lines_before,
-            )
+        # The stat is what the write checks; the bytes read need not travel back.
+        return replace(report, pending=(replace(original, data=b""), new_data))
+    return report
+
+
+def write_pending(report: FileReport) -> FileReport:
+    """Write what ``process_file`` left to write (in the command's process), or say why not."""
+    if report.pending is None:
+        return report
+    original, new_data = report.pending
+    report = replace(report, pending=None)
+    try:
+        write_atomic(original, new_data)
+    except FileError as error:
+        return FileReport(
+            report.path,
+            unfixed=report.unfixed,
+            problem=Problem.UNWRITABLE,
+            reason=str(error),
+            lines_before=report.lines_before,
+        )
     return report
 
 
