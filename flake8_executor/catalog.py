@@ -1117,14 +1117,6 @@ LOOP_CALLS = frozenset(
     }
 )
 
-# Objects a call puts in non-blocking mode, after which their I/O methods return at once or raise
-# ``BlockingIOError`` (the socket docs: ``setblocking(False)`` is ``settimeout(0.0)``): type -> the
-# methods that do it when given a false or zero value. Found on Home Assistant: a UDP socket made
-# non-blocking in a @callback to learn the source address.
-NONBLOCKING_MODE: dict[str, frozenset[str]] = {
-    "socket.socket": frozenset({"setblocking", "settimeout"}),
-}
-
 # Name lookups that never ask a resolver when given ``AI_NUMERICHOST`` in their flags: the host must
 # then be a numeric address, parsed locally (getaddrinfo(3); tornado's ``is_valid_ip`` is the
 # idiom, found on the benchmark corpus). Name -> (index of the flags argument, its keyword).

@@ -120,9 +120,6 @@ class CatalogLookup:
         host = catalog.FIXED_HOST_LOOKUPS.get(qualified)
         if host is not None and _fixed_host(_argument(node, *host), call.scope, call.narrowed):
             return None
-        setters = catalog.NONBLOCKING_MODE.get(qualified.rpartition(".")[0])
-        if setters is not None and _made_nonblocking(node.func, call, setters):
-            return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
             if data is None or not evidently_large(data, call.scope, self):
@@ -271,29 +268,6 @@ def fixed_host_literal(value: object) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _made_nonblocking(func: ast.expr, call: CallSite, setters: frozenset[str]) -> bool:
-    """``sock.setblocking(False)`` (or ``settimeout(0)``) on the same receiver, written in the
-    function (or module) where ``sock.connect(...)`` is called: the call does not wait."""
-    if not isinstance(func, ast.Attribute):
-        return False
-    receiver = ast.dump(func.value)
-    function = call.site.function
-    body = function.node if function is not None else call.scope.module.node
-    if body is None:
-        return False
-    for node in ast.walk(body):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in setters
-            and len(node.args) == 1
-            and _is_false(node.args[0])
-            and ast.dump(node.func.value) == receiver
-        ):
-            return True
-    return False
 
 
 def _nonblocking(node: ast.Call, flag: str) -> bool:
