@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional
 
 from flake8_executor.analysis.conditions import (
+    ArgDesc,
     Guard,
     Signature,
     bind,
@@ -639,11 +640,7 @@ class CallGraph(Composer):
             else None
         )
         bound = bind(composer.signature(key), args)
-        taken = {
-            kind: chain
-            for kind, (chain, guard) in reach.items()
-            if translate(guard, bound, top=True) is not None
-        }
+        taken = _taken(reach, bound)
         if not taken:
             return None
         helper = HelperReach(taken, composer.loop_call(key))
@@ -667,9 +664,7 @@ class CallGraph(Composer):
         # the library's API doing what it is for: reported are the waits it makes on the loop
         # (a file read, an SSL context built from certificate files, a sync request).
         taken = {
-            kind: chain
-            for kind, (chain, guard) in reach.items()
-            if kind not in CPU_KINDS and translate(guard, bound, top=True) is not None
+            kind: chain for kind, chain in _taken(reach, bound).items() if kind not in CPU_KINDS
         }
         if not taken:
             return None
@@ -773,11 +768,7 @@ class CallGraph(Composer):
             composer, key = self._other, (ITERATE, name)
         reach, _complete = composer.reach(key)
         bound = bind(composer.signature(key), None)
-        taken = {
-            kind: chain
-            for kind, (chain, guard) in reach.items()
-            if translate(guard, bound, top=True) is not None
-        }
+        taken = _taken(reach, bound)
         return HelperReach(taken) if taken else None
 
     def steps(self, key: Any) -> Sequence[Step] | None:
@@ -819,6 +810,15 @@ class CallGraph(Composer):
 
     def display(self, key: Any) -> str:
         return display_name(key.binding)
+
+
+def _taken(reach: Reach, bound: dict[str, ArgDesc] | None) -> dict[Kind, tuple[str, ...]]:
+    """The chains of ``reach`` whose guard the call site's arguments (``bound``) can satisfy."""
+    return {
+        kind: chain
+        for kind, (chain, guard) in reach.items()
+        if translate(guard, bound, top=True) is not None
+    }
 
 
 class _Key:
