@@ -651,3 +651,42 @@ def test_wait_for_cancels_the_future_on_a_timeout(tmp_path: Path) -> None:
     fixed = unsafe_fixed(TIMEOUT, Settings())
     assert "await asyncio.wait_for(asyncio.wrap_future(queued), 0.1)" in fixed
     assert run(fixed, tmp_path) == "timed out: TimeoutError\n"
+
+
+KEYWORDS_ON_THE_DEFAULT_POOL = """\
+import asyncio
+import contextvars
+import threading
+
+REQUEST = contextvars.ContextVar("request", default="none")
+
+
+def fetch(url, timeout):
+    return f"{url} {timeout} {REQUEST.get()} {threading.current_thread() is threading.main_thread()}"
+
+
+async def main():
+    REQUEST.set("request-1")
+    loop = asyncio.get_running_loop()
+    try:
+        page = await loop.run_in_executor(None, fetch, "u", timeout=3)
+    except TypeError as error:
+        page = f"TypeError: {error}"
+    print(page)
+
+
+asyncio.run(main())
+"""
+
+
+def test_keywords_on_the_default_pool_become_to_thread(tmp_path: Path) -> None:
+    """AEX200 on the default pool writes ``asyncio.to_thread(f, *args, **kwargs)`` (the form AEX206
+    asks for) and drops the ``loop`` it no longer uses: safe. The call that raised ``TypeError``
+    now runs in a worker thread, with the keyword, in a copy of the caller's context (as
+    ``to_thread`` copies it)."""
+    before = run(KEYWORDS_ON_THE_DEFAULT_POOL, tmp_path)
+    assert before.startswith("TypeError: "), before
+    fixed = fix_source(KEYWORDS_ON_THE_DEFAULT_POOL, Settings()).text
+    assert 'asyncio.to_thread(fetch, "u", timeout=3)' in fixed
+    assert "loop = asyncio.get_running_loop()" not in fixed
+    assert run(fixed, tmp_path) == "u 3 request-1 False\n"
