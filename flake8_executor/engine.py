@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 
+from flake8_executor.analysis.cache import content_digest
+from flake8_executor.analysis.findings_cache import findings_cache
 from flake8_executor.analysis.loop_functions import mark_loop_functions
-from flake8_executor.analysis.project import context_for, refresh_projects
+from flake8_executor.analysis.project import FileContext, context_for, refresh_projects
 from flake8_executor.analysis.state import FileState
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.config.settings import Settings
@@ -40,11 +42,15 @@ def analyze(
     settings: Settings | None = None,
     source: str | None = None,
     path: str | None = None,
+    fixes: bool = True,
 ) -> list[Finding]:
     """Every finding in one module, sorted by position; the one entry point of both front ends.
 
     Given the ``source`` too, a file that cannot have a finding is not walked at all. Given its
     ``path``, helpers are followed into the project's other modules (read from disk).
+    ``fixes=False`` (flake8, which shows no fix): no fix is planned, and with a cache directory the
+    findings are kept for the next run and taken from the last one while nothing they depend on
+    changed (``analysis/findings_cache.py``).
     """
     settings = settings or Settings()
     if (
@@ -53,10 +59,29 @@ def analyze(
         and not any(name.rpartition(".")[2] in source for name in settings.loop_callbacks)
     ):
         return []
+    context = context_for(path, settings) if settings.follow_calls else None
+    project = context.project if context is not None else None
+    named = path is not None and path not in ("-", "stdin")
+    kept = findings_cache(settings) if not fixes and source is not None and named else None
+    digest = ""
+    if kept is not None:
+        digest = content_digest(source.encode("utf-8", "surrogatepass"))  # type: ignore[union-attr]
+        cached = kept.load(path, digest, project)  # type: ignore[arg-type]
+        if cached is not None:
+            return cached
+    findings = _analyze(tree, settings, context, fixes)
+    if kept is not None:
+        read = project.end_file() if project is not None else None
+        kept.store(path, digest, findings, read)  # type: ignore[arg-type]
+    return findings
+
+
+def _analyze(
+    tree: ast.Module, settings: Settings, context: FileContext | None, fixes: bool
+) -> list[Finding]:
     walk = Walk(tree, settings.target_version)
     walk.run()
-    context = context_for(path, settings) if settings.follow_calls else None
-    state = FileState(settings, walk.calls, walk.import_roots, context)
+    state = FileState(settings, walk.calls, walk.import_roots, context, fixes)
     project = context.project if context is not None else None
     mark_loop_functions(
         walk.scopes, walk.calls, walk.import_roots, state.resolver, settings, project

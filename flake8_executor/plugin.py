@@ -158,7 +158,9 @@ class ExecutorChecker:
             return
         selection = self.table_selection.for_path(self.filename)
         settings = self._file_settings()
-        for finding in analyze(self.tree, settings, "".join(self.lines), self.filename):
+        for finding in analyze(
+            self.tree, settings, "".join(self.lines), self.filename, fixes=False
+        ):
             if finding.code in OFF_BY_DEFAULT and finding.code not in self.opted_in:
                 continue  # opt-in, as flake8-bugbear's B9xx: --select=AEX leaves it off
             if selection.rules_out(finding.code):

@@ -103,7 +103,6 @@ class SummaryCache:
         """Write the entry atomically; any failure leaves the cache as it was."""
         if not self._prepare():
             return
-        target = self._entry_path(path)
         entry = {
             "stamp": self._stamp,
             "path": os.path.abspath(path),
@@ -111,34 +110,46 @@ class SummaryCache:
             "digest": digest,
             "summary": summary,
         }
-        temporary = None
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                prefix=".tmp-", suffix=".json", dir=os.path.dirname(target)
-            )
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(entry, file, separators=(",", ":"))
-            os.replace(temporary, target)
-            temporary = None
-        except OSError:
-            pass
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        write_atomically(self._entry_path(path), entry)
 
     def _prepare(self) -> bool:
         """Create the directory with its ``.gitignore`` and ``CACHEDIR.TAG`` once per process."""
         if self._ready is None:
-            try:
-                os.makedirs(self.directory, exist_ok=True)
-                for name, text in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", _GITIGNORE)):
-                    marker = os.path.join(self.directory, name)
-                    if not os.path.exists(marker):
-                        with open(marker, "w", encoding="utf-8") as file:
-                            file.write(text)
-                self._ready = True
-            except OSError:
-                self._ready = False
+            self._ready = prepare_directory(self.directory)
         return self._ready
+
+
+def prepare_directory(directory: str) -> bool:
+    """Create a cache directory with its ``.gitignore`` and ``CACHEDIR.TAG`` (``False``: it
+    cannot be)."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", _GITIGNORE)):
+            marker = os.path.join(directory, name)
+            if not os.path.exists(marker):
+                with open(marker, "w", encoding="utf-8") as file:
+                    file.write(text)
+    except OSError:
+        return False
+    return True
+
+
+def write_atomically(target: str, entry: dict[str, Any]) -> None:
+    """``entry`` as JSON at ``target``, through a temporary file and ``os.replace``: a reader sees
+    the old entry or the new one, never half of one; a failure leaves the old one."""
+    temporary = None
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=".tmp-", suffix=".json", dir=os.path.dirname(target)
+        )
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(entry, file, separators=(",", ":"))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from flake8_executor.analysis.dependencies import Recorder
 from flake8_executor.analysis.environment import Distributions
 from flake8_executor.stdlib_modules import STDLIB_MODULES
 
@@ -121,10 +122,13 @@ class SourceTree:
         self._catalog_roots = catalog_roots
         self._distributions = Distributions(self.site) if self.site else None
         self._found: dict[str, ModuleFile | None] = {}
+        # Notes each name looked up (``analysis/dependencies.py``): a file added later changes it.
+        self.recorder = Recorder()
 
     def find(self, name: str) -> ModuleFile | None:
         """The file for a dotted module name: the project's, else an installed package's;
         ``None`` for the standard library, a name the catalog knows, or no file."""
+        self.recorder.note(name)
         found = self._found
         if name in found:
             return found[name]
@@ -139,6 +143,11 @@ class SourceTree:
                     result.distribution = owner if owner is not None else (parts[0], None)
         found[name] = result
         return result
+
+    def found(self, name: str) -> str | None:
+        """The path ``find`` gave for ``name`` in this process (``None``: no module)."""
+        module = self._found.get(name)
+        return module.path if module is not None else None
 
     def split(self, qualified: str) -> tuple[ModuleFile, list[str]] | None:
         """``app.billing.charge`` -> (the module ``app.billing``, ``["charge"]``): the longest

@@ -37,6 +37,7 @@ from flake8_executor import catalog
 from flake8_executor.analysis.cache import SummaryCache, content_digest
 from flake8_executor.analysis.callgraph import AWAIT, CALL, ITERATE, Composer, Reach, Step
 from flake8_executor.analysis.conditions import Signature
+from flake8_executor.analysis.dependencies import Dependency, Pending, expand
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
@@ -133,11 +134,73 @@ class Project(Composer):
         self._checked: set[str] = set()
         self._targets: dict[str, Target | None] = {}
         self._types: dict[str, ObjectType | None] = {}
+        # What each remembered answer read (``analysis/dependencies.py``): a file that reuses the
+        # answer depends on it too. "t": targets, "y": object types; reaches by memo key.
+        self.recorder = self.tree.recorder
+        self._answers_read: dict[str, dict[str, frozenset[Dependency]]] = {"t": {}, "y": {}}
+        self._reach_read: dict[Any, frozenset[Dependency]] = {}
+        self._valid: dict[Any, bool] = {}
         self.parsed = 0  # modules parsed by this process (the cache test reads it)
 
     def begin_file(self) -> None:
-        """A new file is analysed: a module it reads for the first time is checked on disk."""
+        """A new file is analysed: a module it reads for the first time is checked on disk, and
+        what its analysis reads is recorded from here (``end_file``)."""
         self._checked.clear()
+        self.recorder.begin()
+
+    def end_file(self) -> dict[str, list[Any]]:
+        """What the file's analysis read outside the file, as ``valid`` checks it in a later
+        process: each module whose summary was read (path, stat, content hash, when it was read,
+        its name and, installed, its distribution and version: an upgrade is read again) and each
+        dotted name looked up as a module (the path found, or ``None``)."""
+        modules: list[Any] = []
+        names: list[Any] = []
+        for dependency in expand(self.recorder.end(), self._answers_read):
+            if isinstance(dependency, str):
+                names.append([dependency, self.tree.found(dependency)])
+                continue
+            known = self._summaries.get(dependency.path)
+            if known is not None:
+                signature = list(known.signature) if known.signature is not None else None
+                owner = list(dependency.distribution) if dependency.distribution else None
+                modules.append(
+                    [dependency.path, signature, known.digest, known.read_at, dependency.name, owner]
+                )
+        modules.sort()
+        names.sort(key=lambda pair: pair[0])
+        return {"modules": modules, "names": names}
+
+    def valid(self, read: dict[str, Any]) -> bool:
+        """Whether everything a file's analysis read (``end_file``, in an earlier process) is as
+        it was: each module unchanged on disk, each name still the same module (or none). Each
+        module and name is checked once per process: a batch run sees the project as it was."""
+        answers = self._valid
+        try:
+            for path, signature, digest, read_at, name, owner in read["modules"]:
+                answer = answers.get(path)
+                if answer is None:
+                    stamp = tuple(signature) if signature is not None else None
+                    known = _Known(stamp, None, digest, read_at)  # type: ignore[arg-type]
+                    found = self.tree.find(name)
+                    answer = answers[path] = (
+                        found is not None
+                        and found.path == path
+                        and found.distribution == (tuple(owner) if owner else None)
+                        and known.unchanged(path, _signature(path))
+                    )
+                if not answer:
+                    return False
+            for name, path in read["names"]:
+                key = ("name", name)
+                answer = answers.get(key)
+                if answer is None:
+                    found = self.tree.find(name)
+                    answer = answers[key] = (found.path if found is not None else None) == path
+                if not answer:
+                    return False
+        except (KeyError, TypeError, ValueError):
+            return False
+        return True
 
     def refresh(self) -> None:
         """Check every module read so far on disk; forget what any change may have changed.
@@ -159,6 +222,7 @@ class Project(Composer):
     # -- summaries -------------------------------------------------------------------------------
 
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
+        self.recorder.note(module)
         path = module.path
         if path in self._checked:
             return self._summaries[path].summary
@@ -233,6 +297,9 @@ class Project(Composer):
         self._memo.clear()
         self._targets.clear()
         self._types.clear()
+        for table in self._answers_read.values():
+            table.clear()
+        self._reach_read.clear()
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -241,11 +308,24 @@ class Project(Composer):
         method of a tracked object (``None``: not the project's, or nothing that blocks)."""
         targets = self._targets
         if name in targets:
+            self._reuse("t", name)
             return targets[name]
         targets[name] = None  # a re-export cycle ends here
-        found = self._target(name, hops)
+        self.recorder.push()
+        try:
+            found = self._target(name, hops)
+        finally:
+            self._answers_read["t"][name] = self.recorder.pop()
         targets[name] = found
         return found
+
+    def _reuse(self, table: str, name: str) -> None:
+        """A remembered answer is used: what it read counts for this file too (once worked out)."""
+        read = self._answers_read[table].get(name)
+        if read is None:
+            self.recorder.note(Pending((table, name)))
+        else:
+            self.recorder.merge(read)
 
     def _target(self, name: str, hops: int) -> Target | None:
         entry = self._calls.get(name)  # a catalog callable, maybe re-exported by a module
@@ -292,15 +372,20 @@ class Project(Composer):
         """The tracked type of an object another module defines (``app.clients.http``)."""
         types = self._types
         if name in types:
+            self._reuse("y", name)
             return types[name]
         types[name] = None
-        split = self.tree.split(name)
-        found: ObjectType | None = None
-        if split is not None:
-            module, rest = split
-            summary = self.summary(module)
-            if summary is not None:
-                found = self._owner(summary, rest, hops)
+        self.recorder.push()
+        try:
+            split = self.tree.split(name)
+            found: ObjectType | None = None
+            if split is not None:
+                module, rest = split
+                summary = self.summary(module)
+                if summary is not None:
+                    found = self._owner(summary, rest, hops)
+        finally:
+            self._answers_read["y"][name] = self.recorder.pop()
         types[name] = found
         return found
 
@@ -424,7 +509,18 @@ class Project(Composer):
             module = self.tree.find(target[1])
             if module is not None and module.installed:
                 return {}, False
-        return super().reach(target, depth, offloaded)
+        memo_key = (target, offloaded)
+        if memo_key in self._memo:
+            self.recorder.merge(self._reach_read.get(memo_key, frozenset()))
+            return self._memo[memo_key], True
+        self.recorder.push()
+        try:
+            found = super().reach(target, depth, offloaded)
+        finally:
+            read = self.recorder.pop()
+        if memo_key in self._memo:
+            self._reach_read[memo_key] = read
+        return found
 
     def display(self, key: Any) -> str:
         _how, module_name, name = key

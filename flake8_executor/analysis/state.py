@@ -23,6 +23,7 @@ class FileState:
         "context",
         "import_roots",
         "lookup",
+        "plans_fixes",
         "resolver",
         "settings",
     )
@@ -33,8 +34,12 @@ class FileState:
         call_sites: list[CallSite],
         import_roots: frozenset[str] | set[str] = frozenset(),
         context: FileContext | None = None,
+        plans_fixes: bool = True,
     ) -> None:
         self.settings = settings
+        # False for flake8, which shows no fix: the rules skip planning one (an import index of
+        # the whole project, the callers of a coroutine...).
+        self.plans_fixes = plans_fixes
         # The top-level packages the module imports anywhere: its framework (``fix_plan``).
         self.import_roots = import_roots
         # Following imports: relative imports read from the file's package, and what another

@@ -691,6 +691,8 @@ def _fix_plan(
 ) -> tuple[Fix | None, str | None, str | None]:
     """The rewrite this call allows, why it must not be applied here, and why it is unsafe: the
     call's own plan, then what the inserted ``await`` changes where it stands (``await_changes``)."""
+    if not state.plans_fixes:
+        return None, None, None
     fix, unfixable, unsafe = _call_plan(entry, call, state, qualified)
     if fix is None or unfixable is not None:
         return fix, unfixable, unsafe

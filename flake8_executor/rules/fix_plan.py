@@ -205,7 +205,7 @@ def framework_fix(fix: Fix, call: CallSite, state: FileState) -> tuple[Fix, str 
 def freed_import(origin: ImportOrigin | None, state: FileState) -> ImportOrigin | None:
     """The import a fix may remove once unused here, or None when another module of the project
     imports that name from this one (``from app.jobs import sleep``): removed, that import fails."""
-    if origin is None or state.context is None:
+    if origin is None or state.context is None or not state.plans_fixes:
         return origin
     bound = origin.asname or origin.name or origin.module.partition(".")[0]
     if _uses(state, bound) > 1:
