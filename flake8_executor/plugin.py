@@ -84,7 +84,8 @@ class ExecutorChecker:
         option_manager.add_option(
             "--executor-cache",
             default=None,
-            help="Cache module summaries in .flake8-executor-cache/ (yes or no). Default: yes.",
+            help="Cache module summaries and each file's findings in .flake8-executor-cache/ "
+            "(yes or no). Default: yes.",
         )
         option_manager.add_option(
             "--executor-python",
