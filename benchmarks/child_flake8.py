@@ -14,7 +14,8 @@ If flake8-executor is wanted but not installed (no ``AEX`` entry point, e.g. in 
 ``pip install -e .``), its entry point is added by hand; the module is then imported from the
 repository, which ``run.py`` puts first on ``PYTHONPATH``.
 
-Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST [--cache-dir DIR|fresh] -- ARGS...``
+Usage: ``child_flake8.py --plugins NAME[,NAME] --files LIST [--cache-dir DIR|fresh]
+[--drop-findings] -- ARGS...``
 (``ARGS``: flake8's); ``NAME`` is a
 distribution name (``pyflakes``, ``pycodestyle``, ``mccabe``, ``flake8-async``, ``flake8-executor``)
 or ``none``.
@@ -74,6 +75,11 @@ def main() -> int:
         help="flake8-executor's summary cache here (FLAKE8_EXECUTOR_CACHE_DIR); 'fresh': an empty "
         "directory made for this run and removed after it (a cold cache)",
     )
+    parser.add_argument(
+        "--drop-findings",
+        action="store_true",
+        help="remove the findings kept in --cache-dir first: summaries warm, every file analysed",
+    )
     parser.add_argument("flake8_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     fresh = None
@@ -81,6 +87,8 @@ def main() -> int:
         fresh = args.cache_dir = tempfile.mkdtemp(prefix="flake8-executor-cold-")
     if args.cache_dir:
         os.environ["FLAKE8_EXECUTOR_CACHE_DIR"] = args.cache_dir
+        if args.drop_findings:
+            shutil.rmtree(os.path.join(args.cache_dir, "findings"), ignore_errors=True)
     wanted = frozenset(
         _norm(name) for name in args.plugins.split(",") if name.strip() and name != "none"
     )

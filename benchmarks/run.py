@@ -183,8 +183,11 @@ def _flake8(
 ) -> Callable[[Context], list[list[str]] | str]:
     """flake8 through ``child_flake8.py``, which loads only ``plugins`` (see its docstring).
 
-    ``cache``: ``"fresh"`` gives each run an empty summary cache (cold), ``"warm"`` one directory
-    kept for every run of the row (warmed by an untimed run first). ``ha``: on the Home Assistant
+    ``cache``: ``"fresh"`` gives each run an empty cache (cold), ``"warm"`` one directory kept for
+    every run of the row (warmed by an untimed run first: summaries and each file's findings),
+    ``"summaries"`` the same with the kept findings removed before each run (every file analysed
+    again, from warm summaries: the cost after a change of settings or of the tool, and what an
+    edited module costs each file that depends on it). ``ha``: on the Home Assistant
     tree, with its environment as the analysed one when flake8-executor is loaded.
     """
 
@@ -205,9 +208,11 @@ def _flake8(
                 options.append(f"--executor-python={ctx.ha_python}")
         where = []
         if cache is not None:
-            warm = "warm-cache-ha" if ha else "warm-cache"
+            warm = f"{cache}-cache{'-ha' if ha else ''}"
             directory = "fresh" if cache == "fresh" else str(ctx.file_list.parent / warm)
             where = ["--cache-dir", directory]
+            if cache == "summaries":
+                where.append("--drop-findings")
         return [
             [
                 ctx.python,
@@ -300,17 +305,26 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "flake8-aex",
-        "flake8 -j1 --select=AEX, plugin flake8-executor, cold summary cache",
+        "flake8 -j1 --select=AEX, plugin flake8-executor, cold cache",
         _flake8("flake8-executor", "AEX", cache="fresh"),
         _findings_from_lines,
         flake8_row=True,
     ),
     Tool(
         "flake8-aex-warm",
-        "flake8 -j1 --select=AEX, plugin flake8-executor, warm summary cache",
+        "flake8 -j1 --select=AEX, plugin flake8-executor, warm cache",
         _flake8("flake8-executor", "AEX", cache="warm"),
         _findings_from_lines,
         flake8_row=True,
+        warm_up=True,
+    ),
+    Tool(
+        "flake8-aex-summaries",
+        "flake8 -j1 --select=AEX, plugin flake8-executor, warm summaries, every file analysed",
+        _flake8("flake8-executor", "AEX", cache="summaries"),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
         warm_up=True,
     ),
     Tool(
@@ -390,8 +404,20 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "flake8-aex-ha-warm",
-        "flake8 -j1 --select=AEX --executor-python=HA, Home Assistant tree, warm summary caches",
+        "flake8 -j1 --select=AEX --executor-python=HA, Home Assistant tree, warm caches",
         _flake8("flake8-executor", "AEX", cache="warm", ha=True),
+        _findings_from_lines,
+        flake8_row=True,
+        default=False,
+        warm_up=True,
+        floor="flake8-floor-ha",
+        on_ha=True,
+    ),
+    Tool(
+        "flake8-aex-ha-summaries",
+        "flake8 -j1 --select=AEX --executor-python=HA, Home Assistant tree, warm summaries, "
+        "every file analysed",
+        _flake8("flake8-executor", "AEX", cache="summaries", ha=True),
         _findings_from_lines,
         flake8_row=True,
         default=False,
