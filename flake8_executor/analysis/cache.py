@@ -30,7 +30,8 @@ from flake8_executor import __version__
 # 2: content hashes, installed summaries; 3: sized CPU steps on parameters, helpers that return a
 # body, and time.sleep(0) no step; 4: guards, arguments, signatures, classes' bases, returns,
 # properties; 5: generators' body steps; 6: applications' state (``app.state.engine``); 7: a
-# wait given a zero timeout (``thread.join(timeout=0)``) no step.
+# wait given a zero timeout (``thread.join(timeout=0)``) no step, a parameter given its default in
+# the body (``if tz is None: tz = ...``) still guards.
 FORMAT = 7
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"

@@ -84,15 +84,42 @@ _LITERALS = (str, int, float, bool, type(None))
 
 
 def parameter(node: ast.expr, function: Scope | None) -> str | None:
-    """The name of ``function``'s parameter that ``node`` is, unbound by anything else."""
+    """The name of ``function``'s parameter that ``node`` is, not yet rebound where it is read.
+
+    A parameter given its default in the body (``if tz is None: tz = get_default()``) is still
+    the caller's value in the test: assignments after the read, outside a loop, do not count.
+    """
     if function is None or not isinstance(node, ast.Name):
         return None
     bindings = function.bindings.get(node.id)
-    if bindings is None or len(bindings) != 1 or bindings[0].how != Binding.PARAM:
+    if not bindings or bindings[0].how != Binding.PARAM:
         return None
     if bindings[0].owner_class is not None:
         return None  # ``self``
+    if len(bindings) > 1 and not _rebound_after(node, bindings[1:], function):
+        return None
     return node.id
+
+
+def _rebound_after(node: ast.expr, later: Sequence[Binding], function: Scope) -> bool:
+    """Whether every other binding of ``node``'s name is an assignment after it, and no loop
+    around ``node`` could bring one of them back to it."""
+    where = (node.lineno, node.col_offset)
+    for binding in later:
+        value = binding.value
+        if binding.how != Binding.VALUE or value is None:
+            return False
+        if (value.lineno, value.col_offset) <= where:
+            return False
+    body = function.node
+    if body is None:
+        return False
+    for inner in ast.walk(body):
+        if isinstance(inner, (ast.For, ast.AsyncFor, ast.While)) and (
+            inner.lineno <= node.lineno <= (inner.end_lineno or inner.lineno)
+        ):
+            return False
+    return True
 
 
 def guard_of(
