@@ -40,6 +40,10 @@ Args = Optional[tuple[tuple[ArgDesc, ...], tuple[tuple[str, ArgDesc], ...]]]
 # default: ("none",) when it has none, else ("default", ArgDesc).
 Param = tuple[str, str, tuple[Any, ...]]
 Signature = tuple[Param, ...]
+# An argument a call hides (``**options``) for a parameter that defaults to ``None``: given or
+# left out, it may be ``None`` or not.
+HIDDEN: ArgDesc = ("hidden", None)
+_NONE_DEFAULT = ("default", ("lit", None))
 
 # The known types' names as ``isinstance`` sees them (their bases and the protocols they meet).
 _ANCESTORS: dict[str, frozenset[str]] = {
@@ -263,9 +267,17 @@ def _default(node: ast.expr | None, scope: Scope, resolver: Resolver) -> tuple[A
 
 
 def bind(signature: Signature | None, args: Args) -> dict[str, ArgDesc] | None:
-    """What each parameter of the callee receives; ``None`` when every one is unknown."""
-    if signature is None or args is None:
+    """What each parameter of the callee receives; ``None`` when every one is unknown.
+
+    A call whose arguments are not seen (``Bot(token, **settings)``) may leave any parameter to
+    its default: one that defaults to ``None`` is described as ``HIDDEN``, which takes either
+    branch of an ``is None`` test (``if session is None: session = Session()`` may run).
+    """
+    if signature is None:
         return None
+    if args is None:
+        hidden = {name: HIDDEN for name, _kind, default in signature if default == _NONE_DEFAULT}
+        return hidden or None
     positional, keywords = args
     bound: dict[str, ArgDesc] = {}
     index = 0
@@ -302,6 +314,8 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
     """Whether an argument so described can take the ``branch`` of the test."""
     result = _evaluate(test, operand, desc)
     if result is None:
+        if desc == HIDDEN and test == "none":
+            return True
         if test == "truthy":
             result = True
         elif test == "none":
@@ -312,7 +326,7 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
 
 
 def _evaluate(test: str, operand: tuple[Any, ...], desc: ArgDesc) -> bool | None:
-    if desc is None:
+    if desc is None or desc == HIDDEN:
         return None
     how, value = desc
     if how == "lit":
