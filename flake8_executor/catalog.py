@@ -129,6 +129,9 @@ class Entry:
     # A keyword that makes the call return at once when false (``q.get(block=False)``); the same
     # value as the first positional argument does too (``lock.acquire(False)``).
     blocking_flag: str | None = None
+    # The index of a timeout parameter: a zero timeout, there or as ``timeout=0``, makes the call
+    # return at once (``thread.join(timeout=0)`` only reaps a thread that has already ended).
+    timeout_arg: int = -1
     source: str = "docs"
     domain: Domain | None = None
     # The call returns an iterator that does its I/O when consumed (``os.walk``, ``os.scandir``):
@@ -882,8 +885,8 @@ METHODS: dict[tuple[str, str], Entry] = {
         blocking_flag="blocking",
         **_WAITS,
     ),
-    **_methods("threading.Event", Kind.THREAD_WAIT, "wait", **_WAITS),
-    **_methods("threading.Thread", Kind.THREAD_WAIT, "join", **_WAITS),
+    **_methods("threading.Event", Kind.THREAD_WAIT, "wait", timeout_arg=0, **_WAITS),
+    **_methods("threading.Thread", Kind.THREAD_WAIT, "join", timeout_arg=0, **_WAITS),
     **_methods("queue.Queue", Kind.THREAD_WAIT, "get", blocking_flag="block", **_WAITS),
     **_methods("queue.Queue", Kind.THREAD_WAIT, "join", **_WAITS),
     **_methods(

@@ -40,6 +40,10 @@ Args = Optional[tuple[tuple[ArgDesc, ...], tuple[tuple[str, ArgDesc], ...]]]
 # default: ("none",) when it has none, else ("default", ArgDesc).
 Param = tuple[str, str, tuple[Any, ...]]
 Signature = tuple[Param, ...]
+# An argument a call hides (``**options``) for a parameter that defaults to ``None``: given or
+# left out, it may be ``None`` or not.
+HIDDEN: ArgDesc = ("hidden", None)
+_NONE_DEFAULT = ("default", ("lit", None))
 
 # The known types' names as ``isinstance`` sees them (their bases and the protocols they meet).
 _ANCESTORS: dict[str, frozenset[str]] = {
@@ -84,15 +88,42 @@ _LITERALS = (str, int, float, bool, type(None))
 
 
 def parameter(node: ast.expr, function: Scope | None) -> str | None:
-    """The name of ``function``'s parameter that ``node`` is, unbound by anything else."""
+    """The name of ``function``'s parameter that ``node`` is, not yet rebound where it is read.
+
+    A parameter given its default in the body (``if tz is None: tz = get_default()``) is still
+    the caller's value in the test: assignments after the read, outside a loop, do not count.
+    """
     if function is None or not isinstance(node, ast.Name):
         return None
     bindings = function.bindings.get(node.id)
-    if bindings is None or len(bindings) != 1 or bindings[0].how != Binding.PARAM:
+    if not bindings or bindings[0].how != Binding.PARAM:
         return None
     if bindings[0].owner_class is not None:
         return None  # ``self``
+    if len(bindings) > 1 and not _rebound_after(node, bindings[1:], function):
+        return None
     return node.id
+
+
+def _rebound_after(node: ast.expr, later: Sequence[Binding], function: Scope) -> bool:
+    """Whether every other binding of ``node``'s name is an assignment after it, and no loop
+    around ``node`` could bring one of them back to it."""
+    where = (node.lineno, node.col_offset)
+    for binding in later:
+        value = binding.value
+        if binding.how != Binding.VALUE or value is None:
+            return False
+        if (value.lineno, value.col_offset) <= where:
+            return False
+    body = function.node
+    if body is None:
+        return False
+    for inner in ast.walk(body):
+        if isinstance(inner, (ast.For, ast.AsyncFor, ast.While)) and (
+            inner.lineno <= node.lineno <= (inner.end_lineno or inner.lineno)
+        ):
+            return False
+    return True
 
 
 def guard_of(
@@ -236,9 +267,17 @@ def _default(node: ast.expr | None, scope: Scope, resolver: Resolver) -> tuple[A
 
 
 def bind(signature: Signature | None, args: Args) -> dict[str, ArgDesc] | None:
-    """What each parameter of the callee receives; ``None`` when every one is unknown."""
-    if signature is None or args is None:
+    """What each parameter of the callee receives; ``None`` when every one is unknown.
+
+    A call whose arguments are not seen (``Bot(token, **settings)``) may leave any parameter to
+    its default: one that defaults to ``None`` is described as ``HIDDEN``, which takes either
+    branch of an ``is None`` test (``if session is None: session = Session()`` may run).
+    """
+    if signature is None:
         return None
+    if args is None:
+        hidden = {name: HIDDEN for name, _kind, default in signature if default == _NONE_DEFAULT}
+        return hidden or None
     positional, keywords = args
     bound: dict[str, ArgDesc] = {}
     index = 0
@@ -275,6 +314,8 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
     """Whether an argument so described can take the ``branch`` of the test."""
     result = _evaluate(test, operand, desc)
     if result is None:
+        if desc == HIDDEN and test == "none":
+            return True
         if test == "truthy":
             result = True
         elif test == "none":
@@ -285,7 +326,7 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
 
 
 def _evaluate(test: str, operand: tuple[Any, ...], desc: ArgDesc) -> bool | None:
-    if desc is None:
+    if desc is None or desc == HIDDEN:
         return None
     how, value = desc
     if how == "lit":

@@ -70,12 +70,12 @@ class CatalogLookup:
 
         Beyond ``blocking_entry``: a call awaited is not the sync callable (``await open(p)`` is
         some async ``open``); ``trio``/``anyio.wrap_file(open(p))`` is the documented idiom;
-        a hash given no data, a wait given ``block=False``, a file on ``os.devnull``, ``/proc`` or
-        ``/sys``, a
-        ``time.sleep(0)`` (it only lets other threads run: an await there would change what runs
-        in between for nothing) cost nothing; ``pytz.timezone("UTC")`` reads no file;
-        a method of a receiver the function awaits elsewhere is not the sync type's; a name lookup
-        of ``localhost`` or of a numeric address asks no resolver;
+        a hash given no data, a wait given ``block=False`` or a zero timeout, a file on
+        ``os.devnull``, ``/proc`` or ``/sys``, a ``time.sleep(0)`` (it only lets other threads
+        run: an await there would change what runs in between for nothing) cost nothing;
+        ``pytz.timezone("UTC")`` reads no file; a method of a receiver the function awaits
+        elsewhere is not the sync type's; a name lookup of ``localhost`` or of a numeric address
+        asks no resolver;
         CPU work on input that is not evidently large is left alone (docs/precision.md).
         """
         if call.awaited or call.in_wrap_file:
@@ -95,6 +95,8 @@ class CatalogLookup:
         if entry.needs_args and not (args or node.keywords):
             return None
         if entry.blocking_flag is not None and _nonblocking(node, entry.blocking_flag):
+            return None
+        if entry.timeout_arg >= 0 and _zero_timeout(node, entry.timeout_arg):
             return None
         if call.guarded and qualified in catalog.GUARDED_BY_NOT_EMPTY:
             return None
@@ -282,6 +284,14 @@ def _nonblocking(node: ast.Call, flag: str) -> bool:
         if keyword.arg == flag:
             return _is_false(keyword.value)
     return bool(node.args) and _is_false(node.args[0])
+
+
+def _zero_timeout(node: ast.Call, index: int) -> bool:
+    """``thread.join(timeout=0)``, ``event.wait(0)``: a wait given no time returns at once."""
+    for keyword in node.keywords:
+        if keyword.arg == "timeout":
+            return _is_false(keyword.value)
+    return len(node.args) > index and _is_false(node.args[index])
 
 
 def _is_false(node: ast.expr) -> bool:
