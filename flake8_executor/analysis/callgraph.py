@@ -23,16 +23,18 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional
 
 from flake8_executor.analysis.conditions import (
+    ZONE_LOADED,
     ArgDesc,
     Guard,
     Signature,
     bind,
     describe_args,
     guard_of,
+    parameter,
     signature_of,
     translate,
 )
-from flake8_executor.analysis.lookup import CatalogLookup
+from flake8_executor.analysis.lookup import CatalogLookup, argument
 from flake8_executor.analysis.resolve import (
     Binding,
     ClassInstance,
@@ -42,7 +44,7 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import SAME_SIZE_METHODS, data_argument, evidently_large
-from flake8_executor.catalog import LOOP_CALLS, SEVERITY, Entry, Kind
+from flake8_executor.catalog import KEYED_CACHES, LOOP_CALLS, SEVERITY, Entry, Kind
 
 CPU_KINDS = frozenset({Kind.CPU_HOLDS_GIL, Kind.CPU_RELEASES_GIL})
 
@@ -446,6 +448,11 @@ def function_steps(
         found = lookup.blocking_call(call)
         if found is not None:
             qualified, entry = found
+            keyed = KEYED_CACHES.get(qualified)
+            if keyed is not None:  # ``ZoneInfo(key)``: not for a key the framework has loaded
+                key = parameter(argument(call.node, *keyed), site.function)
+                if key is not None:
+                    guard = (*guard, (key, ZONE_LOADED, (), False))
             steps.append((CALL, (entry.kind, qualified), None, guard))
             continue
         func = call.node.func

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
+from flake8_executor.profiles import LOADED_ZONE_KEYS
 
 # (parameter, test, operand, branch): ``("fp", "isinstance", ("io.IOBase",), False)`` is the
 # ``else`` of ``isinstance(fp, io.IOBase)``. Tests: "truthy", "none" (``is None``), "isinstance"
@@ -32,7 +33,8 @@ from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 Condition = tuple[str, str, tuple[Any, ...], bool]
 Guard = tuple[Condition, ...]
 # What a call shows of one argument: ("param", name) the caller's own parameter passed on,
-# ("lit", value) a literal, ("type", name) a value of a known type; None: nothing known.
+# ("lit", value) a literal, ("type", name) a value of a known type, ``LOADED_ZONE`` a time zone
+# key the framework has loaded (``profiles.LOADED_ZONE_KEYS``); None: nothing known.
 ArgDesc = Optional[tuple[str, Any]]
 # The arguments of a call: positional, then (keyword, value); None when a ``*``/``**`` hides them.
 Args = Optional[tuple[tuple[ArgDesc, ...], tuple[tuple[str, ArgDesc], ...]]]
@@ -43,6 +45,10 @@ Signature = tuple[Param, ...]
 # An argument a call hides (``**options``) for a parameter that defaults to ``None``: given or
 # left out, it may be ``None`` or not.
 HIDDEN: ArgDesc = ("hidden", None)
+LOADED_ZONE: ArgDesc = ("loaded", "zone")
+# The test a ``ZoneInfo(key)`` step of a helper carries on its ``key`` parameter: the step runs on
+# the branch where the key is not one already loaded (``catalog.KEYED_CACHES``).
+ZONE_LOADED = "zone-loaded"
 _NONE_DEFAULT = ("default", ("lit", None))
 
 # The known types' names as ``isinstance`` sees them (their bases and the protocols they meet).
@@ -187,8 +193,22 @@ def _parse(
     return []
 
 
+def loaded_zone(node: ast.expr | None) -> bool:
+    """``hass.config.time_zone`` (or ``self.hass.config.time_zone``): a key already loaded."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not parts:
+        return False
+    dotted = ".".join([node.id, *reversed(parts)])
+    return any(dotted == key or dotted.endswith("." + key) for key in LOADED_ZONE_KEYS)
+
+
 def describe(node: ast.expr, scope: Scope, function: Scope | None, resolver: Resolver) -> ArgDesc:
     """What a call shows of one argument (``ArgDesc``)."""
+    if isinstance(node, ast.Attribute) and loaded_zone(node):
+        return LOADED_ZONE
     if isinstance(node, ast.Constant):
         if isinstance(node.value, _LITERALS):
             return ("lit", node.value)
@@ -326,6 +346,8 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
 
 
 def _evaluate(test: str, operand: tuple[Any, ...], desc: ArgDesc) -> bool | None:
+    if test == ZONE_LOADED:
+        return desc == LOADED_ZONE  # any other key may be a first one
     if desc is None or desc == HIDDEN:
         return None
     how, value = desc

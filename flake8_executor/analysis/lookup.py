@@ -14,6 +14,7 @@ import ipaddress
 from typing import Callable
 
 from flake8_executor import catalog
+from flake8_executor.analysis.conditions import loaded_zone
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import data_argument, evidently_large
@@ -73,7 +74,8 @@ class CatalogLookup:
         a hash given no data, a wait given ``block=False`` or a zero timeout, a file on
         ``os.devnull``, ``/proc`` or ``/sys``, a ``time.sleep(0)`` (it only lets other threads
         run: an await there would change what runs in between for nothing) cost nothing;
-        ``pytz.timezone("UTC")`` reads no file; a method of a receiver the function awaits
+        ``pytz.timezone("UTC")`` reads no file, nor ``ZoneInfo(hass.config.time_zone)`` (a key the
+        framework loaded at start-up); a method of a receiver the function awaits
         elsewhere is not the sync type's; a name lookup of ``localhost`` or of a numeric address
         asks no resolver;
         CPU work on input that is not evidently large is left alone (docs/precision.md).
@@ -120,7 +122,10 @@ class CatalogLookup:
         if flags is not None and _numeric_host(node, *flags):
             return None
         host = catalog.FIXED_HOST_LOOKUPS.get(qualified)
-        if host is not None and _fixed_host(_argument(node, *host), call.scope, call.narrowed):
+        if host is not None and _fixed_host(argument(node, *host), call.scope, call.narrowed):
+            return None
+        keyed = catalog.KEYED_CACHES.get(qualified)
+        if keyed is not None and loaded_zone(argument(node, *keyed)):
             return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
@@ -228,7 +233,8 @@ def _zero_sleep(node: ast.Call) -> bool:
     return False
 
 
-def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
+def argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    """The argument given at ``index`` or as ``keyword`` (``None``: not given, or hidden)."""
     if len(node.args) > index and not isinstance(node.args[index], ast.Starred):
         return node.args[index]
     for given in node.keywords:

@@ -164,7 +164,14 @@ class Project(Composer):
                 signature = list(known.signature) if known.signature is not None else None
                 owner = list(dependency.distribution) if dependency.distribution else None
                 modules.append(
-                    [dependency.path, signature, known.digest, known.read_at, dependency.name, owner]
+                    [
+                        dependency.path,
+                        signature,
+                        known.digest,
+                        known.read_at,
+                        dependency.name,
+                        owner,
+                    ]
                 )
         modules.sort()
         names.sort(key=lambda pair: pair[0])
