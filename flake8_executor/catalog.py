@@ -1127,7 +1127,7 @@ LOOP_CALLS = frozenset(
 # returns ``pytz.utc`` before looking for a zone file (pytz/__init__.py), in any case.
 NO_FILE_ARGUMENTS: dict[str, frozenset[str]] = {"pytz.timezone": frozenset({"UTC"})}
 # Callables that cache what they read per key: a key the running program has already loaded (a
-# framework's, ``profiles.LOADED_ZONE_KEYS``) is answered from the cache, with no file read (the
+# framework's, ``profiles.LOADED_ZONES``) is answered from the cache, with no file read (the
 # zoneinfo docs: instances are cached per key). Name -> (index of the key argument, its keyword).
 KEYED_CACHES = {"zoneinfo.ZoneInfo": (0, "key")}
 NUMERIC_HOST_FLAGS = {"socket.getaddrinfo": (5, "flags")}

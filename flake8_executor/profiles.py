@@ -47,7 +47,7 @@ HA_ASYNC_NAMED = LoopReason(
 # ``dt_util.set_default_time_zone``) and keeps it (``dt_util.DEFAULT_TIME_ZONE``), so a later
 # ``ZoneInfo(hass.config.time_zone)`` is answered from zoneinfo's cache (``catalog.KEYED_CACHES``).
 # Expressions, as dotted names; a longer one ending so (``self.hass.config.time_zone``) counts too.
-LOADED_ZONE_KEYS = ("hass.config.time_zone",)
+LOADED_ZONES = ("hass.config.time_zone",)
 # ``hass.async_add_executor_job(target, *args)``: runs ``target(*args)`` in HA's thread pool; it
 # takes no keyword arguments for the target. Method name -> the index of the callable.
 HA_EXECUTORS: dict[str, int] = {

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from flake8_executor.analysis.resolve import Binding, Resolver, Scope
-from flake8_executor.profiles import LOADED_ZONE_KEYS
+from flake8_executor.profiles import LOADED_ZONES
 
 # (parameter, test, operand, branch): ``("fp", "isinstance", ("io.IOBase",), False)`` is the
 # ``else`` of ``isinstance(fp, io.IOBase)``. Tests: "truthy", "none" (``is None``), "isinstance"
@@ -34,7 +34,7 @@ Condition = tuple[str, str, tuple[Any, ...], bool]
 Guard = tuple[Condition, ...]
 # What a call shows of one argument: ("param", name) the caller's own parameter passed on,
 # ("lit", value) a literal, ("type", name) a value of a known type, ``LOADED_ZONE`` a time zone
-# key the framework has loaded (``profiles.LOADED_ZONE_KEYS``); None: nothing known.
+# key the framework has loaded (``profiles.LOADED_ZONES``); None: nothing known.
 ArgDesc = Optional[tuple[str, Any]]
 # The arguments of a call: positional, then (keyword, value); None when a ``*``/``**`` hides them.
 Args = Optional[tuple[tuple[ArgDesc, ...], tuple[tuple[str, ArgDesc], ...]]]
@@ -202,7 +202,7 @@ def loaded_zone(node: ast.expr | None) -> bool:
     if not isinstance(node, ast.Name) or not parts:
         return False
     dotted = ".".join([node.id, *reversed(parts)])
-    return any(dotted == key or dotted.endswith("." + key) for key in LOADED_ZONE_KEYS)
+    return any(dotted == key or dotted.endswith("." + key) for key in LOADED_ZONES)
 
 
 def describe(node: ast.expr, scope: Scope, function: Scope | None, resolver: Resolver) -> ArgDesc:
