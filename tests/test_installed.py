@@ -95,9 +95,22 @@ PYFOO = {
                 return json.loads(await self.body())  # the library's parse: its API at work
 
             async def connect(self, host, tls=False):
-                if tls:  # only for some arguments: not followed
+                if tls:  # only for some arguments: the call site's decide
                     return ssl.create_default_context()
                 return host
+
+            async def secure(self, host, verify=True):
+                if not verify:
+                    return host
+                return ssl.create_default_context()
+
+            async def context(self, verify=False):
+                return ssl.create_default_context() if verify else None
+
+            async def many(self, paths):
+                if len(paths) > 1:  # a test not read: no argument is known to take it
+                    return [open(path).read() for path in paths]
+                return await self.context(verify=True)
 
 
         def offloaded(path):
@@ -137,8 +150,23 @@ async def main(path):
     await api.connect("example.com")
     await api.raw()
     await api.payload()
+    await api.connect("example.com", tls=True)
+    await api.secure("example.com", verify=False)
+    await api.secure("example.com")
+    await api.context()
+    await api.context(True)
+    await api.many([path])
 """
-EXPECTED = {(8, "AEX100"), (12, "AEX103"), (14, "AEX103"), (16, "AEX101")}
+EXPECTED = {
+    (8, "AEX100"),
+    (12, "AEX103"),
+    (14, "AEX103"),
+    (16, "AEX101"),
+    (20, "AEX103"),
+    (22, "AEX103"),
+    (24, "AEX103"),
+    (25, "AEX103"),
+}
 
 
 def _install(site: Path, files: dict[str, str] = PYFOO) -> None:

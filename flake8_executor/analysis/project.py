@@ -396,7 +396,7 @@ class Project(Composer):
 
     def signature(self, key: Any) -> Signature | None:
         target = self.canonical(key)
-        if target is None or target[0] != FUNCTION:
+        if target is None or target[0] not in (FUNCTION, COROUTINE):
             return None
         module = self.tree.find(target[1])
         summary = self.summary(module) if module is not None else None

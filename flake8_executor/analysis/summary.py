@@ -6,7 +6,9 @@ own helpers written as absolute names), the type of each module-level object and
 the engine tracks (``http = requests.Session()``, ``self.db = sqlite3.connect(...)``), its classes,
 and what its module-level imports bind (so that ``from app.services import charge`` finds a
 re-export). An installed package's module also has its coroutines' steps (``async def``: what
-runs on the loop in them, and the coroutines they await). A summary depends on the module's own
+runs on the loop in them, and the coroutines they await, with the arguments passed) and their
+signatures: a step under a test of a parameter is guarded as in any function
+(``analysis/conditions.py``). A summary depends on the module's own
 text only: what the names it calls turn out to be
 is decided when summaries are composed (``analysis/project.py``), so a cached summary is stale only
 when its own file changes.
@@ -15,7 +17,6 @@ when its own file changes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
 from typing import Any
 
 from flake8_executor.analysis.callgraph import (
@@ -43,7 +44,6 @@ from flake8_executor.analysis.resolve import (
     Resolver,
     Scope,
 )
-from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.catalog import Kind
 from flake8_executor.config.settings import Settings
@@ -167,7 +167,7 @@ def _step_json(step: Step) -> list[Any]:
         return [tag, value[0].value, value[1], step[3] if len(step) > 3 else ()]
     if tag == SIZED:
         return [tag, value[0].value, *value[1:]]
-    if len(step) == 2:  # LOOP, BODY, AWAIT
+    if len(step) == 2:  # LOOP, BODY
         return [tag, value]
     return [tag, value, step[2], step[3]]
 
@@ -272,8 +272,10 @@ def summarize(
                 if is_transparent(
                     node, lambda target, at=outer: resolver.qualified_name(target, at)
                 ):
-                    async_functions[qualified_in_module(node.name, outer)] = coroutine_steps(
-                        _unconditional_calls(node, by_coroutine.get(id(node), ())),
+                    qualified = qualified_in_module(node.name, outer)
+                    signatures[qualified] = signature_of_def(node, outer, resolver)
+                    async_functions[qualified] = coroutine_steps(
+                        by_coroutine.get(id(node), ()),
                         lookup,
                         local,
                         resolver.project_name,
@@ -293,8 +295,6 @@ def summarize(
         if returned is not None:
             returns[qualified] = returned
         calls = by_function.get(id(node), ())
-        if coroutines:  # an installed package's function: its unconditional calls only
-            calls = _unconditional_calls(node, calls)
         steps = function_steps(calls, lookup, local, resolver.project_name)
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
@@ -393,46 +393,3 @@ def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
             return ImportedInstance(f"{module}.{node.name}")
         return None
     return found
-
-
-def _unconditional_calls(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, calls: Sequence[CallSite]
-) -> list[CallSite]:
-    """The calls of an installed package's function that run whatever its arguments.
-
-    A library branches on its parameters (``connect_tcp(host, port, tls=False)`` builds an SSL
-    context only ``if tls``): a call under an ``if`` (or a conditional expression) whose test
-    reads a parameter is left out, so that a call site that cannot take the branch is not
-    reported. ``self`` and ``cls`` are state, not arguments.
-    """
-    arguments = node.args
-    names = {
-        argument.arg
-        for argument in [
-            *arguments.posonlyargs,
-            *arguments.args,
-            *arguments.kwonlyargs,
-            *([arguments.vararg] if arguments.vararg else []),
-            *([arguments.kwarg] if arguments.kwarg else []),
-        ]
-    } - {"self", "cls"}
-    if not names:
-        return list(calls)
-    conditional: set[int] = set()
-    pending: list[ast.AST] = list(node.body)
-    while pending:
-        current = pending.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(current, (ast.If, ast.IfExp)) and any(
-            isinstance(name, ast.Name) and name.id in names for name in ast.walk(current.test)
-        ):
-            branches = [*_as_list(current.body), *_as_list(current.orelse)]
-            for branch in branches:
-                conditional.update(id(sub) for sub in ast.walk(branch) if isinstance(sub, ast.Call))
-        pending.extend(ast.iter_child_nodes(current))
-    return [call for call in calls if id(call.node) not in conditional]
-
-
-def _as_list(value: ast.AST | list[ast.stmt]) -> list[ast.AST]:
-    return list(value) if isinstance(value, list) else [value]
