@@ -30,8 +30,9 @@ from flake8_executor import __version__
 # 2: content hashes, installed summaries; 3: sized CPU steps on parameters, helpers that return a
 # body, and time.sleep(0) no step; 4: guards, arguments, signatures, classes' bases, returns,
 # properties; 5: generators' body steps; 6: applications' state (``app.state.engine``); 7: guards
-# and signatures of installed coroutines, arguments of the coroutines they await.
-FORMAT = 7
+# and signatures of installed coroutines, arguments of the coroutines they await; 8: what a
+# module assigns to any application's state (the project-wide index of ``app.state.x``).
+FORMAT = 8
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

@@ -40,6 +40,7 @@ from flake8_executor.analysis.conditions import Signature
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
+from flake8_executor.analysis.state_index import state_assignments
 from flake8_executor.analysis.summary import ModuleSummary, summarize
 from flake8_executor.catalog import CALLS, Entry
 from flake8_executor.config.settings import Settings
@@ -133,6 +134,9 @@ class Project(Composer):
         self._checked: set[str] = set()
         self._targets: dict[str, Target | None] = {}
         self._types: dict[str, ObjectType | None] = {}
+        # An attribute name -> the files that may assign it on an application's state.
+        self._state_index: dict[str, list[str]] | None = None
+        self._state_types: dict[str, ObjectType | None] = {}
         self.parsed = 0  # modules parsed by this process (the cache test reads it)
 
     def begin_file(self) -> None:
@@ -154,6 +158,8 @@ class Project(Composer):
                 changed = True
         if changed:
             self._forget()
+        self._state_index = None  # a module not read yet may have started assigning
+        self._state_types.clear()
         self._checked.clear()
 
     # -- summaries -------------------------------------------------------------------------------
@@ -233,6 +239,7 @@ class Project(Composer):
         self._memo.clear()
         self._targets.clear()
         self._types.clear()
+        self._state_types.clear()
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -332,6 +339,29 @@ class Project(Composer):
             if isinstance(owner, ImportedInstance) and hops < MAX_HOPS:
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None
+
+    def application_state(self, attribute: str) -> ObjectType | None:
+        """The type of an application's ``state.<attribute>`` (``request.app.state.engine`` in a
+        router that neither assigns it nor imports the application): what the project's modules
+        assign to it, when they all assign one type (``state_index``: the candidates)."""
+        types = self._state_types
+        if attribute in types:
+            return types[attribute]
+        if self._state_index is None:
+            self._state_index = state_assignments(self.tree.roots)
+        found: ObjectType | None = None
+        for path in self._state_index.get(attribute, ()):
+            located = module_of_file(path, self._settings.source_roots)
+            summary = self.summary(located[0]) if located is not None else None
+            if summary is None or attribute not in summary.app_state:
+                continue  # not an application's state after all (``request.state.x``)
+            assigned = summary.app_state[attribute]
+            if assigned is None or (found is not None and assigned != found):
+                found = None  # of no known type, or two types: not known
+                break
+            found = assigned
+        types[attribute] = found
+        return found
 
     def derives_from(self, name: str, targets: frozenset[str], depth: int = 0) -> bool:
         """The project's class ``name`` has one of ``targets`` among its bases, at any depth

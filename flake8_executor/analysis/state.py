@@ -43,7 +43,11 @@ class FileState:
         if context is not None:
             project = context.project
             self.resolver = Resolver(
-                context.module.package, True, project.object_type, project.returned_type
+                context.module.package,
+                True,
+                project.object_type,
+                project.returned_type,
+                project.application_state,
             )
         else:
             self.resolver = Resolver()

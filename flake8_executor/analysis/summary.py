@@ -53,6 +53,7 @@ class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
     __slots__ = (
+        "app_state",
         "bases",
         "classes",
         "coroutines",
@@ -79,6 +80,7 @@ class ModuleSummary:
         properties: set[str] | None = None,
         generators: dict[str, list[Step]] | None = None,
         bases: dict[str, list[str]] | None = None,
+        app_state: dict[str, ObjectType | None] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
@@ -98,6 +100,10 @@ class ModuleSummary:
         # A function -> the type it returns (``-> Path``, a class method returning ``cls(...)``).
         self.returns = returns or {}
         self.properties = properties or set()  # the functions that are property getters
+        # What the module assigns to an application's ``state.<name>`` (any application: its
+        # own, an imported one, ``request.app``), for the project-wide index of
+        # ``Project.application_state``; None: assigned something of no known type.
+        self.app_state = app_state or {}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +118,10 @@ class ModuleSummary:
             "generators": _steps_json(self.generators),
             "bases": self.bases,
             "imports": self.imports,
+            "app_state": {
+                attribute: _type_json(value) if value is not None else None
+                for attribute, value in self.app_state.items()
+            },
         }
 
     @classmethod
@@ -135,6 +145,10 @@ class ModuleSummary:
             properties=set(data["properties"]),
             generators=_steps_from_json(data["generators"]),
             bases={name: list(bases) for name, bases in data["bases"].items()},
+            app_state={
+                attribute: _type_from_json(value) if value is not None else None
+                for attribute, value in data["app_state"].items()
+            },
         )
 
 
@@ -148,17 +162,23 @@ def _steps_from_json(data: dict[str, Any]) -> dict[str, list[Step]]:
 
 def _types_json(types: dict[str, ObjectType]) -> dict[str, list[str]]:
     return {
-        name: ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+        name: _type_json(value)
         for name, value in types.items()
         if isinstance(value, (str, ImportedInstance))
     }
 
 
+def _type_json(value: ObjectType) -> list[str]:
+    return ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+
+
 def _types_from_json(data: dict[str, list[str]]) -> dict[str, ObjectType]:
-    return {
-        name: ImportedInstance(value) if how == "instance" else value
-        for name, (how, value) in data.items()
-    }
+    return {name: _type_from_json(value) for name, value in data.items()}
+
+
+def _type_from_json(value: list[str]) -> ObjectType:
+    how, name = value
+    return ImportedInstance(name) if how == "instance" else name
 
 
 def _step_json(step: Step) -> list[Any]:
@@ -314,7 +334,7 @@ def summarize(
             found = _exported(resolver.bindings_type(bindings, bound), name)
             if found is not None:
                 objects[bound] = found
-    _application_state(walk.module, resolver, name, objects)
+    app_state = _application_state(walk.module, resolver, name, objects)
     walk.release()
     return ModuleSummary(
         name,
@@ -328,28 +348,35 @@ def summarize(
         properties=properties,
         generators=generators,
         bases=bases,
+        app_state=app_state,
     )
 
 
 def _application_state(
     module: Scope, resolver: Resolver, name: str, objects: dict[str, ObjectType]
-) -> None:
+) -> dict[str, ObjectType | None]:
     """``app.state.engine`` for each module-level application ``app`` and each name the module
     assigns on an application's state: so that ``from main import app`` and
-    ``app.state.engine.connect()`` in another module find the engine."""
+    ``app.state.engine.connect()`` in another module find the engine. Returns what the module
+    assigns on any application's state, name by name (None: of no known type)."""
     if not module.app_state:
-        return
+        return {}
     applications = [
         bound
         for bound, bindings in module.bindings.items()
         if bindings[0].how != Binding.IMPORT
         and resolver.is_application(ast.Name(id=bound, ctx=ast.Load()), module)
     ]
-    for attribute in module.app_state if applications else ():
+    assigned: dict[str, ObjectType | None] = {}
+    for attribute, owners in module.app_state.items():
+        if not any(resolver.is_application(owner, binding.scope) for owner, binding in owners):
+            continue  # ``request.state.x``: per request, not the application's
         found = _exported(resolver.state_assigned(module, attribute), name)
+        assigned[attribute] = found
         if found is not None:
             for bound in applications:
                 objects[f"{bound}.state.{attribute}"] = found
+    return assigned
 
 
 def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:
