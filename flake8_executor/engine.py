@@ -59,7 +59,13 @@ def analyze(
     state = FileState(settings, walk.calls, walk.import_roots, context)
     project = context.project if context is not None else None
     mark_loop_functions(
-        walk.scopes, walk.calls, walk.import_roots, state.resolver, settings, project
+        walk.scopes,
+        walk.calls,
+        walk.import_roots,
+        state.resolver,
+        settings,
+        project,
+        context.module.name if context is not None else None,
     )
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME

@@ -169,6 +169,51 @@ EXPECTED = {
 }
 
 
+# A framework kit whose handler base derives from tornado.web.RequestHandler (through a relative
+# import and a re-export), and a class of it that does not.
+TORNADOKIT = {
+    "tornadokit/__init__.py": "from tornadokit.handlers import JsonHandler, Plain\n",
+    "tornadokit/base.py": """\
+        import tornado.web
+
+
+        class BaseHandler(tornado.web.RequestHandler):
+            pass
+        """,
+    "tornadokit/handlers.py": """\
+        from .base import BaseHandler
+
+
+        class JsonHandler(BaseHandler):
+            pass
+
+
+        class Plain:
+            def get(self):
+                return None
+        """,
+    "tornadokit-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: tornadokit\nVersion: 0.1\n",
+    "tornadokit-0.1.dist-info/top_level.txt": "tornadokit\n",
+}
+
+HANDLERS = """\
+import time
+
+import tornadokit
+from tornadokit.handlers import Plain
+
+
+class Api(tornadokit.JsonHandler):
+    def get(self):
+        time.sleep(1)
+
+
+class Other(Plain):
+    def get(self):
+        time.sleep(1)
+"""
+
+
 def _install(site: Path, files: dict[str, str] = PYFOO) -> None:
     for name, text in files.items():
         path = site / name
@@ -453,3 +498,16 @@ def test_the_language_server_follows_the_python_setting(tmp_path: Path) -> None:
     (awaited,) = [d for d in first if d.range.start.line == 11]
     assert "only pyfoo can fix it" in awaited.message
     assert {(d.range.start.line + 1, d.code) for d in second} == EXPECTED - {(8, "AEX100")}
+
+
+def test_a_tornado_handler_through_an_installed_packages_base(
+    setup: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """A handler whose base is an installed package's subclass of RequestHandler runs its sync
+    get() on the IOLoop; a class of the package that is no handler does not."""
+    project, site, env = setup
+    _install(site, TORNADOKIT)
+    (project / "handlers.py").write_text(HANDLERS, encoding="utf-8")
+    result = _flake8(project, env, path="handlers.py")
+    assert reported_findings(result.stdout) == {(9, "AEX101")}, result.stdout + result.stderr
+    assert "in a sync method of a tornado.web.RequestHandler" in result.stdout
