@@ -14,14 +14,14 @@ guard, on its parameter, for its own callers to decide.
 What an argument the engine cannot describe does: a test for truth or against ``None`` takes the
 branch a given value takes (``if path:`` runs, ``if path is None:`` does not: callers pass what
 they mean to be used); a comparison with a literal takes either branch (as before guards were
-read: ``if scheme == "https":`` may well be taken); a type test (``isinstance``, ``hasattr``)
+read: ``if scheme == "https":`` may well be taken), and so does any other comparison of the
+parameter itself (``if attempts > 0:``, ``if scheme == HTTPS:``); a type test (``isinstance``, ``hasattr``)
 takes neither (a helper tests the type because it is given streams as well as paths: silent); so
 does a test that reads a parameter in a way not read here (``len(paths) > 1``, ``url.scheme``):
-an *opaque* guard, which no argument is known to take. A parameter the function binds again
-(``if session is None: session = Session()``) is no parameter to any test: what follows it runs
-whatever the argument. An opaque test
-guards its own branches only: after ``if len(paths) > LIMIT: raise``, the rest of the function is
-its ordinary path.
+an *opaque* guard, which no argument is known to take. An opaque test guards its own branches
+only: after ``if len(paths) > LIMIT: raise``, the rest of the function is its ordinary path. A
+parameter the function binds again (``if session is None: session = Session()``) is no parameter
+to any test: what follows it runs whatever the argument.
 Everything here is plain data (tuples of strings and literals), so it goes into the summaries'
 JSON as it is.
 """
@@ -36,8 +36,9 @@ from flake8_executor.analysis.resolve import Binding, Resolver, Scope
 
 # (parameter, test, operand, branch): ``("fp", "isinstance", ("io.IOBase",), False)`` is the
 # ``else`` of ``isinstance(fp, io.IOBase)``. Tests: "truthy", "none" (``is None``), "isinstance"
-# and "hasattr" (operand: the names), "eq" (operand: the literals it equals), "opaque" (a test
-# that reads the parameter in any other way: ``len(hosts) > 1``; no operand).
+# and "hasattr" (operand: the names), "eq" (operand: the literals it equals), "compare" (any
+# other comparison of the parameter itself: ``attempts > 0``; no operand), "opaque" (a test that
+# reads the parameter in any other way: ``len(hosts) > 1``; no operand).
 Condition = tuple[str, str, tuple[Any, ...], bool]
 Guard = tuple[Condition, ...]
 # What a call shows of one argument: ("param", name) the caller's own parameter passed on,
@@ -191,6 +192,9 @@ def _read(
         ):
             values = tuple(element.value for element in right.elts)  # type: ignore[attr-defined]
             return [(name, "eq", values, branch == isinstance(op, ast.In))]
+        if parameter(right, function) is None:
+            # ``attempts > 0``, ``scheme == HTTPS``: a comparison of the value, not read here.
+            return [(name, "compare", (), branch)]
         return []
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and len(test.args) == 2:
         name = parameter(test.args[0], function)
@@ -339,7 +343,7 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
         elif test == "none":
             result = False
         else:
-            return test == "eq"
+            return test in ("eq", "compare")
     return result == branch
 
 
