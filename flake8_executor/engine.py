@@ -72,7 +72,8 @@ def analyze(
     findings = _analyze(tree, settings, context, fixes)
     if kept is not None:
         read = project.end_file() if project is not None else None
-        kept.store(path, digest, findings, read)  # type: ignore[arg-type]
+        if project is None or read is not None:  # read None: it depends on every module
+            kept.store(path, digest, findings, read)  # type: ignore[arg-type]
     return findings
 
 
@@ -84,7 +85,13 @@ def _analyze(
     state = FileState(settings, walk.calls, walk.import_roots, context, fixes)
     project = context.project if context is not None else None
     mark_loop_functions(
-        walk.scopes, walk.calls, walk.import_roots, state.resolver, settings, project
+        walk.scopes,
+        walk.calls,
+        walk.import_roots,
+        state.resolver,
+        settings,
+        project,
+        context.module.name if context is not None else None,
     )
     findings: list[Finding] = []
     by_call_name = BY_CALL_NAME

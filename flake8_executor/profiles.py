@@ -75,7 +75,18 @@ ASYNCIO_CALLBACK = LoopReason(
 )
 
 # -- Tornado ---------------------------------------------------------------------------------------
-TORNADO_HANDLERS = frozenset({"tornado.web.RequestHandler"})
+# ``RequestHandler`` and Tornado's own subclasses of it (its docs), known where Tornado is not
+# installed; another installed package's subclass is found through its module's summary.
+TORNADO_HANDLERS = frozenset(
+    {
+        "tornado.web.RequestHandler",
+        "tornado.web.StaticFileHandler",
+        "tornado.web.RedirectHandler",
+        "tornado.web.ErrorHandler",
+        "tornado.web.FallbackHandler",
+        "tornado.websocket.WebSocketHandler",
+    }
+)
 TORNADO_METHODS = frozenset("get post put patch delete head options prepare on_finish".split())
 TORNADO_HANDLER = LoopReason(
     "in a sync method of a tornado.web.RequestHandler, which Tornado runs on the IOLoop",

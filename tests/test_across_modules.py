@@ -280,8 +280,30 @@ def test_the_projects_types_across_modules_survive_the_cache(shop: Path) -> None
     assert warm.stdout == cold.stdout
 
 
+def test_application_state_from_the_projects_modules(shop: Path) -> None:
+    """``request.app.state.engine`` in a router that neither assigns it nor imports the
+    application is what the project's modules assign to it, when they assign one type; the same
+    from a warm cache; a module that starts assigning another type makes it unknown."""
+    items = "shop/api/item_routes.py"
+    cold = _flake8(shop, items)
+    assert "Traceback" not in cold.stderr, cold.stderr
+    assert reported_findings(cold.stdout) == expected_findings(PROJECT / items)
+    assert "request.app.state.engine.connect() blocks the event loop" in cold.stdout
+    entries = _cache_entries(shop)
+    assert entries
+    warm = _flake8(shop, items)
+    assert warm.stdout == cold.stdout
+    assert _cache_entries(shop) == entries
+    hooks = shop / "shop" / "web" / "hooks.py"
+    text = hooks.read_text(encoding="utf-8")
+    hooks.write_text(text.replace("store = requests.Session()", "store = httpx.AsyncClient()"))
+    edited = reported_findings(_flake8(shop, items).stdout)
+    assert edited == expected_findings(PROJECT / items) - {(14, "AEX100")}
+
+
 @pytest.mark.parametrize(
-    "module", ["shop.clients.media", "shop.clients.heat", "shop.services.uploads"]
+    "module",
+    ["shop.clients.media", "shop.clients.heat", "shop.services.uploads", "shop.web.hooks"],
 )
 def test_a_summary_is_the_same_after_its_json(module: str) -> None:
     """Guards, arguments, signatures, bases, return types and properties go through the cache."""

@@ -134,3 +134,41 @@ def test_an_unsaved_buffer_is_analysed_as_it_is(root: Path) -> None:
 def test_no_cache_keeps_no_findings(root: Path) -> None:
     assert len(_by_file(_flake8(root, "--executor-cache=no"))) == 2
     assert not (root / CACHE / "findings").exists()
+
+
+def test_findings_typed_from_every_module_are_not_kept(tmp_path: Path) -> None:
+    """``request.app.state.http`` is typed from whichever modules assign it (a scan of them all):
+    a module added later changes it, so such a file's findings are analysed every run."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "main.py").write_text(
+        "import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+        "app.state.http = requests.Session()\n"
+    )
+    (pkg / "routes.py").write_text(
+        "from fastapi import Request\n\n\nasync def handler(request: Request):\n"
+        '    return request.app.state.http.get("u")\n'
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FLAKE8_EXECUTOR_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
+
+    def run() -> set[tuple[int, str]]:
+        result = subprocess.run(
+            [sys.executable, "-m", "flake8", "-j1", "--select=AEX", "pkg/routes.py"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+        return reported_findings(result.stdout)
+
+    assert run() == {(5, "AEX100")}
+    assert not (tmp_path / CACHE / "findings").exists()
+    (pkg / "admin.py").write_text(
+        "import httpx\nfrom fastapi import FastAPI\n\napi = FastAPI()\n"
+        "api.state.http = httpx.AsyncClient()\n"
+    )
+    assert run() == set()  # two types assigned: not known

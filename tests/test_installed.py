@@ -95,9 +95,22 @@ PYFOO = {
                 return json.loads(await self.body())  # the library's parse: its API at work
 
             async def connect(self, host, tls=False):
-                if tls:  # only for some arguments: not followed
+                if tls:  # only for some arguments: the call site's decide
                     return ssl.create_default_context()
                 return host
+
+            async def secure(self, host, verify=True):
+                if not verify:
+                    return host
+                return ssl.create_default_context()
+
+            async def context(self, verify=False):
+                return ssl.create_default_context() if verify else None
+
+            async def many(self, paths):
+                if len(paths) > 1:  # a test not read: no argument is known to take it
+                    return [open(path).read() for path in paths]
+                return await self.context(verify=True)
 
 
         def offloaded(path):
@@ -137,8 +150,68 @@ async def main(path):
     await api.connect("example.com")
     await api.raw()
     await api.payload()
+    await api.connect("example.com", tls=True)
+    await api.secure("example.com", verify=False)
+    await api.secure("example.com")
+    await api.context()
+    await api.context(True)
+    await api.many([path])
 """
-EXPECTED = {(8, "AEX100"), (12, "AEX103"), (14, "AEX103"), (16, "AEX101")}
+EXPECTED = {
+    (8, "AEX100"),
+    (12, "AEX103"),
+    (14, "AEX103"),
+    (16, "AEX101"),
+    (20, "AEX103"),
+    (22, "AEX103"),
+    (24, "AEX103"),
+    (25, "AEX103"),
+}
+
+
+# A framework kit whose handler base derives from tornado.web.RequestHandler (through a relative
+# import and a re-export), and a class of it that does not.
+TORNADOKIT = {
+    "tornadokit/__init__.py": "from tornadokit.handlers import JsonHandler, Plain\n",
+    "tornadokit/base.py": """\
+        import tornado.web
+
+
+        class BaseHandler(tornado.web.RequestHandler):
+            pass
+        """,
+    "tornadokit/handlers.py": """\
+        from .base import BaseHandler
+
+
+        class JsonHandler(BaseHandler):
+            pass
+
+
+        class Plain:
+            def get(self):
+                return None
+        """,
+    "tornadokit-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: tornadokit\nVersion: 0.1\n",
+    "tornadokit-0.1.dist-info/top_level.txt": "tornadokit\n",
+}
+
+HANDLERS = """\
+import time
+
+import tornadokit
+from tornadokit.handlers import Plain
+
+
+class Api(tornadokit.JsonHandler):
+    def get(self):
+        time.sleep(1)
+
+
+class Other(Plain):
+    def get(self):
+        time.sleep(1)
+"""
 
 
 def _install(site: Path, files: dict[str, str] = PYFOO) -> None:
@@ -425,3 +498,16 @@ def test_the_language_server_follows_the_python_setting(tmp_path: Path) -> None:
     (awaited,) = [d for d in first if d.range.start.line == 11]
     assert "only pyfoo can fix it" in awaited.message
     assert {(d.range.start.line + 1, d.code) for d in second} == EXPECTED - {(8, "AEX100")}
+
+
+def test_a_tornado_handler_through_an_installed_packages_base(
+    setup: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """A handler whose base is an installed package's subclass of RequestHandler runs its sync
+    get() on the IOLoop; a class of the package that is no handler does not."""
+    project, site, env = setup
+    _install(site, TORNADOKIT)
+    (project / "handlers.py").write_text(HANDLERS, encoding="utf-8")
+    result = _flake8(project, env, path="handlers.py")
+    assert reported_findings(result.stdout) == {(9, "AEX101")}, result.stdout + result.stderr
+    assert "in a sync method of a tornado.web.RequestHandler" in result.stdout

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli_runs import Run, shown
-from tests.fixture_format import run_flake8
+from tests.fixture_format import reported_findings, run_flake8
 
 SOURCE = (
     "import time\n\nfrom myfw import on_loop\n\n\n@on_loop\ndef refresh():\n    time.sleep(1)\n"
@@ -48,3 +48,83 @@ def test_executor_fix_flag_and_table(executor_fix: Run, project: Path) -> None:
     tabled = executor_fix("--check", target)
     assert "8:5: AEX101 not fixed" in shown(tabled)
     assert target.read_text(encoding="utf-8") == SOURCE
+
+
+EVENTS = """\
+import time
+
+
+def on_loop(function):
+    return function
+
+
+class Bus:
+    def listen(self, name, callback):
+        pass
+
+
+bus = Bus()
+"""
+
+JOBS = """\
+import time
+
+from app import on_loop
+from app.events import bus
+from app.other import on_loop as other_on_loop
+
+from .events import on_loop as loop_only
+
+
+@on_loop
+def refresh():
+    time.sleep(1)
+
+
+@loop_only
+def again():
+    time.sleep(2)
+
+
+def handler(event):
+    time.sleep(3)
+
+
+def elsewhere(event):
+    time.sleep(4)
+
+
+@other_on_loop
+def not_ours():
+    time.sleep(5)
+
+
+bus.listen("event", handler)
+"""
+
+
+def test_the_projects_own_decorator_and_registration_in_another_module(tmp_path: Path) -> None:
+    """``loop-callbacks`` names the project's own functions by their module: imported from it,
+    relatively, or re-exported by the package; a method of an instance of its class; another
+    module's function of the same name is not it."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n', encoding="utf-8")
+    (package / "__init__.py").write_text("from app.events import on_loop\n", encoding="utf-8")
+    (package / "events.py").write_text(EVENTS, encoding="utf-8")
+    (package / "other.py").write_text("def on_loop(function):\n    return function\n")
+    (package / "jobs.py").write_text(JOBS, encoding="utf-8")
+    setting = "--executor-loop-callbacks=app.events.on_loop,app.events.Bus.listen"
+    result = run_flake8("--select=AEX", setting, "app/jobs.py", cwd=tmp_path)
+    assert reported_findings(result.stdout) == {(12, "AEX101"), (17, "AEX101"), (21, "AEX101")}
+    assert "decorated @app.on_loop, which runs on the event loop" in result.stdout
+    assert "given to app.events.bus.listen(), which runs it on the event loop" in result.stdout
+    # Without the project's imports followed, only a name as the file imports it is matched.
+    alone = run_flake8(
+        "--select=AEX",
+        "--executor-loop-callbacks=app.on_loop",
+        "--executor-follow-imports=no",
+        "app/jobs.py",
+        cwd=tmp_path,
+    )
+    assert reported_findings(alone.stdout) == {(12, "AEX101")}

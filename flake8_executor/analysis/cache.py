@@ -31,9 +31,11 @@ from flake8_executor import __version__
 # body, and time.sleep(0) no step; 4: guards, arguments, signatures, classes' bases, returns,
 # properties; 5: generators' body steps; 6: applications' state (``app.state.engine``); 7: a
 # wait given a zero timeout (``thread.join(timeout=0)``) no step, a parameter given its default in
-# the body (``if tz is None: tz = ...``) still guards; 8: ``ZoneInfo(key)`` guarded on its key
-# (a key the framework loaded is no step).
-FORMAT = 8
+# the body (``if tz is None: tz = ...``) still guards, guards and signatures of installed
+# coroutines, arguments of the coroutines they await; 8: what a module assigns to any
+# application's state (the project-wide index of ``app.state.x``); 9: ``ZoneInfo(key)`` guarded
+# on its key (a key the framework loaded is no step).
+FORMAT = 9
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

@@ -58,8 +58,8 @@ Reach = dict[Kind, tuple[tuple[str, ...], Guard]]
 # ("local", <the Binding of a helper of this file>) or ("project", "app.billing.charge"); a call
 # of a helper also carries the arguments it passes (``conditions.Args``), and any step the guard
 # it runs under: (tag, value, args, guard). In a coroutine of an installed package also ("await",
-# "pyfoo.api.Client.fetch"): a coroutine awaited, which runs on the same loop (its steps count
-# only when the name is an ``async def``); ("sized", (Kind, "json.loads", k, "data")): CPU work
+# "pyfoo.api.Client.fetch", args, guard): a coroutine awaited, which runs on the same loop (its
+# steps count only when the name is an ``async def``); ("sized", (Kind, "json.loads", k, "data")): CPU work
 # whose input's size decides, on the helper's positional parameter k named "data" (-1, "": on
 # something else), judged where the helper is called or offloaded; ("body", ""): the helper
 # returns a whole body (``requests.get(u).content``); ("iterate", "app.files.entries"): the
@@ -421,7 +421,9 @@ def passes_self(call: ast.Call, function: Scope | None) -> int:
     return 0 if isinstance(func.value, ast.Name) and func.value.id == self_name else 1
 
 
-def signature_of_def(node: ast.FunctionDef, outer: Scope, resolver: Resolver) -> Signature:
+def signature_of_def(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope, resolver: Resolver
+) -> Signature:
     """A ``def``'s parameters; a method's without its ``self`` (or ``cls``)."""
     names = {resolver.qualified_name(d, outer) for d in node.decorator_list}
     bound = outer.opened_by == Scope.CLASS and "staticmethod" not in names
@@ -505,13 +507,21 @@ def coroutine_steps(
     A call handed to an executor is a reference or runs in a lambda: not a step."""
     steps: list[Step] = []
     plain: list[CallSite] = []
+    resolver = lookup.resolver
     for call in calls:
         if call.awaited:
             steps.extend(function_steps(plain, lookup, local, project))
             plain = []
             name = awaited(call.node.func, call.scope)
             if name is not None:
-                steps.append((AWAIT, name))
+                site = call.site
+                node = call.node
+                guard = (
+                    guard_of(site.conditions, site.function, resolver) if site.conditions else ()
+                )
+                skip = passes_self(node, site.function)
+                args = describe_args(node, call.scope, site.function, resolver, skip)
+                steps.append((AWAIT, name, args, guard))
         else:
             plain.append(call)
     steps.extend(function_steps(plain, lookup, local, project))
@@ -654,9 +664,12 @@ class CallGraph(Composer):
         helper.package = self.package_in(helper.chain)
         return helper
 
-    def awaited_reach_of(self, func: ast.expr, scope: Scope) -> HelperReach | None:
+    def awaited_reach_of(
+        self, func: ast.expr, scope: Scope, call: ast.Call | None = None
+    ) -> HelperReach | None:
         """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``):
-        the project's own coroutines are judged where their blocking calls are."""
+        the project's own coroutines are judged where their blocking calls are. With the
+        ``call``, only the guarded steps its arguments can take."""
         if self._other is None or self._project_name is None:
             return None
         name = self._project_name(func, scope)
@@ -666,7 +679,12 @@ class CallGraph(Composer):
         reach, _complete = self._other.reach(key)
         if not reach:
             return None
-        bound = bind(self._other.signature(key), None)
+        args = (
+            describe_args(call, scope, None, self._lookup.resolver, passes_self(call, scope))
+            if call is not None
+            else None
+        )
+        bound = bind(self._other.signature(key), args)
         # A library coroutine's CPU work (``await request.json()`` parsing the body it read) is
         # the library's API doing what it is for: reported are the waits it makes on the loop
         # (a file read, an SSL context built from certificate files, a sync request).

@@ -2,8 +2,10 @@
 
 ``discord.File(fp)`` opens ``fp`` only when it is not already a stream; ``resolve(host)`` looks the
 host up only for ``"localhost"``. A step recorded under ``if isinstance(fp, ...)``, ``if path:``,
-``if path is not None:``, ``if host == "localhost":`` (or after ``if not path: return``) carries
-that test as a *guard* on the parameter. Where the helper is called, each argument is described
+``if path is not None:``, ``if host == "localhost":`` (or after ``if not path: return``, or in a
+branch of ``a if verify else b``) carries that test as a *guard* on the parameter. This is the one
+rule for the project's functions and an installed package's, sync or ``async def`` (awaited: the
+``await``'s arguments decide). Where the helper is called, each argument is described
 as far as the call shows it (a literal, a known type, the caller's own parameter, or nothing
 known), and a guarded step counts only where the argument can take its branch: ``File("a.png")``
 opens, ``File(io.BytesIO(data))`` does not. A caller that passes its own parameter through keeps the
@@ -12,8 +14,14 @@ guard, on its parameter, for its own callers to decide.
 What an argument the engine cannot describe does: a test for truth or against ``None`` takes the
 branch a given value takes (``if path:`` runs, ``if path is None:`` does not: callers pass what
 they mean to be used); a comparison with a literal takes either branch (as before guards were
-read: ``if scheme == "https":`` may well be taken); a type test (``isinstance``, ``hasattr``)
-takes neither (a helper tests the type because it is given streams as well as paths: silent).
+read: ``if scheme == "https":`` may well be taken), and so does any other comparison of the
+parameter itself (``if attempts > 0:``, ``if scheme == HTTPS:``); a type test (``isinstance``, ``hasattr``)
+takes neither (a helper tests the type because it is given streams as well as paths: silent); so
+does a test that reads a parameter in a way not read here (``len(paths) > 1``, ``url.scheme``):
+an *opaque* guard, which no argument is known to take. An opaque test guards its own branches
+only: after ``if len(paths) > LIMIT: raise``, the rest of the function is its ordinary path. A
+parameter the function binds again (``if session is None: session = Session()``) is no parameter
+to any test: what follows it runs whatever the argument.
 Everything here is plain data (tuples of strings and literals), so it goes into the summaries'
 JSON as it is.
 """
@@ -29,7 +37,9 @@ from flake8_executor.profiles import LOADED_ZONES
 
 # (parameter, test, operand, branch): ``("fp", "isinstance", ("io.IOBase",), False)`` is the
 # ``else`` of ``isinstance(fp, io.IOBase)``. Tests: "truthy", "none" (``is None``), "isinstance"
-# and "hasattr" (operand: the names), "eq" (operand: the literals it equals).
+# and "hasattr" (operand: the names), "eq" (operand: the literals it equals), "compare" (any
+# other comparison of the parameter itself: ``attempts > 0``; no operand), "opaque" (a test that
+# reads the parameter in any other way: ``len(hosts) > 1``; no operand).
 Condition = tuple[str, str, tuple[Any, ...], bool]
 Guard = tuple[Condition, ...]
 # What a call shows of one argument: ("param", name) the caller's own parameter passed on,
@@ -133,25 +143,71 @@ def _rebound_after(node: ast.expr, later: Sequence[Binding], function: Scope) ->
 
 
 def guard_of(
-    conditions: Sequence[tuple[ast.expr, bool]], function: Scope | None, resolver: Resolver
+    conditions: Sequence[tuple[ast.expr, bool, bool]], function: Scope | None, resolver: Resolver
 ) -> Guard:
-    """The tests on ``function``'s parameters among the ``if`` tests around a call."""
+    """The tests on ``function``'s parameters among the ``if`` tests around a call.
+
+    An opaque test makes the steps of its branches conditional, not the rest of the function
+    after ``if len(items) > LIMIT: raise ...``: that is argument checking, and what follows is
+    the function's ordinary path."""
     found: list[Condition] = []
-    for test, branch in conditions:
-        found.extend(_parse(test, branch, function, resolver))
+    for test, branch, after_exit in conditions:
+        found.extend(_parse(test, branch, function, resolver, opaque=not after_exit))
     return tuple(found)
 
 
 def _parse(
-    test: ast.expr, branch: bool, function: Scope | None, resolver: Resolver
+    test: ast.expr, branch: bool, function: Scope | None, resolver: Resolver, opaque: bool = True
+) -> list[Condition]:
+    """The conditions ``test`` puts on the parameters; with ``opaque``, a test that reads
+    parameters in a way not read here (``len(hosts) > 1``, ``url.startswith("https")``) is an
+    opaque condition on each of them."""
+    found = _read(test, branch, function, resolver, opaque)
+    if found or function is None or not opaque:
+        return found
+    return [(name, "opaque", (), branch) for name in _parameters_read(test, function)]
+
+
+def _parameters_read(test: ast.expr, function: Scope) -> list[str]:
+    """The parameters of ``function`` that ``test`` reads (not the bound ``self``/``cls``), in
+    order, each once. A parameter the body binds again (``if session is None: session =
+    Session()``) is not: its value is no longer known to be the argument's, as for every test."""
+    node = function.node
+    bound_first: str | None = None
+    if (
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and function.parent is not None
+        and function.parent.opened_by == Scope.CLASS
+        and (node.args.posonlyargs or node.args.args)
+        and not any(
+            isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+            for decorator in node.decorator_list
+        )
+    ):
+        bound_first = (node.args.posonlyargs or node.args.args)[0].arg
+    names: list[str] = []
+    for sub in ast.walk(test):
+        if not isinstance(sub, ast.Name) or sub.id == bound_first or sub.id in names:
+            continue
+        if parameter(sub, function) is not None:
+            names.append(sub.id)
+    return names
+
+
+def _read(
+    test: ast.expr, branch: bool, function: Scope | None, resolver: Resolver, opaque: bool
 ) -> list[Condition]:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _parse(test.operand, not branch, function, resolver)
+        return _parse(test.operand, not branch, function, resolver, opaque)
     if isinstance(test, ast.BoolOp):
         # ``a and b`` true: both are; ``a or b`` false: neither is. Otherwise nothing is known.
         if isinstance(test.op, ast.And) == branch:
-            return [c for value in test.values for c in _parse(value, branch, function, resolver)]
-        return []
+            return [
+                condition
+                for value in test.values
+                for condition in _parse(value, branch, function, resolver, opaque)
+            ]
+        return []  # opaque, if it reads parameters
     name = parameter(test, function)
     if name is not None:
         return [(name, "truthy", (), branch)]
@@ -173,6 +229,9 @@ def _parse(
         ):
             values = tuple(element.value for element in right.elts)  # type: ignore[attr-defined]
             return [(name, "eq", values, branch == isinstance(op, ast.In))]
+        if parameter(right, function) is None:
+            # ``attempts > 0``, ``scheme == HTTPS``: a comparison of the value, not read here.
+            return [(name, "compare", (), branch)]
         return []
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and len(test.args) == 2:
         name = parameter(test.args[0], function)
@@ -262,7 +321,9 @@ def describe_args(
     return positional, keywords
 
 
-def signature_of(node: ast.FunctionDef, scope: Scope, bound: bool, resolver: Resolver) -> Signature:
+def signature_of(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, bound: bool, resolver: Resolver
+) -> Signature:
     """A ``def``'s parameters as a call binds them (without ``self`` when ``bound``)."""
     args = node.args
     positional = [*args.posonlyargs, *args.args]
@@ -336,12 +397,14 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
     if result is None:
         if desc == HIDDEN and test == "none":
             return True
+        if test == "opaque":
+            return False
         if test == "truthy":
             result = True
         elif test == "none":
             result = False
         else:
-            return test == "eq"
+            return test in ("eq", "compare")
     return result == branch
 
 

@@ -15,9 +15,19 @@ from collections.abc import Iterable
 from typing import Any
 
 # A dependency is a ``ModuleFile`` (its summary was read), a ``str`` (a dotted name was looked up
-# as a module), or a ``Pending`` (an answer asked for while it was still being worked out: in a
-# cycle of re-exports; what it read is added when the file's analysis ends).
+# as a module), a ``Pending`` (an answer asked for while it was still being worked out: in a
+# cycle of re-exports; what it read is added when the file's analysis ends), or ``WHOLE_PROJECT``.
 Dependency = Any
+
+
+class _WholeProject:
+    """What every file of the project says (``request.app.state.engine`` is typed from whichever
+    modules assign it, found by a scan of them all): such findings are not kept."""
+
+    __slots__ = ()
+
+
+WHOLE_PROJECT = _WholeProject()
 
 
 class Pending(tuple):  # type: ignore[type-arg]

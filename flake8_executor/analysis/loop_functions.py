@@ -15,8 +15,8 @@ import ast
 from collections.abc import Iterable
 
 from flake8_executor import catalog, profiles
-from flake8_executor.analysis.project import Project
-from flake8_executor.analysis.resolve import Binding, Resolver, Scope
+from flake8_executor.analysis.project import FUNCTION, Project
+from flake8_executor.analysis.resolve import Binding, ClassInstance, Resolver, Scope
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.config.settings import Settings
 from flake8_executor.fixes import NotFixed
@@ -36,10 +36,12 @@ def mark_loop_functions(
     resolver: Resolver,
     settings: Settings,
     project: Project | None = None,
+    module: str | None = None,
 ) -> None:
     """Mark the call sites of every sync function the frameworks run on the event loop (a base
-    class of another module of the ``project`` counts, following imports)."""
-    user = frozenset(settings.loop_callbacks)
+    class of another module of the ``project`` counts, following imports; ``module``: the file's
+    module name, by which the ``loop-callbacks`` setting names its own functions)."""
+    user = _UserNames(settings.loop_callbacks, resolver, project, module)
     home_assistant = profiles.HOME_ASSISTANT in import_roots
     reasons: dict[int, tuple[str, LoopReason]] = {}  # id(def or lambda node) -> (name, reason)
     for scope in scopes:
@@ -73,11 +75,104 @@ def mark_loop_functions(
         site.why_no_await = NotFixed.IN_LOOP_FUNCTION.format(why=site.loop_reason)
 
 
+class _UserNames:
+    """The ``loop-callbacks`` setting's names, matched against what a file calls or decorates
+    with: as imported (``myfw.on_loop``), a function or class of the file's own module by the
+    module's name (``app.events.on_loop`` in ``app/events.py``), a method of an instance of one
+    (``bus.listen`` after ``bus = Bus()``), and, following the project's imports, where the
+    function is defined (a name re-exported by a package's ``__init__.py`` is the same function
+    under either name)."""
+
+    __slots__ = ("_canonical", "_module", "_names", "_project", "_resolver")
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        resolver: Resolver,
+        project: Project | None,
+        module: str | None,
+    ) -> None:
+        self._names = frozenset(names)
+        self._resolver = resolver
+        self._project = project
+        self._module = module
+        self._canonical: frozenset[str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._names)
+
+    def match(self, target: ast.expr, scope: Scope) -> str | None:
+        """The name ``target`` goes by when the setting names it (as the message shows it)."""
+        if not self._names:
+            return None
+        name = self._resolver.qualified_name(target, scope) or self._own(target, scope)
+        if name is None:
+            return None
+        if name in self._names:
+            return name
+        defined = self._defined(name)
+        if defined is not None and defined in self._canonical_names():
+            return name
+        return None
+
+    def _own(self, target: ast.expr, scope: Scope) -> str | None:
+        """``on_loop`` (a ``def`` or class of this module), ``Bus.listen``, ``bus.listen``
+        (an instance of a class of this module or another of the project), by module name."""
+        resolver = self._resolver
+        if isinstance(target, ast.Attribute):
+            found = resolver.project_name(target, scope)
+            if found is not None:
+                return found
+            owner = resolver.type_of(target.value, scope)
+            if isinstance(owner, ClassInstance):
+                owned = self._module_level(owner.scope)
+                return f"{owned}.{target.attr}" if owned is not None else None
+            root = self._own(target.value, scope)
+            return f"{root}.{target.attr}" if root is not None else None
+        if not isinstance(target, ast.Name) or self._module is None:
+            return None
+        bindings = scope.lookup(target.id)
+        if not bindings or len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        if binding.how not in (Binding.DEF, Binding.CLASS) or binding.scope.parent is not None:
+            return None  # not a module-level function or class
+        return f"{self._module}.{target.id}"
+
+    def _module_level(self, scope: Scope) -> str | None:
+        node = scope.node
+        owner = scope.parent
+        if (
+            self._module is None
+            or not isinstance(node, ast.ClassDef)
+            or owner is None
+            or owner.parent is not None
+        ):
+            return None
+        return f"{self._module}.{node.name}"
+
+    def _defined(self, name: str) -> str | None:
+        """Where the project's function ``name`` is defined (``module.qualified``)."""
+        project = self._project
+        if project is None:
+            return None
+        target = project.target(name)
+        if target is None or target[0] != FUNCTION:
+            return None
+        return f"{target[1]}.{target[2]}"
+
+    def _canonical_names(self) -> frozenset[str]:
+        if self._canonical is None:
+            found = (self._defined(name) for name in self._names)
+            self._canonical = frozenset(name for name in found if name is not None)
+        return self._canonical
+
+
 def _decorated(
     node: ast.FunctionDef,
     scope: Scope,
     resolver: Resolver,
-    user: frozenset[str],
+    user: _UserNames,
     home_assistant: bool,
 ) -> tuple[str, LoopReason] | None:
     outer = scope.parent or scope
@@ -86,8 +181,9 @@ def _decorated(
         name = resolver.qualified_name(target, outer)
         if name in profiles.HA_CALLBACK_DECORATORS:
             return name, profiles.HA_CALLBACK
-        if name is not None and name in user:
-            return name, profiles.USER_DECORATOR
+        matched = user.match(target, outer)
+        if matched is not None:
+            return matched, profiles.USER_DECORATOR
     if home_assistant and node.name.startswith(profiles.HA_ASYNC_PREFIX):
         return node.name, profiles.HA_ASYNC_NAMED
     return None
@@ -138,7 +234,7 @@ def _derives_from(
 
 
 def _registered(
-    call: CallSite, resolver: Resolver, user: frozenset[str]
+    call: CallSite, resolver: Resolver, user: _UserNames
 ) -> list[tuple[ast.AST, tuple[str, LoopReason]]]:
     """The functions (``def`` or ``lambda`` nodes) a call hands to the loop to run there."""
     node = call.node
@@ -154,8 +250,8 @@ def _registered(
         handed = [node.args[index]]
         name, reason = func.attr, profiles.ASYNCIO_CALLBACK
     elif user:
-        qualified = resolver.qualified_name(func, scope)
-        if qualified is None or qualified not in user:
+        qualified = user.match(func, scope)
+        if qualified is None:
             return []
         handed = [*node.args, *(keyword.value for keyword in node.keywords)]
         name, reason = qualified, profiles.USER_REGISTRATION

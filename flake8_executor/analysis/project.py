@@ -37,10 +37,11 @@ from flake8_executor import catalog
 from flake8_executor.analysis.cache import SummaryCache, content_digest
 from flake8_executor.analysis.callgraph import AWAIT, CALL, ITERATE, Composer, Reach, Step
 from flake8_executor.analysis.conditions import Signature
-from flake8_executor.analysis.dependencies import Dependency, Pending, expand
+from flake8_executor.analysis.dependencies import WHOLE_PROJECT, Dependency, Pending, expand
 from flake8_executor.analysis.lookup import method_entry
 from flake8_executor.analysis.modules import ModuleFile, SourceTree, module_of_file
 from flake8_executor.analysis.resolve import ImportedInstance, ObjectType
+from flake8_executor.analysis.state_index import state_assignments
 from flake8_executor.analysis.summary import ModuleSummary, summarize
 from flake8_executor.catalog import CALLS, Entry
 from flake8_executor.config.settings import Settings
@@ -140,6 +141,9 @@ class Project(Composer):
         self._answers_read: dict[str, dict[str, frozenset[Dependency]]] = {"t": {}, "y": {}}
         self._reach_read: dict[Any, frozenset[Dependency]] = {}
         self._valid: dict[Any, bool] = {}
+        # An attribute name -> the files that may assign it on an application's state.
+        self._state_index: dict[str, list[str]] | None = None
+        self._state_types: dict[str, ObjectType | None] = {}
         self.parsed = 0  # modules parsed by this process (the cache test reads it)
 
     def begin_file(self) -> None:
@@ -148,14 +152,18 @@ class Project(Composer):
         self._checked.clear()
         self.recorder.begin()
 
-    def end_file(self) -> dict[str, list[Any]]:
+    def end_file(self) -> dict[str, list[Any]] | None:
         """What the file's analysis read outside the file, as ``valid`` checks it in a later
         process: each module whose summary was read (path, stat, content hash, when it was read,
         its name and, installed, its distribution and version: an upgrade is read again) and each
-        dotted name looked up as a module (the path found, or ``None``)."""
+        dotted name looked up as a module (the path found, or ``None``). ``None``: it read what
+        every file of the project says, so its findings are not kept."""
         modules: list[Any] = []
         names: list[Any] = []
-        for dependency in expand(self.recorder.end(), self._answers_read):
+        read = expand(self.recorder.end(), self._answers_read)
+        if WHOLE_PROJECT in read:
+            return None
+        for dependency in read:
             if isinstance(dependency, str):
                 names.append([dependency, self.tree.found(dependency)])
                 continue
@@ -224,6 +232,8 @@ class Project(Composer):
                 changed = True
         if changed:
             self._forget()
+        self._state_index = None  # a module not read yet may have started assigning
+        self._state_types.clear()
         self._checked.clear()
 
     # -- summaries -------------------------------------------------------------------------------
@@ -307,6 +317,7 @@ class Project(Composer):
         for table in self._answers_read.values():
             table.clear()
         self._reach_read.clear()
+        self._state_types.clear()
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -425,6 +436,30 @@ class Project(Composer):
                 return self.object_type(f"{owner.name}.{path[-1]}", hops + 1)
         return None
 
+    def application_state(self, attribute: str) -> ObjectType | None:
+        """The type of an application's ``state.<attribute>`` (``request.app.state.engine`` in a
+        router that neither assigns it nor imports the application): what the project's modules
+        assign to it, when they all assign one type (``state_index``: the candidates)."""
+        self.recorder.note(WHOLE_PROJECT)
+        types = self._state_types
+        if attribute in types:
+            return types[attribute]
+        if self._state_index is None:
+            self._state_index = state_assignments(self.tree.roots)
+        found: ObjectType | None = None
+        for path in self._state_index.get(attribute, ()):
+            located = module_of_file(path, self._settings.source_roots)
+            summary = self.summary(located[0]) if located is not None else None
+            if summary is None or attribute not in summary.app_state:
+                continue  # not an application's state after all (``request.state.x``)
+            assigned = summary.app_state[attribute]
+            if assigned is None or (found is not None and assigned != found):
+                found = None  # of no known type, or two types: not known
+                break
+            found = assigned
+        types[attribute] = found
+        return found
+
     def derives_from(self, name: str, targets: frozenset[str], depth: int = 0) -> bool:
         """The project's class ``name`` has one of ``targets`` among its bases, at any depth
         (through re-exports and the project's own base classes)."""
@@ -488,7 +523,7 @@ class Project(Composer):
 
     def signature(self, key: Any) -> Signature | None:
         target = self.canonical(key)
-        if target is None or target[0] != FUNCTION:
+        if target is None or target[0] not in (FUNCTION, COROUTINE):
             return None
         module = self.tree.find(target[1])
         summary = self.summary(module) if module is not None else None

@@ -205,6 +205,7 @@ class Resolver:
         follow_imports: bool = False,
         imported_type: Callable[[str], ObjectType | None] | None = None,
         returned_type: Callable[[str], ObjectType | None] | None = None,
+        application_state: Callable[[str], ObjectType | None] | None = None,
     ) -> None:
         self._types: dict[int, ObjectType | None] = {}
         self._busy: set[int] = set()
@@ -215,6 +216,9 @@ class Resolver:
         # What a function of another module returns (its return annotation, a class method
         # that returns ``cls(...)``), asked of the project.
         self._returned_type = returned_type
+        # What the project's modules assign to an application's ``state.<name>``, asked of the
+        # project for a module that neither assigns it nor imports the application.
+        self._application_state = application_state
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -584,11 +588,15 @@ class Resolver:
 
     def _state_type(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
         """``request.app.state.engine``: what the module assigns to it, else, for an application
-        imported from another module of the project, what that module does (its summary)."""
+        imported from another module of the project, what that module does (its summary), else
+        what the project's modules assign to it, when they agree."""
         module = scope.module
         if module.app_state and node.attr in module.app_state:
             return self.state_assigned(module, node.attr)
-        return self._imported_object(node, scope)
+        found = self._imported_object(node, scope)
+        if found is None and self._application_state is not None:
+            found = self._application_state(node.attr)
+        return found
 
     def _imported_object(self, node: ast.Attribute, scope: Scope) -> ObjectType | None:
         """``clients.http`` after ``from app import clients``: an object another module defines."""

@@ -12,6 +12,11 @@ from flake8_executor.analysis.resolve import Scope
 # The ``if`` tests recorded around an expression, innermost last.
 MAX_CONDITIONS = 8
 
+# An ``if`` test around an expression: (test, branch, after an exit): ``branch`` is True in the
+# body; ``after an exit``: the expression follows ``if test: return`` (or ``raise``), not in a
+# branch of it.
+Condition = tuple[ast.expr, bool, bool]
+
 
 class Site:
     """Where an expression sits: its scope, whether it runs on the event loop, if ``await`` fits."""
@@ -38,7 +43,7 @@ class Site:
         held_by: ast.expr | None = None,
         comprehensions: int = 0,
         handlers: tuple[ast.expr | None, ...] = (),
-        conditions: tuple[tuple[ast.expr, bool], ...] = (),
+        conditions: tuple[Condition, ...] = (),
     ) -> None:
         self.scope = scope
         self.on_loop = on_loop  # the innermost def or lambda around it is an ``async def``
@@ -52,9 +57,9 @@ class Site:
         self.held_by = held_by
         self.comprehensions = comprehensions
         self.handlers = handlers
-        # In a sync function: the ``if`` tests around the expression, each with the branch it is
-        # in (``True`` for the body), for the steps of a helper that run only under a condition on
-        # a parameter (``analysis/conditions.py``).
+        # In a function: the ``if`` tests around the expression, each with the branch it is in
+        # (``True`` for the body), for the steps of a function that run only under a condition
+        # on a parameter (``analysis/conditions.py``).
         self.conditions = conditions
         # Set when a framework runs this sync function on the loop (``analysis/loop_functions``):
         # why, as the message says it ("in a @callback function, which Home Assistant runs ...").
@@ -62,9 +67,10 @@ class Site:
         # ... and what the message advises instead of an await, which a sync function cannot use.
         self.loop_advice: str | None = None
 
-    def under(self, test: ast.expr, branch: bool) -> Site:
-        """The same place, inside the ``branch`` of ``if test:`` (past a few levels, a deeper
-        test is not recorded: a long ``elif`` chain would cost its square)."""
+    def under(self, test: ast.expr, branch: bool, after_exit: bool = False) -> Site:
+        """The same place, inside the ``branch`` of ``if test:`` (``after_exit``: after an
+        ``if test: return``; past a few levels, a deeper test is not recorded: a long ``elif``
+        chain would cost its square)."""
         if len(self.conditions) >= MAX_CONDITIONS:
             return self
         site = Site(
@@ -75,7 +81,7 @@ class Site:
             self.held_by,
             self.comprehensions,
             self.handlers,
-            (*self.conditions, (test, branch)),
+            (*self.conditions, (test, branch, after_exit)),
         )
         site.loop_reason, site.loop_advice = self.loop_reason, self.loop_advice
         return site

@@ -48,7 +48,11 @@ class FileState:
         if context is not None:
             project = context.project
             self.resolver = Resolver(
-                context.module.package, True, project.object_type, project.returned_type
+                context.module.package,
+                True,
+                project.object_type,
+                project.returned_type,
+                project.application_state,
             )
         else:
             self.resolver = Resolver()
@@ -120,12 +124,16 @@ class FileState:
         graph = self._graph()
         return graph.reach_of(func, scope, call, offloaded) if graph is not None else None
 
-    def awaited_reach(self, func: ast.expr, scope: Scope) -> HelperReach | None:
-        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``)."""
+    def awaited_reach(
+        self, func: ast.expr, scope: Scope, call: ast.Call | None = None
+    ) -> HelperReach | None:
+        """What awaiting an installed package's coroutine runs on the loop (``await lib.call()``);
+        with the ``call``, a step under a condition on a parameter counts only where its
+        argument can take that branch."""
         if self.context is None:
             return None
         graph = self._graph()
-        return graph.awaited_reach_of(func, scope) if graph is not None else None
+        return graph.awaited_reach_of(func, scope, call) if graph is not None else None
 
     def sized_helper_reach(self, call: CallSite) -> HelperReach | None:
         """A helper's size-dependent CPU work on what this call passes evidently large."""

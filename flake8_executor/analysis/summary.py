@@ -6,7 +6,9 @@ own helpers written as absolute names), the type of each module-level object and
 the engine tracks (``http = requests.Session()``, ``self.db = sqlite3.connect(...)``), its classes,
 and what its module-level imports bind (so that ``from app.services import charge`` finds a
 re-export). An installed package's module also has its coroutines' steps (``async def``: what
-runs on the loop in them, and the coroutines they await). A summary depends on the module's own
+runs on the loop in them, and the coroutines they await, with the arguments passed) and their
+signatures: a step under a test of a parameter is guarded as in any function
+(``analysis/conditions.py``). A summary depends on the module's own
 text only: what the names it calls turn out to be
 is decided when summaries are composed (``analysis/project.py``), so a cached summary is stale only
 when its own file changes.
@@ -15,7 +17,6 @@ when its own file changes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
 from typing import Any
 
 from flake8_executor.analysis.callgraph import (
@@ -43,7 +44,6 @@ from flake8_executor.analysis.resolve import (
     Resolver,
     Scope,
 )
-from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.walk import Walk
 from flake8_executor.catalog import Kind
 from flake8_executor.config.settings import Settings
@@ -53,6 +53,7 @@ class ModuleSummary:
     """One module's summary; ``to_json``/``from_json`` for the on-disk cache."""
 
     __slots__ = (
+        "app_state",
         "bases",
         "classes",
         "coroutines",
@@ -79,6 +80,7 @@ class ModuleSummary:
         properties: set[str] | None = None,
         generators: dict[str, list[Step]] | None = None,
         bases: dict[str, list[str]] | None = None,
+        app_state: dict[str, ObjectType | None] | None = None,
     ) -> None:
         self.name = name
         self.functions = functions  # qualified name in the module (``Repo.load``) -> steps
@@ -98,6 +100,10 @@ class ModuleSummary:
         # A function -> the type it returns (``-> Path``, a class method returning ``cls(...)``).
         self.returns = returns or {}
         self.properties = properties or set()  # the functions that are property getters
+        # What the module assigns to an application's ``state.<name>`` (any application: its
+        # own, an imported one, ``request.app``), for the project-wide index of
+        # ``Project.application_state``; None: assigned something of no known type.
+        self.app_state = app_state or {}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +118,10 @@ class ModuleSummary:
             "generators": _steps_json(self.generators),
             "bases": self.bases,
             "imports": self.imports,
+            "app_state": {
+                attribute: _type_json(value) if value is not None else None
+                for attribute, value in self.app_state.items()
+            },
         }
 
     @classmethod
@@ -135,6 +145,10 @@ class ModuleSummary:
             properties=set(data["properties"]),
             generators=_steps_from_json(data["generators"]),
             bases={name: list(bases) for name, bases in data["bases"].items()},
+            app_state={
+                attribute: _type_from_json(value) if value is not None else None
+                for attribute, value in data["app_state"].items()
+            },
         )
 
 
@@ -148,17 +162,23 @@ def _steps_from_json(data: dict[str, Any]) -> dict[str, list[Step]]:
 
 def _types_json(types: dict[str, ObjectType]) -> dict[str, list[str]]:
     return {
-        name: ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+        name: _type_json(value)
         for name, value in types.items()
         if isinstance(value, (str, ImportedInstance))
     }
 
 
+def _type_json(value: ObjectType) -> list[str]:
+    return ["instance", value.name] if isinstance(value, ImportedInstance) else ["type", value]
+
+
 def _types_from_json(data: dict[str, list[str]]) -> dict[str, ObjectType]:
-    return {
-        name: ImportedInstance(value) if how == "instance" else value
-        for name, (how, value) in data.items()
-    }
+    return {name: _type_from_json(value) for name, value in data.items()}
+
+
+def _type_from_json(value: list[str]) -> ObjectType:
+    how, name = value
+    return ImportedInstance(name) if how == "instance" else name
 
 
 def _step_json(step: Step) -> list[Any]:
@@ -167,7 +187,7 @@ def _step_json(step: Step) -> list[Any]:
         return [tag, value[0].value, value[1], step[3] if len(step) > 3 else ()]
     if tag == SIZED:
         return [tag, value[0].value, *value[1:]]
-    if len(step) == 2:  # LOOP, BODY, AWAIT
+    if len(step) == 2:  # LOOP, BODY
         return [tag, value]
     return [tag, value, step[2], step[3]]
 
@@ -272,8 +292,10 @@ def summarize(
                 if is_transparent(
                     node, lambda target, at=outer: resolver.qualified_name(target, at)
                 ):
-                    async_functions[qualified_in_module(node.name, outer)] = coroutine_steps(
-                        _unconditional_calls(node, by_coroutine.get(id(node), ())),
+                    qualified = qualified_in_module(node.name, outer)
+                    signatures[qualified] = signature_of_def(node, outer, resolver)
+                    async_functions[qualified] = coroutine_steps(
+                        by_coroutine.get(id(node), ()),
                         lookup,
                         local,
                         resolver.project_name,
@@ -293,8 +315,6 @@ def summarize(
         if returned is not None:
             returns[qualified] = returned
         calls = by_function.get(id(node), ())
-        if coroutines:  # an installed package's function: its unconditional calls only
-            calls = _unconditional_calls(node, calls)
         steps = function_steps(calls, lookup, local, resolver.project_name)
         if scope.is_generator:
             functions[qualified] = []  # calling a generator function runs none of its body
@@ -314,7 +334,7 @@ def summarize(
             found = _exported(resolver.bindings_type(bindings, bound), name)
             if found is not None:
                 objects[bound] = found
-    _application_state(walk.module, resolver, name, objects)
+    app_state = _application_state(walk.module, resolver, name, objects)
     walk.release()
     return ModuleSummary(
         name,
@@ -328,28 +348,35 @@ def summarize(
         properties=properties,
         generators=generators,
         bases=bases,
+        app_state=app_state,
     )
 
 
 def _application_state(
     module: Scope, resolver: Resolver, name: str, objects: dict[str, ObjectType]
-) -> None:
+) -> dict[str, ObjectType | None]:
     """``app.state.engine`` for each module-level application ``app`` and each name the module
     assigns on an application's state: so that ``from main import app`` and
-    ``app.state.engine.connect()`` in another module find the engine."""
+    ``app.state.engine.connect()`` in another module find the engine. Returns what the module
+    assigns on any application's state, name by name (None: of no known type)."""
     if not module.app_state:
-        return
+        return {}
     applications = [
         bound
         for bound, bindings in module.bindings.items()
         if bindings[0].how != Binding.IMPORT
         and resolver.is_application(ast.Name(id=bound, ctx=ast.Load()), module)
     ]
-    for attribute in module.app_state if applications else ():
+    assigned: dict[str, ObjectType | None] = {}
+    for attribute, owners in module.app_state.items():
+        if not any(resolver.is_application(owner, binding.scope) for owner, binding in owners):
+            continue  # ``request.state.x``: per request, not the application's
         found = _exported(resolver.state_assigned(module, attribute), name)
+        assigned[attribute] = found
         if found is not None:
             for bound in applications:
                 objects[f"{bound}.state.{attribute}"] = found
+    return assigned
 
 
 def _def_binding(outer: Scope, node: ast.FunctionDef) -> Binding | None:
@@ -393,46 +420,3 @@ def _exported(found: ObjectType | None, module: str) -> ObjectType | None:
             return ImportedInstance(f"{module}.{node.name}")
         return None
     return found
-
-
-def _unconditional_calls(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, calls: Sequence[CallSite]
-) -> list[CallSite]:
-    """The calls of an installed package's function that run whatever its arguments.
-
-    A library branches on its parameters (``connect_tcp(host, port, tls=False)`` builds an SSL
-    context only ``if tls``): a call under an ``if`` (or a conditional expression) whose test
-    reads a parameter is left out, so that a call site that cannot take the branch is not
-    reported. ``self`` and ``cls`` are state, not arguments.
-    """
-    arguments = node.args
-    names = {
-        argument.arg
-        for argument in [
-            *arguments.posonlyargs,
-            *arguments.args,
-            *arguments.kwonlyargs,
-            *([arguments.vararg] if arguments.vararg else []),
-            *([arguments.kwarg] if arguments.kwarg else []),
-        ]
-    } - {"self", "cls"}
-    if not names:
-        return list(calls)
-    conditional: set[int] = set()
-    pending: list[ast.AST] = list(node.body)
-    while pending:
-        current = pending.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(current, (ast.If, ast.IfExp)) and any(
-            isinstance(name, ast.Name) and name.id in names for name in ast.walk(current.test)
-        ):
-            branches = [*_as_list(current.body), *_as_list(current.orelse)]
-            for branch in branches:
-                conditional.update(id(sub) for sub in ast.walk(branch) if isinstance(sub, ast.Call))
-        pending.extend(ast.iter_child_nodes(current))
-    return [call for call in calls if id(call.node) not in conditional]
-
-
-def _as_list(value: ast.AST | list[ast.stmt]) -> list[ast.AST]:
-    return list(value) if isinstance(value, list) else [value]

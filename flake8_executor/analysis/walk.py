@@ -130,15 +130,11 @@ class Walk:
             else:
                 scope.bind(arg.arg, Binding(Binding.PARAM, scope, annotation=arg.annotation))
         body = _reachable(node.body, self.target_version, self._version_names)
-        inner = Site(scope, is_async, None, scope)
-        if is_async:
-            self._push(body, inner)
-        else:
-            self._push_block(body, inner)
+        self._push_block(body, Site(scope, is_async, None, scope))
 
     def _push_block(self, body: list[ast.stmt], site: Site) -> None:
-        """A sync function's statements: after ``if test: return`` (or ``raise``) with no
-        ``else``, the rest of the block runs only where ``test`` is false."""
+        """A function's statements: after ``if test: return`` (or ``raise``) with no ``else``,
+        the rest of the block runs only where ``test`` is false."""
         for statement in body:
             self._stack.append((statement, site))
             if (
@@ -146,7 +142,7 @@ class Walk:
                 and not statement.orelse
                 and type(statement.body[-1]) in (ast.Return, ast.Raise)
             ):
-                site = site.under(statement.test, False)
+                site = site.under(statement.test, False, after_exit=True)
 
     @staticmethod
     def _method_owner(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> Scope | None:
@@ -460,13 +456,8 @@ class Walk:
         if verdict is None:
             self._guard(node)
         function = site.function
-        if (
-            verdict is None
-            and function is not None
-            and not function.is_async
-            and function.opened_by == Scope.FUNCTION
-        ):
-            # A helper's step under this test is conditional (``analysis/conditions.py``).
+        if verdict is None and function is not None and function.opened_by == Scope.FUNCTION:
+            # A function's step under this test is conditional (``analysis/conditions.py``).
             reachable = _reachable(node.body, self.target_version, self._version_names)
             self._push_block(reachable, site.under(node.test, True))
             otherwise = _reachable(node.orelse, self.target_version, self._version_names)
@@ -484,6 +475,12 @@ class Walk:
         """``get_running_loop() if sys.version_info >= (3, 10) else get_event_loop()``: as ``if``."""
         verdict = _version_verdict(node.test, self.target_version, self._version_names)
         stack = self._stack
+        function = site.function
+        if verdict is None and function is not None and function.opened_by == Scope.FUNCTION:
+            stack.append((node.body, site.under(node.test, True)))
+            stack.append((node.orelse, site.under(node.test, False)))
+            stack.append((node.test, site))
+            return
         if verdict is not False:
             stack.append((node.body, site))
         if verdict is not True:

@@ -504,7 +504,7 @@ def blocking_call(call: CallSite, state: FileState) -> Iterator[Finding]:
         # A sync function whose result is awaited returns an awaitable (``sync_to_async``...);
         # an installed package's coroutine awaited runs on the loop.
         if call.awaited:
-            reach = state.awaited_reach(node.func, call.scope)
+            reach = state.awaited_reach(node.func, call.scope, node)
             if reach is not None and not _nonblocking_socket(reach):
                 yield _coroutine_call(call, reach, state)
             return
