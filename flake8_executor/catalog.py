@@ -427,6 +427,15 @@ CONSTRUCTORS: dict[str, str] = {
         "anthropic.Anthropic",
         "anthropic.Anthropic anthropic.Client anthropic.AnthropicBedrock anthropic.AnthropicVertex",
     ),
+    # Slack's sync Web API client (slack_sdk's docs; its async twin is ``AsyncWebClient``).
+    **_same(
+        "slack_sdk.WebClient",
+        "slack_sdk.WebClient slack_sdk.web.WebClient slack_sdk.web.client.WebClient",
+    ),
+    **_same(
+        "slack_sdk.webhook.WebhookClient",
+        "slack_sdk.webhook.WebhookClient slack_sdk.webhook.client.WebhookClient",
+    ),
     # LangChain chat models and LangGraph graphs: runnables whose ``invoke`` is a request.
     **_same(
         RUNNABLE,
@@ -735,6 +744,7 @@ METHODS: dict[tuple[str, str], Entry] = {
         **_NET,
     ),
     **_methods("anthropic.Anthropic", Kind.IO, "create count_tokens retrieve list delete", **_NET),
+    **_methods("slack_sdk.webhook.WebhookClient", Kind.IO, "send send_dict", **_NET),
     **_methods(RUNNABLE, Kind.IO, "invoke batch batch_as_completed predict", **_NET),
     # ``stream`` returns an iterator that makes the request when consumed.
     **_methods(RUNNABLE, Kind.IO, "stream", lazy=True, **_NET),
@@ -955,6 +965,9 @@ ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
     ),
     "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), {}),
     "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
+    # slack_sdk's docs: every public method of the sync ``WebClient`` is a Web API call
+    # (``chat_postMessage``, ``api_call``...); ``AsyncWebClient`` is its async twin.
+    "slack_sdk.WebClient": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
 }
 # Clients whose capitalised methods are requests too: an XML-RPC server names its own methods.
 CAPITALS_ARE_REQUESTS = frozenset({"xmlrpc.client.ServerProxy"})
