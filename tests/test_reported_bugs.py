@@ -972,6 +972,86 @@ case(
     },
 )
 
+case(
+    "abstract_method_implemented_with_a_cloud_sdk",
+    {
+        "storage.py": """\
+            import abc
+
+            import boto3
+
+
+            class Storage(abc.ABC):
+                @abc.abstractmethod
+                def upload(self, key, data): ...
+
+
+            class S3Storage(Storage):
+                def __init__(self, bucket):
+                    self.bucket = bucket
+                    self.s3 = boto3.client("s3")
+
+                def upload(self, key, data):
+                    self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+            """,
+        "service.py": """\
+            from .storage import Storage
+
+
+            class Uploader:
+                def __init__(self, storage: Storage):
+                    self.storage = storage
+
+                async def save(self, key, data):
+                    self.storage.upload(key, data)  # error: AEX100
+            """,
+    },
+)
+
+case(
+    "abstract_method_implemented_in_the_same_module",
+    {
+        "llm.py": """\
+            from abc import ABC, abstractmethod
+
+            import requests
+
+
+            class Provider(ABC):
+                @abstractmethod
+                def complete(self, prompt): ...
+
+                @abstractmethod
+                def name(self): ...
+
+
+            class HostedProvider(Provider):
+                def complete(self, prompt):
+                    return requests.post("https://llm.example.com/v1", json={"p": prompt}).json()
+
+                def name(self):
+                    return "hosted"
+
+
+            class EchoProvider(Provider):
+                def complete(self, prompt):
+                    return prompt
+
+                def name(self):
+                    return "echo"
+
+
+            class Server:
+                def __init__(self, provider: Provider):
+                    self.provider = provider
+
+                async def answer(self, prompt):
+                    label = self.provider.name()
+                    return label, self.provider.complete(prompt)  # error: AEX100
+            """,
+    },
+)
+
 # --- Outside Home Assistant: the stat family (AEX109, named to be on) -----------------------------
 
 STAT = ("--extend-select=AEX109",)

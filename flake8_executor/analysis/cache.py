@@ -29,8 +29,9 @@ from flake8_executor import __version__
 # What a cached summary depends on besides its file: a new release or Python reads it again.
 # 2: content hashes, installed summaries; 3: sized CPU steps on parameters, helpers that return a
 # body, and time.sleep(0) no step; 4: guards, arguments, signatures, classes' bases, returns,
-# properties; 5: generators' body steps; 6: applications' state (``app.state.engine``).
-FORMAT = 6
+# properties; 5: generators' body steps; 6: applications' state (``app.state.engine``); 7: abstract
+# methods, whose steps are their overrides in the module.
+FORMAT = 7
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

@@ -267,7 +267,66 @@ def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding 
 def _runs_body(binding: Binding | None, resolver: Resolver) -> bool:
     if binding is None or not isinstance(binding.node, ast.FunctionDef):
         return False
-    return is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope))
+    scope = binding.scope
+
+    def name_of(node: ast.expr) -> str | None:
+        return resolver.qualified_name(node, scope)
+
+    return is_transparent(binding.node, name_of) or is_abstract(binding.node, name_of)
+
+
+# An abstract method's body is a placeholder: a call of it runs one of its overrides.
+ABSTRACT_DECORATORS = frozenset({"abc.abstractmethod"})
+
+
+def is_abstract(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+    """``@abc.abstractmethod`` alone (an abstract property is a getter, not followed)."""
+    return len(node.decorator_list) == 1 and name_of(node.decorator_list[0]) in ABSTRACT_DECORATORS
+
+
+def overrides(binding: Binding, resolver: Resolver) -> list[Binding]:
+    """The overrides of an abstract method in the subclasses its module defines at its top level
+    (directly or through other classes of the module), the ones whose calls run their body.
+
+    ``storage.upload(key, data)`` on a ``storage: Storage`` runs whichever implementation the
+    object has; the module that declares the interface usually defines them (``S3Storage``).
+    Subclasses in other modules are not searched: that needs an index of every module.
+    """
+    node = binding.node
+    cls = binding.scope
+    module = cls.parent
+    if not isinstance(node, ast.FunctionDef) or cls.opened_by != Scope.CLASS or module is None:
+        return []
+    found: list[Binding] = []
+    for bindings in module.bindings.values():
+        for candidate in bindings:
+            sub = candidate.opens
+            if sub is None or sub is cls or not _inherits(sub, cls, resolver, 0):
+                continue
+            own = sub.bindings.get(node.name)
+            if own is None or len(own) != 1 or own[0].how != Binding.DEF:
+                continue
+            implementation = own[0]
+            if (
+                isinstance(implementation.node, ast.FunctionDef)
+                and implementation.node is not node
+                and _runs_body(implementation, resolver)
+                and not is_abstract(
+                    implementation.node, lambda target, at=sub: resolver.qualified_name(target, at)
+                )
+            ):
+                found.append(implementation)
+    return found
+
+
+def _inherits(cls: Scope, base: Scope, resolver: Resolver, depth: int) -> bool:
+    if depth > 8:
+        return False
+    return any(
+        parent is base
+        or (isinstance(parent, Scope) and _inherits(parent, base, resolver, depth + 1))
+        for parent in resolver.bases(cls)
+    )
 
 
 def callee_of(
@@ -780,12 +839,24 @@ class CallGraph(Composer):
             calls = self._by_function.get(node_id, ())
             if self._is_generator(key.binding) and not iterating:
                 found = []  # calling a generator function runs none of its body
+            elif not iterating and self._is_abstract(key.binding):
+                resolver = self._lookup.resolver
+                found = [
+                    (LOCAL, _Key(implementation), None, ())
+                    for implementation in overrides(key.binding, resolver)
+                ]
             else:
                 found = function_steps(
                     calls, self._lookup, self._callee, self._project, self._iterate_local
                 )
             memo[node_id] = found
         return found
+
+    def _is_abstract(self, binding: Binding) -> bool:
+        node = binding.node
+        return isinstance(node, ast.FunctionDef) and is_abstract(
+            node, lambda target: self._lookup.resolver.qualified_name(target, binding.scope)
+        )
 
     def _is_generator(self, binding: Binding) -> bool:
         calls = self._by_function.get(id(binding.node), ())
