@@ -836,6 +836,198 @@ case(
     },
 )
 
+VENDSDK = {
+    "vendsdk/__init__.py": """\
+        import json
+        import os
+        import ssl
+
+        import certifi
+        import pytz
+        import requests
+
+
+        def _create_context():
+            context = ssl.create_default_context()
+            context.load_verify_locations(certifi.where())
+            return context
+
+
+        class Api:
+            def __init__(self, host):
+                self.host = host
+                self._ssl = _create_context()
+
+            def refresh(self):
+                return requests.get(self.host, timeout=10).json()
+
+
+        class Schedule:
+            def __init__(self, time_zone):
+                self.tz = pytz.timezone(time_zone)
+
+
+        class Reader:
+            def __init__(self, path):
+                self.path = path
+
+            async def load(self):
+                return _read_json(self.path)
+
+
+        def _read_json(path):
+            with open(path) as fh:
+                return json.load(fh)
+
+
+        def iter_devices(path):
+            for name in os.listdir(path):
+                yield name
+        """,
+}
+VENDSDK_DIST = (("vendsdk", "1.0", "vendsdk"),)
+
+case(
+    "project_constructor_builds_an_installed_client_through_a_helper",
+    {
+        "coordinator.py": """\
+            from vendsdk import Api
+
+
+            class Coordinator:
+                def __init__(self, hass, host):
+                    self.hass = hass
+                    self.api = Api(host)
+            """,
+        "__init__.py": """\
+            from vendsdk import Api
+
+            from .coordinator import Coordinator
+
+
+            async def async_setup_entry(hass, entry):
+                coordinator = Coordinator(hass, entry.data["host"])  # error: AEX103
+                api = await hass.async_add_executor_job(Api, entry.data["host"])
+                hass.data["x"] = coordinator, api
+                return True
+            """,
+    },
+    VENDSDK,
+    VENDSDK_DIST,
+)
+
+case(
+    "class_level_optional_annotation_client_made_in_the_executor",
+    {
+        "hub.py": """\
+            from typing import Optional
+
+            from vendsdk import Api
+
+
+            class Hub:
+                _client: Optional[Api] = None
+
+                async def async_setup(self, hass, host):
+                    self._client = await hass.async_add_executor_job(Api, host)
+
+                async def async_update(self):
+                    return self._client.refresh()  # error: AEX100
+            """,
+    },
+    VENDSDK,
+    VENDSDK_DIST,
+)
+
+case(
+    "pytz_in_an_installed_constructor",
+    {
+        "sensor.py": """\
+            from vendsdk import Schedule
+
+
+            async def async_setup_entry(hass, entry, async_add_entities):
+                schedule = Schedule(entry.data["time_zone"])  # error: AEX103
+                async_add_entities([schedule])
+            """,
+    },
+    VENDSDK,
+    VENDSDK_DIST,
+)
+
+case(
+    "library_async_api_reads_through_a_sync_helper",
+    {
+        "__init__.py": """\
+            from vendsdk import Reader
+
+
+            async def async_setup_entry(hass, entry):
+                reader = Reader(hass.config.path("vendsdk.json"))
+                hass.data["x"] = await reader.load()  # error: AEX103
+                return True
+            """,
+    },
+    VENDSDK,
+    VENDSDK_DIST,
+)
+
+case(
+    "installed_generator_iterated_in_a_coroutine",
+    {
+        "__init__.py": """\
+            from vendsdk import iter_devices
+
+
+            async def async_setup_entry(hass, entry):
+                devices = [name for name in iter_devices("/dev/serial/by-id")]  # error: AEX103
+                pending = iter_devices("/dev")
+                hass.data["x"] = devices, pending
+                return True
+            """,
+    },
+    VENDSDK,
+    VENDSDK_DIST,
+)
+
+case(
+    "config_flow_constructed_on_the_loop",
+    {
+        "config_flow.py": """\
+            import json
+
+            from homeassistant import config_entries
+
+
+            class ExampleConfigFlow(config_entries.ConfigFlow, domain="example"):
+                VERSION = 1
+
+                def __init__(self):
+                    with open("/config/example_models.json") as fh:  # error: AEX103
+                        self._models = json.load(fh)  # error: AEX105
+
+                async def async_step_user(self, user_input=None):
+                    return self.async_show_form(step_id="user")
+            """,
+    },
+)
+
+case(
+    "path_glob_listed_in_a_coroutine",
+    {
+        "__init__.py": """\
+            import asyncio
+            from pathlib import Path
+
+
+            async def async_load_themes(hass, root):
+                found = list(Path(root).glob("*.yaml"))  # error: AEX103
+                later = await asyncio.to_thread(lambda: list(Path(root).glob("*.yaml")))
+                return found, later
+            """,
+    },
+)
+
 # --- Outside Home Assistant: the LLM SDKs ---------------------------------------------------------
 
 case(
