@@ -427,6 +427,10 @@ CONSTRUCTORS: dict[str, str] = {
         "anthropic.Anthropic",
         "anthropic.Anthropic anthropic.Client anthropic.AnthropicBedrock anthropic.AnthropicVertex",
     ),
+    # yt-dlp (and youtube-dl, its ancestor): music bots' "heartbeat blocked" (their docs: the
+    # extractor downloads the pages and manifests it reads).
+    **_same("yt_dlp.YoutubeDL", "yt_dlp.YoutubeDL yt_dlp.YoutubeDL.YoutubeDL"),
+    **_same("youtube_dl.YoutubeDL", "youtube_dl.YoutubeDL youtube_dl.YoutubeDL.YoutubeDL"),
     # Slack's sync Web API client (slack_sdk's docs; its async twin is ``AsyncWebClient``).
     **_same(
         "slack_sdk.WebClient",
@@ -745,6 +749,11 @@ METHODS: dict[tuple[str, str], Entry] = {
     ),
     **_methods("anthropic.Anthropic", Kind.IO, "create count_tokens retrieve list delete", **_NET),
     **_methods("slack_sdk.webhook.WebhookClient", Kind.IO, "send send_dict", **_NET),
+    **{
+        (owner, method): Entry(Kind.IO, **_NET)
+        for owner in ("yt_dlp.YoutubeDL", "youtube_dl.YoutubeDL")
+        for method in "extract_info download download_with_info_file process_ie_result urlopen".split()
+    },
     **_methods(RUNNABLE, Kind.IO, "invoke batch batch_as_completed predict", **_NET),
     # ``stream`` returns an iterator that makes the request when consumed.
     **_methods(RUNNABLE, Kind.IO, "stream", lazy=True, **_NET),

@@ -1531,6 +1531,41 @@ case(
 )
 
 case(
+    "discord_music_bot_yt_dlp_extract_info",
+    {
+        "music.py": """\
+            import asyncio
+
+            import discord
+            import yt_dlp
+            from discord.ext import commands
+
+            YTDL_OPTIONS = {"format": "bestaudio", "noplaylist": True}
+
+
+            class Music(commands.Cog):
+                def __init__(self, bot):
+                    self.bot = bot
+                    self.ytdl = yt_dlp.YoutubeDL(YTDL_OPTIONS)
+
+                @commands.command()
+                async def play(self, ctx, *, url):
+                    info = self.ytdl.extract_info(url, download=False)  # error: AEX100
+                    source = discord.FFmpegPCMAudio(info["url"])
+                    ctx.voice_client.play(source)
+
+                @commands.command()
+                async def stream(self, ctx, *, url):
+                    loop = asyncio.get_running_loop()
+                    info = await loop.run_in_executor(
+                        None, lambda: self.ytdl.extract_info(url, download=False)
+                    )
+                    ctx.voice_client.play(discord.FFmpegPCMAudio(info["url"]))
+            """,
+    },
+)
+
+case(
     "slack_sync_web_client_in_an_async_app",
     {
         "app.py": """\
