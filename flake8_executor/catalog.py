@@ -300,6 +300,18 @@ CALLS: dict[str, Entry] = {
     "shutil.which": Entry(Kind.STAT, domain=Domain.FILES),
     # The file is read (and parsed) when the object is made (the docs).
     "netrc.netrc": Entry(Kind.FILE, domain=Domain.FILES),
+    # A package's data files, read from disk (or its zip) as the call returns (the docs): SDKs
+    # load their bundled JSON and YAML tables so.
+    **_entries(
+        Kind.FILE,
+        " ".join(
+            f"{module}.{function}"
+            for module in ("importlib.resources", "importlib_resources")
+            for function in ("read_text", "read_binary", "open_text", "open_binary")
+        )
+        + " pkgutil.get_data",
+        **_FILES,
+    ),
     # -- CPU -------------------------------------------------------------------------------------
     # Slow by design, whatever the input: fires on any call.
     **_entries(
@@ -513,6 +525,8 @@ CONSTRUCTORS: dict[str, str] = {
         "pathlib.Path",
         "pathlib.Path pathlib.PosixPath pathlib.WindowsPath pathlib.Path.home pathlib.Path.cwd",
     ),
+    # A package's resources: a Traversable, a pathlib.Path for a package on disk (the docs).
+    **_same("pathlib.Path", "importlib.resources.files importlib_resources.files"),
     "zipfile.ZipFile": "zipfile.ZipFile",
     **_same("tarfile.TarFile", "tarfile.open tarfile.TarFile"),
     # waits

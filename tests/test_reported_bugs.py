@@ -396,6 +396,31 @@ case(
 )
 
 case(
+    "library_helper_loads_packaged_data_with_importlib_resources",
+    {
+        "light.py": """\
+            from pywiz_lite import bulb_types
+
+
+            async def async_setup_entry(hass, entry, async_add_entities):
+                types = bulb_types()  # error: AEX103
+                async_add_entities(types)
+            """,
+    },
+    {
+        "pywiz_lite/__init__.py": """\
+            import json
+            from importlib import resources
+
+
+            def bulb_types():
+                return json.loads(resources.files("pywiz_lite").joinpath("bulbs.json").read_text())
+            """,
+    },
+    (("pywiz-lite", "0.5.0", "pywiz_lite"),),
+)
+
+case(
     "library_async_api_reads_a_file",
     {
         "__init__.py": """\
