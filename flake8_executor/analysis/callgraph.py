@@ -368,11 +368,11 @@ def callee_of(
                     else resolver.class_method(base, func.attr)
                 )
                 if found is not None:
-                    return _method(found, resolver, 0)
+                    return _method(_own_body(found, resolver), resolver, 0)
             return None
         cls = resolver.class_of(value, scope)
         if cls is not None:  # ``Base.method(self, ...)``, ``Client.from_config(...)``
-            found = resolver.class_method(cls, func.attr)
+            found = _own_body(resolver.class_method(cls, func.attr), resolver)
             skip = 0
             if isinstance(found, Binding) and _plain_method(found, resolver):
                 skip = 1 if first is not None else 0
@@ -443,6 +443,17 @@ def _method(
     if isinstance(found, str):
         return found, skip
     return (found, skip) if _runs_body(found, resolver) else None
+
+
+def _own_body(found: Binding | str | None, resolver: Resolver) -> Binding | str | None:
+    """What ``super().name()`` or ``Base.name(self)`` runs: the method's own body, which for an
+    abstract method of this file is a placeholder (not the overrides an instance's call runs).
+    Another module's abstract method is not told apart: its summary holds the overrides."""
+    if isinstance(found, Binding) and isinstance(found.node, ast.FunctionDef):
+        scope = found.scope
+        if is_abstract(found.node, lambda node: resolver.qualified_name(node, scope)):
+            return None
+    return found
 
 
 def _plain_method(binding: Binding, resolver: Resolver) -> bool:
