@@ -1539,6 +1539,49 @@ case(
 )
 
 case(
+    "jupyter_server_extension_plain_def_handler",
+    {
+        "handlers.py": """\
+            import subprocess
+
+            from jupyter_server_lite.base.handlers import APIHandler
+
+
+            class GitStatusHandler(APIHandler):
+                def get(self):
+                    self.finish(subprocess.check_output(["git", "status"]))  # error: AEX102
+
+                async def post(self):
+                    process = await self._status()
+                    self.finish(process)
+
+                async def _status(self):
+                    return "clean"
+            """,
+    },
+    {
+        "jupyter_server_lite/__init__.py": "",
+        "jupyter_server_lite/base/__init__.py": "",
+        "jupyter_server_lite/base/handlers.py": """\
+            from tornado import web
+
+
+            class AuthenticatedHandler(web.RequestHandler):
+                pass
+
+
+            class JupyterHandler(AuthenticatedHandler):
+                pass
+
+
+            class APIHandler(JupyterHandler):
+                pass
+            """,
+    },
+    (("jupyter-server-lite", "2.14.0", "jupyter_server_lite"),),
+)
+
+case(
     "chat_bot_requests_in_a_handler",
     {
         "bot.py": """\
