@@ -11,7 +11,8 @@ twin, the stream given to a constructor that opens only paths, the work already 
 stay silent.
 
 All the cases are written into one project and linted by one flake8 run per set of arguments (the
-stat family, AEX109, is off by default): the cost is one process, not one per case.
+stat family, AEX109, is off by default): the cost is one process, not one per case. A few messages
+are checked too: an installed package's finding names the package and the chain.
 """
 
 from __future__ import annotations
@@ -1016,6 +1017,42 @@ case(
 )
 
 case(
+    "installed_property_getter_requests",
+    {
+        "sensor.py": """\
+            from homeassistant.components.sensor import SensorEntity
+            from vendsdk.device import Device
+
+
+            class StatusSensor(SensorEntity):
+                def __init__(self, device: Device):
+                    self._device = device
+
+                async def async_update(self):
+                    self._attr_native_value = self._device.status["state"]  # error: AEX100
+                    self._attr_name = self._device.name
+            """,
+    },
+    {
+        **VENDSDK,
+        "vendsdk/device.py": """\
+            import requests
+
+
+            class Device:
+                def __init__(self, host, name):
+                    self.host = host
+                    self.name = name
+
+                @property
+                def status(self):
+                    return requests.get(f"http://{self.host}/status", timeout=5).json()
+            """,
+    },
+    VENDSDK_DIST,
+)
+
+case(
     "config_flow_constructed_on_the_loop",
     {
         "config_flow.py": """\
@@ -1736,7 +1773,17 @@ case(
 
 # --- The harness ----------------------------------------------------------------------------------
 
-_REPORTED = re.compile(r"^\./(.+?):(\d+):\d+: (AEX\d{3}) ", re.MULTILINE)
+_REPORTED = re.compile(r"^\./(.+?):(\d+):\d+: (AEX\d{3}) (.*)$", re.MULTILINE)
+
+
+@dataclass
+class Run:
+    """One flake8 run over every case: the project, and what was reported by file
+    (``case/module.py``) as ``(line, code)`` pairs and as messages."""
+
+    project: Path
+    findings: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    messages: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -1747,17 +1794,17 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[int, str]]]:
-    """Every case written into one project, the SDKs into one fake venv; what flake8 reports,
-    by file (``case/module.py``)."""
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Every case written into one project, the SDKs into one fake venv (found through
+    ``$VIRTUAL_ENV``), linted by one flake8 run per set of arguments."""
     base = tmp_path_factory.mktemp("reported")
     venv = base / "env"
-    (venv / "pyvenv.cfg").parent.mkdir(parents=True)
+    venv.mkdir()
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
     site = venv / "lib" / f"python3.{sys.version_info[1]}" / "site-packages"
-    project = base / "project"
-    (project).mkdir()
-    (project / "pyproject.toml").write_text('[project]\nname = "reported"\n', encoding="utf-8")
+    run = Run(base / "project")
+    run.project.mkdir()
+    (run.project / "pyproject.toml").write_text('[project]\nname = "reported"\n', encoding="utf-8")
     groups: dict[tuple[str, ...], list[str]] = {}
     for bug in CASES:
         _write(site, bug.installed)
@@ -1770,8 +1817,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[in
                     f"{info}/top_level.txt": f"{top}\n",
                 },
             )
-        files = {"__init__.py": "", **bug.project}
-        _write(project / bug.name, files)
+        _write(run.project / bug.name, {"__init__.py": "", **bug.project})
         groups.setdefault(bug.args, []).append(bug.name)
     env = {
         key: value
@@ -1780,31 +1826,50 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[in
     }
     env["VIRTUAL_ENV"] = str(venv)
     env["XDG_CACHE_HOME"] = str(base / "cache")
-    found: dict[str, set[tuple[int, str]]] = {}
     for args, names in groups.items():
         result = subprocess.run(
             [sys.executable, "-m", "flake8", "--isolated", "--select=AEX", *args, *names],
             capture_output=True,
             text=True,
-            cwd=project,
+            cwd=run.project,
             env=env,
             timeout=300,
         )
         assert "Traceback" not in result.stderr, result.stderr
-        for path, line, code in _REPORTED.findall(
-            "\n".join("./" + row.removeprefix("./") for row in result.stdout.splitlines())
-        ):
-            found.setdefault(path, set()).add((int(line), code))
-    found["__project__"] = {(0, str(project))}
-    return found
+        rows = "\n".join("./" + row.removeprefix("./") for row in result.stdout.splitlines())
+        for path, line, code, message in _REPORTED.findall(rows):
+            run.findings.setdefault(path, set()).add((int(line), code))
+            run.messages.setdefault(path, []).append(message)
+    return run
 
 
 @pytest.mark.parametrize("bug", CASES, ids=[bug.name for bug in CASES])
-def test_reported_bug_shape(bug: Case, reported: dict[str, set[tuple[int, str]]]) -> None:
-    (project,) = reported["__project__"]
-    root = Path(project[1]) / bug.name
+def test_reported_bug_shape(bug: Case, reported: Run) -> None:
+    root = reported.project / bug.name
     for name in bug.project:
-        path = root / name
-        expected = expected_findings(path)
-        got = reported.get(f"{bug.name}/{name}", set())
+        expected = expected_findings(root / name)
+        got = reported.findings.get(f"{bug.name}/{name}", set())
         assert got == expected, f"{bug.name}/{name}: expected {sorted(expected)}, got {sorted(got)}"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("library_helper_loads_yaml_from_disk/__init__.py", "calls open() in pyhaversion-lite ("),
+        ("library_async_api_reads_a_file/__init__.py", "only pytado-lite can fix it"),
+        (
+            "installed_generator_iterated_in_a_coroutine/__init__.py",
+            "calls os.listdir() in vendsdk",
+        ),
+        ("installed_property_getter_requests/sensor.py", "calls requests.get() in vendsdk"),
+        (
+            "abstract_method_implemented_with_a_cloud_sdk/service.py",
+            "via storage.Storage.upload -> storage.S3Storage.upload -> "
+            "botocore.client.BaseClient.put_object",
+        ),
+        ("config_flow_constructed_on_the_loop/config_flow.py", "constructs on the event loop"),
+    ],
+)
+def test_messages_name_the_package_and_the_chain(path: str, words: str, reported: Run) -> None:
+    messages = reported.messages.get(path, [])
+    assert any(words in message for message in messages), messages

@@ -801,7 +801,11 @@ class CallGraph(Composer):
             composer = other
         reach, _complete = composer.reach(key)
         taken = {kind: chain for kind, (chain, guard) in reach.items() if not guard}
-        return HelperReach(taken, composer.loop_call(key)) if taken else None
+        if not taken:
+            return None
+        found = HelperReach(taken, composer.loop_call(key))
+        found.package = self.package_in(found.chain)
+        return found
 
     def _callee(self, func: ast.expr, scope: Scope, call: ast.Call | None) -> Callee | None:
         resolver = self._lookup.resolver
@@ -839,7 +843,11 @@ class CallGraph(Composer):
         reach, _complete = composer.reach(key)
         bound = bind(composer.signature(key), None)
         taken = _taken(reach, bound)
-        return HelperReach(taken) if taken else None
+        if not taken:
+            return None
+        found = HelperReach(taken)
+        found.package = self.package_in(found.chain)
+        return found
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
