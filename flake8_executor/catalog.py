@@ -303,6 +303,18 @@ CALLS: dict[str, Entry] = {
     "shutil.which": Entry(Kind.STAT, domain=Domain.FILES),
     # The file is read (and parsed) when the object is made (the docs).
     "netrc.netrc": Entry(Kind.FILE, domain=Domain.FILES),
+    # A package's data files, read from disk (or its zip) as the call returns (the docs): SDKs
+    # load their bundled JSON and YAML tables so.
+    **_entries(
+        Kind.FILE,
+        " ".join(
+            f"{module}.{function}"
+            for module in ("importlib.resources", "importlib_resources")
+            for function in ("read_text", "read_binary", "open_text", "open_binary")
+        )
+        + " pkgutil.get_data",
+        **_FILES,
+    ),
     # -- CPU -------------------------------------------------------------------------------------
     # Slow by design, whatever the input: fires on any call.
     **_entries(
@@ -430,6 +442,19 @@ CONSTRUCTORS: dict[str, str] = {
         "anthropic.Anthropic",
         "anthropic.Anthropic anthropic.Client anthropic.AnthropicBedrock anthropic.AnthropicVertex",
     ),
+    # yt-dlp (and youtube-dl, its ancestor): music bots' "heartbeat blocked" (their docs: the
+    # extractor downloads the pages and manifests it reads).
+    **_same("yt_dlp.YoutubeDL", "yt_dlp.YoutubeDL yt_dlp.YoutubeDL.YoutubeDL"),
+    **_same("youtube_dl.YoutubeDL", "youtube_dl.YoutubeDL youtube_dl.YoutubeDL.YoutubeDL"),
+    # Slack's sync Web API client (slack_sdk's docs; its async twin is ``AsyncWebClient``).
+    **_same(
+        "slack_sdk.WebClient",
+        "slack_sdk.WebClient slack_sdk.web.WebClient slack_sdk.web.client.WebClient",
+    ),
+    **_same(
+        "slack_sdk.webhook.WebhookClient",
+        "slack_sdk.webhook.WebhookClient slack_sdk.webhook.client.WebhookClient",
+    ),
     # LangChain chat models and LangGraph graphs: runnables whose ``invoke`` is a request.
     **_same(
         RUNNABLE,
@@ -503,6 +528,8 @@ CONSTRUCTORS: dict[str, str] = {
         "pathlib.Path",
         "pathlib.Path pathlib.PosixPath pathlib.WindowsPath pathlib.Path.home pathlib.Path.cwd",
     ),
+    # A package's resources: a Traversable, a pathlib.Path for a package on disk (the docs).
+    **_same("pathlib.Path", "importlib.resources.files importlib_resources.files"),
     "zipfile.ZipFile": "zipfile.ZipFile",
     **_same("tarfile.TarFile", "tarfile.open tarfile.TarFile"),
     # waits
@@ -738,6 +765,12 @@ METHODS: dict[tuple[str, str], Entry] = {
         **_NET,
     ),
     **_methods("anthropic.Anthropic", Kind.IO, "create count_tokens retrieve list delete", **_NET),
+    **_methods("slack_sdk.webhook.WebhookClient", Kind.IO, "send send_dict", **_NET),
+    **{
+        (owner, method): Entry(Kind.IO, **_NET)
+        for owner in ("yt_dlp.YoutubeDL", "youtube_dl.YoutubeDL")
+        for method in "extract_info download download_with_info_file process_ie_result urlopen".split()
+    },
     **_methods(RUNNABLE, Kind.IO, "invoke batch batch_as_completed predict", **_NET),
     # ``stream`` returns an iterator that makes the request when consumed.
     **_methods(RUNNABLE, Kind.IO, "stream", lazy=True, **_NET),
@@ -958,6 +991,9 @@ ANY_METHOD: dict[str, tuple[Entry, dict[str, str]]] = {
     ),
     "elasticsearch.NamespacedClient": (Entry(Kind.IO, domain=Domain.DATABASES), {}),
     "xmlrpc.client.ServerProxy": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
+    # slack_sdk's docs: every public method of the sync ``WebClient`` is a Web API call
+    # (``chat_postMessage``, ``api_call``...); ``AsyncWebClient`` is its async twin.
+    "slack_sdk.WebClient": (Entry(Kind.IO, domain=Domain.NETWORK), {}),
 }
 # Clients whose capitalised methods are requests too: an XML-RPC server names its own methods.
 CAPITALS_ARE_REQUESTS = frozenset({"xmlrpc.client.ServerProxy"})

@@ -56,6 +56,18 @@ HA_EXECUTORS: dict[str, int] = {
     "async_add_job": 0,
 }
 
+# Classes Home Assistant instantiates itself on the event loop: a config flow handler is made by
+# the flow manager (``flow = handler()`` in ``async_create_flow``) for each flow started, so its
+# sync ``__init__`` runs there. Other flows are constructed by the integration's own calls.
+HA_LOOP_CONSTRUCTED = frozenset({"homeassistant.config_entries.ConfigFlow"})
+HA_LOOP_CONSTRUCTED_METHODS = frozenset({"__init__"})
+HA_CONSTRUCTED = LoopReason(
+    "in the __init__ of a config flow, which Home Assistant constructs on the event loop",
+    "home-assistant",
+    "move the work into an async_step_* and hand it to the executor: "
+    "await self.hass.async_add_executor_job({ref}, ...)",
+)
+
 # -- asyncio ---------------------------------------------------------------------------------------
 # Methods whose callable argument the loop calls on its own thread (asyncio's docs); method name ->
 # the index of the callable.
@@ -105,8 +117,8 @@ USER_REGISTRATION = LoopReason(
 
 # Words one of which a file must hold for a profile to run a plain ``def`` on the loop there (the
 # engine's text pre-check; ``async`` covers Home Assistant's ``async_*`` names; ``Handler`` a
-# Tornado handler deriving from the project's own ``BaseHandler``).
-LOOP_FUNCTION_WORDS = frozenset({"callback", "Handler", *ASYNCIO_CALLBACKS})
+# Tornado handler deriving from the project's own ``BaseHandler``; ``ConfigFlow`` a config flow).
+LOOP_FUNCTION_WORDS = frozenset({"callback", "Handler", "ConfigFlow", *ASYNCIO_CALLBACKS})
 
 
 def parse_loop_callbacks(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -34,8 +34,9 @@ from flake8_executor import __version__
 # the body (``if tz is None: tz = ...``) still guards, guards and signatures of installed
 # coroutines, arguments of the coroutines they await; 8: what a module assigns to any
 # application's state (the project-wide index of ``app.state.x``); 9: ``ZoneInfo(key)`` guarded
-# on its key (a key the framework loaded is no step).
-FORMAT = 9
+# on its key (a key the framework loaded is no step); 10: abstract methods, whose steps are their
+# overrides in the module.
+FORMAT = 10
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

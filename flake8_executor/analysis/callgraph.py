@@ -269,7 +269,66 @@ def helper_binding(func: ast.expr, scope: Scope, resolver: Resolver) -> Binding 
 def _runs_body(binding: Binding | None, resolver: Resolver) -> bool:
     if binding is None or not isinstance(binding.node, ast.FunctionDef):
         return False
-    return is_transparent(binding.node, lambda node: resolver.qualified_name(node, binding.scope))
+    scope = binding.scope
+
+    def name_of(node: ast.expr) -> str | None:
+        return resolver.qualified_name(node, scope)
+
+    return is_transparent(binding.node, name_of) or is_abstract(binding.node, name_of)
+
+
+# An abstract method's body is a placeholder: a call of it runs one of its overrides.
+ABSTRACT_DECORATORS = frozenset({"abc.abstractmethod"})
+
+
+def is_abstract(node: ast.FunctionDef, name_of: Callable[[ast.expr], str | None]) -> bool:
+    """``@abc.abstractmethod`` alone (an abstract property is a getter, not followed)."""
+    return len(node.decorator_list) == 1 and name_of(node.decorator_list[0]) in ABSTRACT_DECORATORS
+
+
+def overrides(binding: Binding, resolver: Resolver) -> list[Binding]:
+    """The overrides of an abstract method in the subclasses its module defines at its top level
+    (directly or through other classes of the module), the ones whose calls run their body.
+
+    ``storage.upload(key, data)`` on a ``storage: Storage`` runs whichever implementation the
+    object has; the module that declares the interface usually defines them (``S3Storage``).
+    Subclasses in other modules are not searched: that needs an index of every module.
+    """
+    node = binding.node
+    cls = binding.scope
+    module = cls.parent
+    if not isinstance(node, ast.FunctionDef) or cls.opened_by != Scope.CLASS or module is None:
+        return []
+    found: list[Binding] = []
+    for bindings in module.bindings.values():
+        for candidate in bindings:
+            sub = candidate.opens
+            if sub is None or sub is cls or not _inherits(sub, cls, resolver, 0):
+                continue
+            own = sub.bindings.get(node.name)
+            if own is None or len(own) != 1 or own[0].how != Binding.DEF:
+                continue
+            implementation = own[0]
+            if (
+                isinstance(implementation.node, ast.FunctionDef)
+                and implementation.node is not node
+                and _runs_body(implementation, resolver)
+                and not is_abstract(
+                    implementation.node, lambda target, at=sub: resolver.qualified_name(target, at)
+                )
+            ):
+                found.append(implementation)
+    return found
+
+
+def _inherits(cls: Scope, base: Scope, resolver: Resolver, depth: int) -> bool:
+    if depth > 8:
+        return False
+    return any(
+        parent is base
+        or (isinstance(parent, Scope) and _inherits(parent, base, resolver, depth + 1))
+        for parent in resolver.bases(cls)
+    )
 
 
 def callee_of(
@@ -311,11 +370,11 @@ def callee_of(
                     else resolver.class_method(base, func.attr)
                 )
                 if found is not None:
-                    return _method(found, resolver, 0)
+                    return _method(_own_body(found, resolver), resolver, 0)
             return None
         cls = resolver.class_of(value, scope)
         if cls is not None:  # ``Base.method(self, ...)``, ``Client.from_config(...)``
-            found = resolver.class_method(cls, func.attr)
+            found = _own_body(resolver.class_method(cls, func.attr), resolver)
             skip = 0
             if isinstance(found, Binding) and _plain_method(found, resolver):
                 skip = 1 if first is not None else 0
@@ -386,6 +445,17 @@ def _method(
     if isinstance(found, str):
         return found, skip
     return (found, skip) if _runs_body(found, resolver) else None
+
+
+def _own_body(found: Binding | str | None, resolver: Resolver) -> Binding | str | None:
+    """What ``super().name()`` or ``Base.name(self)`` runs: the method's own body, which for an
+    abstract method of this file is a placeholder (not the overrides an instance's call runs).
+    Another module's abstract method is not told apart: its summary holds the overrides."""
+    if isinstance(found, Binding) and isinstance(found.node, ast.FunctionDef):
+        scope = found.scope
+        if is_abstract(found.node, lambda node: resolver.qualified_name(node, scope)):
+            return None
+    return found
 
 
 def _plain_method(binding: Binding, resolver: Resolver) -> bool:
@@ -756,7 +826,11 @@ class CallGraph(Composer):
             composer = other
         reach, _complete = composer.reach(key)
         taken = {kind: chain for kind, (chain, guard) in reach.items() if not guard}
-        return HelperReach(taken, composer.loop_call(key)) if taken else None
+        if not taken:
+            return None
+        found = HelperReach(taken, composer.loop_call(key))
+        found.package = self.package_in(found.chain)
+        return found
 
     def _callee(self, func: ast.expr, scope: Scope, call: ast.Call | None) -> Callee | None:
         resolver = self._lookup.resolver
@@ -794,7 +868,11 @@ class CallGraph(Composer):
         reach, _complete = composer.reach(key)
         bound = bind(composer.signature(key), None)
         taken = _taken(reach, bound)
-        return HelperReach(taken) if taken else None
+        if not taken:
+            return None
+        found = HelperReach(taken)
+        found.package = self.package_in(found.chain)
+        return found
 
     def steps(self, key: Any) -> Sequence[Step] | None:
         node_id = id(key.binding.node)
@@ -805,12 +883,24 @@ class CallGraph(Composer):
             calls = self._by_function.get(node_id, ())
             if self._is_generator(key.binding) and not iterating:
                 found = []  # calling a generator function runs none of its body
+            elif not iterating and self._is_abstract(key.binding):
+                resolver = self._lookup.resolver
+                found = [
+                    (LOCAL, _Key(implementation), None, ())
+                    for implementation in overrides(key.binding, resolver)
+                ]
             else:
                 found = function_steps(
                     calls, self._lookup, self._callee, self._project, self._iterate_local
                 )
             memo[node_id] = found
         return found
+
+    def _is_abstract(self, binding: Binding) -> bool:
+        node = binding.node
+        return isinstance(node, ast.FunctionDef) and is_abstract(
+            node, lambda target: self._lookup.resolver.qualified_name(target, binding.scope)
+        )
 
     def _is_generator(self, binding: Binding) -> bool:
         calls = self._by_function.get(id(binding.node), ())

@@ -55,6 +55,8 @@ def mark_loop_functions(
         found = _decorated(node, scope, resolver, user, home_assistant)
         if found is None:
             found = _tornado_method(node, scope, resolver, project)
+        if found is None and home_assistant:
+            found = _constructed_on_the_loop(node, scope, resolver, project)
         if found is not None:
             reasons.setdefault(id(node), found)
     for call in calls:
@@ -201,6 +203,21 @@ def _tornado_method(
     outer = owner.parent or owner
     if _derives_from(owner.node, outer, resolver, profiles.TORNADO_HANDLERS, project, 0):
         return node.name, profiles.TORNADO_HANDLER
+    return None
+
+
+def _constructed_on_the_loop(
+    node: ast.FunctionDef, scope: Scope, resolver: Resolver, project: Project | None
+) -> tuple[str, LoopReason] | None:
+    """The sync ``__init__`` of a class Home Assistant constructs on the loop (a config flow)."""
+    owner = scope.parent
+    if node.name not in profiles.HA_LOOP_CONSTRUCTED_METHODS or owner is None:
+        return None
+    if owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
+        return None
+    outer = owner.parent or owner
+    if _derives_from(owner.node, outer, resolver, profiles.HA_LOOP_CONSTRUCTED, project, 0):
+        return node.name, profiles.HA_CONSTRUCTED
     return None
 
 

@@ -29,8 +29,10 @@ from flake8_executor.analysis.callgraph import (
     calls_by_function,
     coroutine_steps,
     function_steps,
+    is_abstract,
     is_property,
     is_transparent,
+    overrides,
     signature_of_def,
 )
 from flake8_executor.analysis.conditions import Signature, as_tuples
@@ -307,6 +309,21 @@ def summarize(
         qualified = qualified_in_module(node.name, outer)
         if is_property(node, lambda target, at=outer: resolver.qualified_name(target, at)):
             properties.add(qualified)  # its ``@x.setter`` is not transparent: never summarised
+        elif is_abstract(node, lambda target, at=outer: resolver.qualified_name(target, at)):
+            # Its body is a placeholder: a call runs one of the module's overrides.
+            binding = _def_binding(outer, node)
+            signatures[qualified] = signature_of_def(node, outer, resolver)
+            functions[qualified] = [
+                (
+                    PROJECT,
+                    f"{name}.{qualified_in_module(override.node.name, override.scope)}",
+                    None,
+                    (),
+                )
+                for override in (overrides(binding, resolver) if binding else ())
+                if isinstance(override.node, ast.FunctionDef)
+            ]
+            continue
         elif not is_transparent(node, lambda target, at=outer: resolver.qualified_name(target, at)):
             continue
         signatures[qualified] = signature_of_def(node, outer, resolver)

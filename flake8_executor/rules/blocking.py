@@ -77,11 +77,11 @@ def _templates(
         "coroutine": "await {call} blocks the event loop: the coroutine calls {target}() in "
         "{package} ({why}, via {chain}{others}); only {package} can fix it (report it upstream), "
         "no fix here",
-        "property": "{attribute} blocks the event loop: the property's getter calls {target}() "
-        "({why}, via {chain}{others}); read it in a thread: await asyncio.to_thread(getattr, "
+        "property": "{attribute} blocks the event loop: the property's getter calls {target}()"
+        "{in_package} ({why}, via {chain}{others}); read it in a thread: await asyncio.to_thread(getattr, "
         "{owner}, {name!r})",
-        "generator": "iterating {call} blocks the event loop: the generator calls {target}() "
-        "({why}, via {chain}{others}); " + _GENERATOR_ADVICE,
+        "generator": "iterating {call} blocks the event loop: the generator calls {target}()"
+        "{in_package} ({why}, via {chain}{others}); " + _GENERATOR_ADVICE,
     }
 
 
@@ -563,6 +563,7 @@ def _reach_message(call: CallSite, reach: HelperReach, variant: str) -> Message:
         others=_also(reach.others),
         ref=unparse(node.func),
         package=reach.package or "",
+        in_package=f" in {reach.package}" if reach.package else "",
     )
 
 
@@ -604,6 +605,7 @@ def blocking_property(item: AttributeSite, state: FileState) -> Iterator[Finding
         others=others,
         owner=unparse(node.value),
         name=node.attr,
+        in_package=f" in {reach.package}" if reach.package else "",
     )
     yield finding_at(node, message, qualified=reach.chain[0], kind=kind.value)
 
