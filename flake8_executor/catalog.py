@@ -276,6 +276,17 @@ CALLS: dict[str, Entry] = {
         source="source",
         **_NET,
     ),
+    # httpx's clients build their SSL context when constructed: ``verify=True`` (the default) or a
+    # CA bundle's path loads the certificates (``load_verify_locations(certifi.where())``, httpx's
+    # ``create_ssl_context``); ``verify=False`` or a context made elsewhere loads none
+    # (``CA_BUNDLE_ARGUMENTS``). Home Assistant's runtime detector reports it as
+    # ``load_verify_locations`` inside the event loop.
+    **_entries(
+        Kind.FILE,
+        "httpx.Client httpx.AsyncClient httpx2.Client httpx2.AsyncClient",
+        source="source",
+        **_NET,
+    ),
     # A time zone's first use reads its file (the zoneinfo docs: "the first time a key is
     # requested ... loaded from the file system"; pytz and dateutil cache per key the same way).
     "zoneinfo.ZoneInfo": Entry(Kind.FILE, needs_args=True, domain=Domain.FILES),
@@ -1162,6 +1173,12 @@ LOOP_CALLS = frozenset(
 # A first argument, as a string literal, that makes the call read no file: ``pytz.timezone("UTC")``
 # returns ``pytz.utc`` before looking for a zone file (pytz/__init__.py), in any case.
 NO_FILE_ARGUMENTS: dict[str, frozenset[str]] = {"pytz.timezone": frozenset({"UTC"})}
+# Constructors that load a CA bundle unless their argument says not to: name -> (index of the
+# argument, its keyword). Only ``True`` (the default) or a bundle's path (a string) loads one.
+CA_BUNDLE_ARGUMENTS = {
+    name: (-1, "verify")
+    for name in ("httpx.Client", "httpx.AsyncClient", "httpx2.Client", "httpx2.AsyncClient")
+}
 # Callables that cache what they read per key: a key the running program has already loaded (a
 # framework's, ``profiles.LOADED_ZONES``) is answered from the cache, with no file read (the
 # zoneinfo docs: instances are cached per key). Name -> (index of the key argument, its keyword).

@@ -35,8 +35,8 @@ from flake8_executor import __version__
 # coroutines, arguments of the coroutines they await; 8: what a module assigns to any
 # application's state (the project-wide index of ``app.state.x``); 9: ``ZoneInfo(key)`` guarded
 # on its key (a key the framework loaded is no step); 10: abstract methods, whose steps are their
-# overrides in the module.
-FORMAT = 10
+# overrides in the module; 11: httpx's clients, guarded on their ``verify`` parameter.
+FORMAT = 11
 
 _GITIGNORE = "# Created by flake8-executor automatically.\n*\n"
 _CACHEDIR_TAG = (

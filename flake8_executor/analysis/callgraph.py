@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional
 
 from flake8_executor.analysis.conditions import (
+    CA_BUNDLE,
     ZONE_LOADED,
     ArgDesc,
     Guard,
@@ -44,7 +45,14 @@ from flake8_executor.analysis.resolve import (
 )
 from flake8_executor.analysis.sites import CallSite
 from flake8_executor.analysis.size import SAME_SIZE_METHODS, data_argument, evidently_large
-from flake8_executor.catalog import KEYED_CACHES, LOOP_CALLS, SEVERITY, Entry, Kind
+from flake8_executor.catalog import (
+    CA_BUNDLE_ARGUMENTS,
+    KEYED_CACHES,
+    LOOP_CALLS,
+    SEVERITY,
+    Entry,
+    Kind,
+)
 
 CPU_KINDS = frozenset({Kind.CPU_HOLDS_GIL, Kind.CPU_RELEASES_GIL})
 
@@ -525,6 +533,11 @@ def function_steps(
                 key = parameter(argument(call.node, *keyed), site.function)
                 if key is not None:
                     guard = (*guard, (key, ZONE_LOADED, (), False))
+            bundle = CA_BUNDLE_ARGUMENTS.get(qualified)
+            if bundle is not None:  # ``httpx.AsyncClient(verify=verify)``: the callers decide
+                verify = parameter(argument(call.node, *bundle), site.function)
+                if verify is not None:
+                    guard = (*guard, (verify, CA_BUNDLE, (), True))
             steps.append((CALL, (entry.kind, qualified), None, guard))
             continue
         func = call.node.func

@@ -59,6 +59,9 @@ LOADED_ZONE: ArgDesc = ("loaded", "zone")
 # The test a ``ZoneInfo(key)`` step of a helper carries on its ``key`` parameter: the step runs on
 # the branch where the key is not one already loaded (``catalog.KEYED_CACHES``).
 ZONE_LOADED = "zone-loaded"
+# The test an ``httpx.AsyncClient(verify=verify)`` step of a helper carries on its parameter: the
+# client loads the CA bundle for ``True`` (or a bundle's path), not for ``False`` or a context.
+CA_BUNDLE = "ca-bundle"
 _NONE_DEFAULT = ("default", ("lit", None))
 
 # The known types' names as ``isinstance`` sees them (their bases and the protocols they meet).
@@ -411,6 +414,13 @@ def takes(test: str, operand: tuple[Any, ...], branch: bool, desc: ArgDesc) -> b
 def _evaluate(test: str, operand: tuple[Any, ...], desc: ArgDesc) -> bool | None:
     if test == ZONE_LOADED:
         return desc == LOADED_ZONE  # any other key may be a first one
+    if test == CA_BUNDLE:
+        if desc is None:
+            return True  # a value of no known type: most often a flag from the settings
+        if desc == HIDDEN:
+            return False  # ``**options`` may say either, as at a direct call
+        how, value = desc
+        return value is True or isinstance(value, str) if how == "lit" else value == "str"
     if desc is None or desc == HIDDEN:
         return None
     how, value = desc

@@ -127,11 +127,29 @@ class CatalogLookup:
         keyed = catalog.KEYED_CACHES.get(qualified)
         if keyed is not None and loaded_zone(argument(node, *keyed)):
             return None
+        bundle = catalog.CA_BUNDLE_ARGUMENTS.get(qualified)
+        if bundle is not None and not self._may_load_ca_bundle(node, bundle[1], call):
+            return None
         if entry.data_arg >= 0:
             data = data_argument(node, entry.data_arg)
             if data is None or not evidently_large(data, call.scope, self):
                 return None
         return found
+
+    def _may_load_ca_bundle(self, node: ast.Call, keyword: str, call: CallSite) -> bool:
+        """``httpx.AsyncClient()``, ``verify=True``, a bundle's path, or a value of no known type
+        (most often a flag from the settings): the constructor loads the CA bundle. ``False``, a
+        context (``ssl.SSLContext``), a call whose ``**options`` may say either: it does not. A
+        parameter's callers decide (``conditions.CA_BUNDLE``)."""
+        if any(given.arg is None for given in node.keywords):
+            return False
+        value = next((given.value for given in node.keywords if given.arg == keyword), None)
+        if value is None or isinstance(value, ast.JoinedStr):
+            return True
+        if isinstance(value, ast.Constant):
+            return value.value is True or isinstance(value.value, str)
+        found = self.resolver.type_of(value, call.scope)
+        return found == "str" if found is not None else True
 
     def _on_devnull(self, node: ast.Call, scope: Scope) -> bool:
         """``open(os.devnull)``, ``Path(os.devnull).open()``: the null device never blocks."""
@@ -234,8 +252,9 @@ def _zero_sleep(node: ast.Call) -> bool:
 
 
 def argument(node: ast.Call, index: int, keyword: str) -> ast.expr | None:
-    """The argument given at ``index`` or as ``keyword`` (``None``: not given, or hidden)."""
-    if len(node.args) > index and not isinstance(node.args[index], ast.Starred):
+    """The argument given at ``index`` (-1: keyword only) or as ``keyword`` (``None``: not given,
+    or hidden)."""
+    if 0 <= index < len(node.args) and not isinstance(node.args[index], ast.Starred):
         return node.args[index]
     for given in node.keywords:
         if given.arg == keyword:
