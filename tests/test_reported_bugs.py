@@ -92,6 +92,54 @@ case(
 )
 
 case(
+    "sdk_constructor_builds_an_httpx_client",
+    {
+        "__init__.py": """\
+            from pyairvisual import CloudAPI
+
+
+            async def async_setup_entry(hass, entry):
+                api = CloudAPI(entry.data["api_key"])  # error: AEX103
+                quiet = CloudAPI(entry.data["api_key"], verify_ssl=False)
+                hass.data[entry.entry_id] = (api, quiet)
+                return True
+            """,
+    },
+    {
+        "pyairvisual/__init__.py": """\
+            import httpx
+
+
+            class CloudAPI:
+                def __init__(self, api_key, verify_ssl=True):
+                    self._api_key = api_key
+                    self._client = httpx.AsyncClient(verify=verify_ssl, timeout=10)
+            """,
+    },
+    (("pyairvisual", "2023.12.0", "pyairvisual"),),
+)
+
+case(
+    "httpx_client_made_per_request_in_a_coroutine",
+    {
+        "sensor.py": """\
+            import httpx
+            from homeassistant.helpers.httpx_client import get_async_client
+
+
+            async def async_update(hass, url):
+                async with httpx.AsyncClient() as client:  # error: AEX103
+                    return (await client.get(url)).json()
+
+
+            async def async_update_shared(hass, url):
+                client = get_async_client(hass)  # HA's shared client, made once: silent
+                return (await client.get(url)).json()
+            """,
+    },
+)
+
+case(
     "sdk_constructor_load_verify_locations",
     {
         "__init__.py": """\
