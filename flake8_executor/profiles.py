@@ -48,6 +48,15 @@ HA_ASYNC_NAMED = LoopReason(
 # ``ZoneInfo(hass.config.time_zone)`` is answered from zoneinfo's cache (``catalog.KEYED_CACHES``).
 # Expressions, as dotted names; a longer one ending so (``self.hass.config.time_zone``) counts too.
 LOADED_ZONES = ("hass.config.time_zone",)
+# Functions whose module calls them at import with no arguments, their work memoised
+# (``homeassistant/util/ssl.py``: ``_DEFAULT_SSL_CONTEXT = client_context()``, through the
+# ``@cache`` of ``_client_context``): a later call with no arguments is answered from the cache.
+WARMED_AT_IMPORT = frozenset(
+    {
+        "homeassistant.util.ssl.client_context",
+        "homeassistant.util.ssl.create_no_verify_ssl_context",
+    }
+)
 # ``hass.async_add_executor_job(target, *args)``: runs ``target(*args)`` in HA's thread pool; it
 # takes no keyword arguments for the target. Method name -> the index of the callable.
 HA_EXECUTORS: dict[str, int] = {

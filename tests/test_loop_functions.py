@@ -128,3 +128,57 @@ def test_the_projects_own_decorator_and_registration_in_another_module(tmp_path:
         cwd=tmp_path,
     )
     assert reported_findings(alone.stdout) == {(12, "AEX101")}
+
+
+HA_SSL = """\
+import ssl
+from enum import Enum
+from functools import cache
+
+
+class SSLCipherList(Enum):
+    PYTHON_DEFAULT = "python_default"
+    INTERMEDIATE = "intermediate"
+
+
+@cache
+def _client_context(ssl_cipher_list):
+    return ssl.create_default_context(cafile="/etc/ssl/certs/ca-certificates.crt")
+
+
+def client_context(ssl_cipher_list=SSLCipherList.PYTHON_DEFAULT):
+    return _client_context(ssl_cipher_list=ssl_cipher_list)
+
+
+_DEFAULT_SSL_CONTEXT = client_context()
+"""
+
+KAFKA = """\
+from homeassistant.util import ssl as ssl_util
+from homeassistant.util.ssl import SSLCipherList, client_context
+
+
+class Manager:
+    def __init__(self, ciphers=None):
+        self.context = ssl_util.client_context()
+
+
+async def async_setup(hass, entry):
+    Manager()
+    client_context()
+    return client_context(SSLCipherList(entry.data["ciphers"]))  # error: AEX103
+"""
+
+
+def test_home_assistants_default_ssl_context_is_built_at_import(tmp_path: Path) -> None:
+    """``homeassistant/util/ssl.py`` builds the default context at import, memoised: a call with
+    no arguments is a cache hit; one with the configured cipher list builds another on the loop."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "core"\n', encoding="utf-8")
+    util = tmp_path / "homeassistant" / "util"
+    util.mkdir(parents=True)
+    for package in (tmp_path / "homeassistant", util):
+        (package / "__init__.py").write_text("", encoding="utf-8")
+    (util / "ssl.py").write_text(HA_SSL, encoding="utf-8")
+    (tmp_path / "homeassistant" / "kafka.py").write_text(KAFKA, encoding="utf-8")
+    result = run_flake8("--select=AEX", "homeassistant/kafka.py", cwd=tmp_path)
+    assert reported_findings(result.stdout) == {(13, "AEX103")}, shown(result)

@@ -53,6 +53,7 @@ from flake8_executor.catalog import (
     Entry,
     Kind,
 )
+from flake8_executor.profiles import WARMED_AT_IMPORT
 
 CPU_KINDS = frozenset({Kind.CPU_HOLDS_GIL, Kind.CPU_RELEASES_GIL})
 
@@ -254,6 +255,12 @@ class Composer:
                 if found is not None:
                     return found
         return None
+
+
+def warmed_at_import(name: str, call: ast.Call) -> bool:
+    """A call with no arguments of a function its module already called so at import, its work
+    memoised (``profiles.WARMED_AT_IMPORT``): answered from the cache."""
+    return name in WARMED_AT_IMPORT and not call.args and not call.keywords
 
 
 def is_transparent(
@@ -557,6 +564,8 @@ def function_steps(
         callee = local(func, scope, call.node)
         if callee is None:
             other = project(func, scope)
+            if other is not None and warmed_at_import(other, call.node):
+                continue
             callee = (PROJECT, other, passes_self(call.node, site.function)) if other else None
         if callee is not None:
             tag, key, skip = callee
@@ -854,12 +863,14 @@ class CallGraph(Composer):
             if isinstance(target, Binding):
                 return LOCAL, _Key(target), skip
             if self._other is not None:
+                if call is not None and isinstance(target, str) and warmed_at_import(target, call):
+                    return None
                 return PROJECT, target, skip
             return None
         if self._other is None or self._project_name is None:
             return None
         name = self._project_name(func, scope)
-        if name is None:
+        if name is None or (call is not None and warmed_at_import(name, call)):
             return None
         return PROJECT, name, passes_self(call, scope) if call is not None else 0
 
