@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
+import threading
 from typing import Any
 
 from flake8_executor import __version__
@@ -140,22 +140,24 @@ def prepare_directory(directory: str) -> bool:
     return True
 
 
+# Directories this process has made (or found): an entry's directory is made once, not per write.
+_MADE: set[str] = set()
+
+
 def write_atomically(target: str, entry: dict[str, Any]) -> None:
     """``entry`` as JSON at ``target``, through a temporary file and ``os.replace``: a reader sees
-    the old entry or the new one, never half of one; a failure leaves the old one."""
-    temporary = None
+    the old entry or the new one, never half of one; a failure leaves the old one. The temporary
+    file is named for this process and thread (flake8's ``-j`` workers write side by side)."""
+    directory = os.path.dirname(target)
+    text = json.dumps(entry, separators=(",", ":"))
+    temporary = f"{target}.{os.getpid()}-{threading.get_ident()}.tmp"
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=".tmp-", suffix=".json", dir=os.path.dirname(target)
-        )
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(entry, file, separators=(",", ":"))
+        if directory not in _MADE:
+            os.makedirs(directory, exist_ok=True)
+            _MADE.add(directory)
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
         os.replace(temporary, target)
-        temporary = None
     except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
