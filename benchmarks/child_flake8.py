@@ -89,6 +89,10 @@ def main() -> int:
         os.environ["FLAKE8_EXECUTOR_CACHE_DIR"] = args.cache_dir
         if args.drop_findings:
             shutil.rmtree(os.path.join(args.cache_dir, "findings"), ignore_errors=True)
+    # run.py puts the repository on PYTHONPATH for this process's imports (already on sys.path
+    # now); the interpreter that --executor-python names is asked for its sys.path in a child that
+    # would inherit it, and the repository would count as installed packages of the analysed one.
+    os.environ.pop("PYTHONPATH", None)
     wanted = frozenset(
         _norm(name) for name in args.plugins.split(",") if name.strip() and name != "none"
     )
