@@ -54,9 +54,7 @@ def mark_loop_functions(
             continue
         found = _decorated(node, scope, resolver, user, home_assistant)
         if found is None:
-            found = _tornado_method(node, scope, resolver, project)
-        if found is None and home_assistant:
-            found = _constructed_on_the_loop(node, scope, resolver, project)
+            found = _framework_method(node, scope, resolver, project, home_assistant)
         if found is not None:
             reasons.setdefault(id(node), found)
     for call in calls:
@@ -191,33 +189,38 @@ def _decorated(
     return None
 
 
-def _tornado_method(
-    node: ast.FunctionDef, scope: Scope, resolver: Resolver, project: Project | None
-) -> tuple[str, LoopReason] | None:
-    """A sync ``get``/``post``/... of a class that derives from ``tornado.web.RequestHandler``."""
-    owner = scope.parent
-    if node.name not in profiles.TORNADO_METHODS or owner is None:
-        return None
-    if owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
-        return None
-    outer = owner.parent or owner
-    if _derives_from(owner.node, outer, resolver, profiles.TORNADO_HANDLERS, project, 0):
-        return node.name, profiles.TORNADO_HANDLER
-    return None
+# Methods a framework calls on the loop, by the base class that marks them: (the methods, the
+# bases, the reason). Tornado's handlers; the ``__init__`` of a class Home Assistant constructs
+# there (a config flow), only in a module that imports Home Assistant.
+_FRAMEWORK_METHODS = (
+    (profiles.TORNADO_METHODS, profiles.TORNADO_HANDLERS, profiles.TORNADO_HANDLER, False),
+    (
+        profiles.HA_LOOP_CONSTRUCTED_METHODS,
+        profiles.HA_LOOP_CONSTRUCTED,
+        profiles.HA_CONSTRUCTED,
+        True,
+    ),
+)
 
 
-def _constructed_on_the_loop(
-    node: ast.FunctionDef, scope: Scope, resolver: Resolver, project: Project | None
+def _framework_method(
+    node: ast.FunctionDef,
+    scope: Scope,
+    resolver: Resolver,
+    project: Project | None,
+    home_assistant: bool,
 ) -> tuple[str, LoopReason] | None:
-    """The sync ``__init__`` of a class Home Assistant constructs on the loop (a config flow)."""
+    """A sync method the framework of a base class runs on the loop (``_FRAMEWORK_METHODS``):
+    ``get``/``post``/... of a ``tornado.web.RequestHandler``, a config flow's ``__init__``."""
     owner = scope.parent
-    if node.name not in profiles.HA_LOOP_CONSTRUCTED_METHODS or owner is None:
-        return None
-    if owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
+    if owner is None or owner.opened_by != Scope.CLASS or not isinstance(owner.node, ast.ClassDef):
         return None
     outer = owner.parent or owner
-    if _derives_from(owner.node, outer, resolver, profiles.HA_LOOP_CONSTRUCTED, project, 0):
-        return node.name, profiles.HA_CONSTRUCTED
+    for methods, bases, reason, needs_home_assistant in _FRAMEWORK_METHODS:
+        if node.name not in methods or (needs_home_assistant and not home_assistant):
+            continue
+        if _derives_from(owner.node, outer, resolver, bases, project, 0):
+            return node.name, reason
     return None
 
 
