@@ -79,26 +79,21 @@ class SummaryCache:
         self._ready: bool | None = None
 
     def _entry_path(self, path: str) -> str:
-        # The stamp is in the name too: two Pythons or settings keep an entry each, not one in turn.
-        key = repr((os.path.abspath(path), self._stamp))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return os.path.join(self._entries, digest[:2], digest + ".json")
+        return entry_path(self._entries, path, self._stamp)
 
     def load(self, path: str, signature: tuple[int, int], digest: str) -> dict[str, Any] | None:
         """The stored summary of ``path`` if it was made from this very file (its stat and its
         content), else ``None``."""
-        try:
-            with open(self._entry_path(path), encoding="utf-8") as file:
-                entry = json.load(file)
-        except (OSError, ValueError):
-            return None
-        if (
-            not isinstance(entry, dict)
-            or entry.get("stamp") != self._stamp
-            or entry.get("path") != os.path.abspath(path)
-            or entry.get("signature") != list(signature)
-            or entry.get("digest") != digest
-        ):
+        entry = read_entry(
+            self._entry_path(path),
+            {
+                "stamp": self._stamp,
+                "path": os.path.abspath(path),
+                "signature": list(signature),
+                "digest": digest,
+            },
+        )
+        if entry is None:
             return None
         summary = entry.get("summary")
         return summary if isinstance(summary, dict) else None
@@ -123,6 +118,27 @@ class SummaryCache:
         if self._ready is None:
             self._ready = prepare_directory(self.directory)
         return self._ready
+
+
+def entry_path(entries: str, path: str, stamp: list[Any]) -> str:
+    """Where the entry of ``path`` lives under ``entries``. The stamp is in the name too: two
+    Pythons or settings keep an entry each, not one in turn."""
+    key = repr((os.path.abspath(path), stamp))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return os.path.join(entries, digest[:2], digest + ".json")
+
+
+def read_entry(target: str, expected: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON entry at ``target`` when it holds each of ``expected``'s values, else ``None``
+    (none there, unreadable, or made from another file, tool or setting)."""
+    try:
+        with open(target, encoding="utf-8") as file:
+            entry = json.load(file)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or any(entry.get(k) != v for k, v in expected.items()):
+        return None
+    return entry
 
 
 def prepare_directory(directory: str) -> bool:

@@ -20,13 +20,18 @@ it: ``executor-fix`` and the language server need the fixes, which the entry doe
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from typing import Any
 
 from flake8_executor import __version__
-from flake8_executor.analysis.cache import FORMAT, prepare_directory, write_atomically
+from flake8_executor.analysis.cache import (
+    FORMAT,
+    entry_path,
+    prepare_directory,
+    read_entry,
+    write_atomically,
+)
 from flake8_executor.analysis.project import Project
 from flake8_executor.config.settings import Settings
 from flake8_executor.findings import Finding
@@ -68,23 +73,13 @@ class FindingsCache:
         self._ready: bool | None = None
 
     def _entry_path(self, path: str) -> str:
-        key = repr((os.path.abspath(path), self._stamp))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return os.path.join(self.directory, "findings", digest[:2], digest + ".json")
+        return entry_path(os.path.join(self.directory, "findings"), path, self._stamp)
 
     def load(self, path: str, text_digest: str, project: Project | None) -> list[Finding] | None:
         """The findings kept for this very text of ``path`` whose reads are all unchanged."""
-        try:
-            with open(self._entry_path(path), encoding="utf-8") as file:
-                entry = json.load(file)
-        except (OSError, ValueError):
-            return None
-        if (
-            not isinstance(entry, dict)
-            or entry.get("stamp") != self._stamp
-            or entry.get("path") != os.path.abspath(path)
-            or entry.get("digest") != text_digest
-        ):
+        expected = {"stamp": self._stamp, "path": os.path.abspath(path), "digest": text_digest}
+        entry = read_entry(self._entry_path(path), expected)
+        if entry is None:
             return None
         read = entry.get("read")
         if read is not None and (project is None or not project.valid(read)):
