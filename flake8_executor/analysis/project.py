@@ -337,6 +337,14 @@ class Project(Composer):
         targets[name] = found
         return found
 
+    def _located(self, name: str) -> tuple[ModuleFile, ModuleSummary, list[str]] | None:
+        """``app.billing.charge`` -> the module ``app.billing``, its summary, ``["charge"]``."""
+        split = self.tree.split(name)
+        if split is None:
+            return None
+        summary = self.summary(split[0])
+        return (split[0], summary, split[1]) if summary is not None else None
+
     def _reuse(self, table: str, name: str) -> None:
         """A remembered answer is used: what it read counts for this file too (once worked out)."""
         read = self._answers_read[table].get(name)
@@ -349,13 +357,10 @@ class Project(Composer):
         entry = self._calls.get(name)  # a catalog callable, maybe re-exported by a module
         if entry is not None:
             return (BLOCKING, entry.kind, name) if _unconditional(entry) else None
-        split = self.tree.split(name)
-        if split is None:
+        located = self._located(name)
+        if located is None:
             return None
-        module, rest = split
-        summary = self.summary(module)
-        if summary is None:
-            return None
+        module, summary, rest = located
         qualified = ".".join(rest)
         if qualified in summary.functions:
             return (FUNCTION, module.name, qualified)
@@ -395,13 +400,8 @@ class Project(Composer):
         types[name] = None
         self.recorder.push()
         try:
-            split = self.tree.split(name)
-            found: ObjectType | None = None
-            if split is not None:
-                module, rest = split
-                summary = self.summary(module)
-                if summary is not None:
-                    found = self._owner(summary, rest, hops)
+            located = self._located(name)
+            found = self._owner(located[1], located[2], hops) if located is not None else None
         finally:
             self._answers_read["y"][name] = self.recorder.pop()
         types[name] = found
@@ -465,13 +465,10 @@ class Project(Composer):
         (through re-exports and the project's own base classes)."""
         if depth > MAX_HOPS:
             return False
-        split = self.tree.split(name)
-        if split is None:
+        located = self._located(name)
+        if located is None:
             return False
-        module, rest = split
-        summary = self.summary(module)
-        if summary is None:
-            return False
+        _module, summary, rest = located
         qualified = ".".join(rest)
         if qualified not in summary.bases:
             if rest[0] in summary.imports:
