@@ -257,6 +257,15 @@ class Composer:
         return None
 
 
+# Catalog calls that block or not by one argument, when a helper passes its own parameter there:
+# the step is guarded on that parameter. ``ZoneInfo(key)`` reads no file for a key the framework
+# has loaded; ``httpx.AsyncClient(verify=...)`` loads the CA bundle for ``True`` or a path.
+_ARGUMENT_TESTS = (
+    (KEYED_CACHES, ZONE_LOADED, False),
+    (CA_BUNDLE_ARGUMENTS, CA_BUNDLE, True),
+)
+
+
 def warmed_at_import(name: str, call: ast.Call) -> bool:
     """A call with no arguments of a function its module already called so at import, its work
     memoised (``profiles.WARMED_AT_IMPORT``): answered from the cache."""
@@ -535,16 +544,11 @@ def function_steps(
         found = lookup.blocking_call(call)
         if found is not None:
             qualified, entry = found
-            keyed = KEYED_CACHES.get(qualified)
-            if keyed is not None:  # ``ZoneInfo(key)``: not for a key the framework has loaded
-                key = parameter(argument(call.node, *keyed), site.function)
-                if key is not None:
-                    guard = (*guard, (key, ZONE_LOADED, (), False))
-            bundle = CA_BUNDLE_ARGUMENTS.get(qualified)
-            if bundle is not None:  # ``httpx.AsyncClient(verify=verify)``: the callers decide
-                verify = parameter(argument(call.node, *bundle), site.function)
-                if verify is not None:
-                    guard = (*guard, (verify, CA_BUNDLE, (), True))
+            for table, test, branch in _ARGUMENT_TESTS:
+                where = table.get(qualified)
+                name = parameter(argument(call.node, *where), site.function) if where else None
+                if name is not None:  # the helper's parameter: its callers decide
+                    guard = (*guard, (name, test, (), branch))
             steps.append((CALL, (entry.kind, qualified), None, guard))
             continue
         func = call.node.func
